@@ -1,0 +1,42 @@
+# The two commands a newcomer needs: `make up` and `make test`.
+# Only Python 3.11+ is required; everything else is installed into .venv.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+JS_DIR := tests/devnet/js
+
+.PHONY: install up test lint typecheck pytest js-deps clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required") if sys.version_info < (3, 11) else None'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+up: install
+	$(BIN)/python manage.py up
+
+# TronWeb conformance tests need Node.js; without it they skip and say why.
+js-deps:
+	@if [ -f $(JS_DIR)/package-lock.json ] && command -v npm >/dev/null 2>&1; then \
+		[ -d $(JS_DIR)/node_modules ] || npm ci --prefix $(JS_DIR) --no-audit --no-fund --loglevel=error; \
+	fi
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy .
+
+pytest: install js-deps
+	$(BIN)/pytest
+
+test: lint typecheck pytest
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

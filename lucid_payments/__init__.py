@@ -1,0 +1,1 @@
+"""Lucid Payments: a self-hosted payment platform for the TRON network."""

@@ -1,0 +1,1 @@
+"""Clients (tenants), API keys, customers and KYC."""

@@ -1,0 +1,7 @@
+"""Placeholder until API keys land: throttles nothing."""
+
+from rest_framework.throttling import BaseThrottle
+
+
+class ApiKeyRateThrottle(BaseThrottle):
+    pass

@@ -1,0 +1,1 @@
+"""Shared kernel: money, errors, idempotency, audit log, health and metrics."""

@@ -1,0 +1,66 @@
+"""One error family for the whole platform, mapped to HTTP once in the exception handler.
+
+Services raise these; views never build error responses by hand. Every error reaches the
+client as ``{"error": {"code", "message", "fields"}}``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import ClassVar
+
+
+class ApplicationError(Exception):
+    """Base of every error we raise on purpose. Subclasses pick the status and code."""
+
+    status_code: ClassVar[int] = 400
+    default_code: ClassVar[str] = "bad_request"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        fields: Mapping[str, Sequence[str]] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code or self.default_code
+        self.fields: dict[str, list[str]] = {k: list(v) for k, v in (fields or {}).items()}
+
+
+class InvalidInput(ApplicationError):
+    status_code = 400
+    default_code = "invalid"
+
+
+class NotAuthenticated(ApplicationError):
+    status_code = 401
+    default_code = "not_authenticated"
+
+
+class Forbidden(ApplicationError):
+    status_code = 403
+    default_code = "forbidden"
+
+
+class NotFound(ApplicationError):
+    status_code = 404
+    default_code = "not_found"
+
+
+class Conflict(ApplicationError):
+    status_code = 409
+    default_code = "conflict"
+
+
+class Unprocessable(ApplicationError):
+    status_code = 422
+    default_code = "unprocessable"
+
+
+class Unavailable(ApplicationError):
+    """A dependency (the node, the database) is not answering; the caller may retry."""
+
+    status_code = 503
+    default_code = "unavailable"

@@ -1,0 +1,205 @@
+"""Settings shared by every process. Process modules set SERVICE_NAME, SERVICE_PORT and
+ROOT_URLCONF and nothing else.
+
+Everything configurable comes from the environment (see the README's table). In
+production (``LUCID_ENV=production``) insecure defaults are refused at start-up.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+from lucid_payments.settings.database import database_settings, embedded_database_url
+from lucid_payments.settings.environment import choice, secret
+
+env = environ.Env()
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+LUCID_HOME = Path(env.str("LUCID_HOME", default=str(BASE_DIR / "var"))).resolve()
+
+LUCID_ENV = choice("LUCID_ENV", allowed=("development", "production"), default="development")
+PRODUCTION = LUCID_ENV == "production"
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+
+# Identity of this process; overridden by each process's settings module.
+SERVICE_NAME = "lucid"
+SERVICE_PORT = 8000
+
+_DEV_SECRET_KEY = "development-only-secret-key-never-use-in-production-0123456789abcdef"
+SECRET_KEY = secret("SECRET_KEY") or ("" if PRODUCTION else _DEV_SECRET_KEY)
+if PRODUCTION and (len(SECRET_KEY) < 50 or SECRET_KEY == _DEV_SECRET_KEY):
+    raise ImproperlyConfigured("Production needs SECRET_KEY (or SECRET_KEY_FILE), 50+ chars.")
+
+ALLOWED_HOSTS: list[str] = env.list(
+    "ALLOWED_HOSTS", default=[] if PRODUCTION else ["localhost", "127.0.0.1", "[::1]", "testserver"]
+)
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("Production needs ALLOWED_HOSTS.")
+CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+_database_url = secret("DATABASE_URL")
+if PRODUCTION and not _database_url:
+    raise ImproperlyConfigured(
+        "Production needs DATABASE_URL; the embedded PostgreSQL is for development."
+    )
+DATABASES = {"default": database_settings(_database_url or embedded_database_url(LUCID_HOME))}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "django_q",
+    "lucid_payments.core",
+    "lucid_payments.accounts",
+]
+
+MIDDLEWARE = [
+    "lucid_payments.core.metrics.RequestMetricsMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "lucid_payments.wsgi.application"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = LUCID_HOME / "static"
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(LUCID_HOME / "media")))
+# Uploaded KYC documents are never served from a public URL; the admin streams them.
+MEDIA_URL = "/media-not-public/"
+
+# Uploads (KYC documents): keep the limits in one place; the serializer enforces them.
+KYC_DOCUMENT_MAX_BYTES = env.int("KYC_DOCUMENT_MAX_BYTES", default=5 * 1024 * 1024)
+KYC_DOCUMENT_CONTENT_TYPES = ("image/jpeg", "image/png", "application/pdf")
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * KYC_DOCUMENT_MAX_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = KYC_DOCUMENT_MAX_BYTES
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "lucid_payments.accounts.authentication.ApiKeyAuthentication"
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["lucid_payments.accounts.throttling.ApiKeyRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api_key": env.str("API_RATE_LIMIT", default="1200/min")},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "lucid_payments.core.exception_handler.api_exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Lucid Payments",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+}
+
+# Caches back the DRF throttles; the database cache is shared by every process and copy.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "lucid_cache",
+    }
+}
+
+REDIS_URL = env.str("REDIS_URL", default="")
+Q_CLUSTER: dict[str, object] = {
+    "name": "lucid",
+    "workers": env.int("Q_WORKERS", default=2),
+    "timeout": 300,
+    "retry": 360,
+    "max_attempts": 5,
+    "catch_up": False,
+    "save_limit": 1000,
+    "label": "Background tasks",
+}
+if REDIS_URL:
+    Q_CLUSTER["redis"] = REDIS_URL
+else:
+    Q_CLUSTER["orm"] = "default"
+
+# The chain.
+TRON_NETWORK = choice(
+    "TRON_NETWORK", allowed=("devnet", "nile", "shasta", "mainnet"), default="devnet"
+)
+_NODE_DEFAULTS = {
+    "devnet": "http://127.0.0.1:8090",
+    "nile": "https://nile.trongrid.io",
+    "shasta": "https://api.shasta.trongrid.io",
+    "mainnet": "https://api.trongrid.io",
+}
+TRON_NODE_URLS: list[str] = env.list("TRON_NODE_URLS", default=[]) or [
+    env.str("TRON_NODE_URL", default=_NODE_DEFAULTS[TRON_NETWORK])
+]
+TRON_NODE_URL = TRON_NODE_URLS[0]
+TRONGRID_API_KEY = secret("TRONGRID_API_KEY") or ""
+
+# Security headers. Production runs behind TLS-terminating proxies.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+if PRODUCTION:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics$"]
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [" + "%(process)d] %(message)s"}
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {"pgserver": {"level": "WARNING"}},
+}
+
+# Prometheus: gunicorn runs several worker processes per service; multiprocess mode
+# aggregates them when PROMETHEUS_MULTIPROC_DIR is set (the stack runner sets it).
+PROMETHEUS_MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")

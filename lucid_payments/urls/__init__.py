@@ -1,0 +1,1 @@
+"""One URLconf per process; each mounts the shared endpoints and its own API."""

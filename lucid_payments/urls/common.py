@@ -1,0 +1,36 @@
+"""Endpoints every process serves: health, metrics, its OpenAPI document and docs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.urls import URLPattern, URLResolver, include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from lucid_payments.core.views import LiveView, MetricsView, ReadyView
+
+URLList = list[URLPattern | URLResolver]
+
+
+def service_urlpatterns(api: URLList, *, title: str | None = None) -> URLList:
+    """The shared endpoints plus ``api`` mounted under /api/v1/.
+
+    The schema is generated from this URLconf only, so each service documents just its
+    own paths.
+    """
+    custom: dict[str, Any] = {"TITLE": title or f"Lucid Payments — {settings.SERVICE_NAME}"}
+    return [
+        path("health/live", LiveView.as_view(), name="health-live"),
+        path("health/ready", ReadyView.as_view(), name="health-ready"),
+        path("metrics", MetricsView.as_view(), name="metrics"),
+        path("api/schema/", SpectacularAPIView.as_view(custom_settings=custom), name="schema"),
+        path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+        path("api/v1/", include(api)),
+    ]
+
+
+handler400 = "lucid_payments.core.http_errors.bad_request"
+handler403 = "lucid_payments.core.http_errors.forbidden"
+handler404 = "lucid_payments.core.http_errors.not_found"
+handler500 = "lucid_payments.core.http_errors.server_error"

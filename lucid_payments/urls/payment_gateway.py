@@ -1,0 +1,6 @@
+"""payment-gateway (8097): invoices, hosted checkout page, webhooks."""
+
+from lucid_payments.urls.common import *  # noqa: F403 - error handlers
+from lucid_payments.urls.common import service_urlpatterns
+
+urlpatterns = service_urlpatterns([])

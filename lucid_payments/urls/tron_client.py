@@ -1,0 +1,6 @@
+"""tron-client (8091): network status, blocks, accounts, tx lookup, signed-tx relay."""
+
+from lucid_payments.urls.common import *  # noqa: F403 - error handlers
+from lucid_payments.urls.common import service_urlpatterns
+
+urlpatterns = service_urlpatterns([])

@@ -1,0 +1,6 @@
+"""trx-staking (8096): Stake 2.0: freeze, unfreeze, withdraw, delegate, vote, rewards."""
+
+from lucid_payments.urls.common import *  # noqa: F403 - error handlers
+from lucid_payments.urls.common import service_urlpatterns
+
+urlpatterns = service_urlpatterns([])
