@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django_q",
     "lucid_payments.core",
     "lucid_payments.accounts",
+    "lucid_payments.tron",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,22 @@
+"""Models of the chain app: scanning (C1) and outgoing transactions (C2)."""
+
+from lucid_payments.tron.models.outgoing import *  # noqa: F403
+from lucid_payments.tron.models.scanning import (
+    Asset,
+    ChainTransfer,
+    ScanCursor,
+    ScannedBlock,
+    TransferStatus,
+    WatchedAddress,
+    WatchListVersion,
+)
+
+__all__ = [
+    "Asset",
+    "ChainTransfer",
+    "ScanCursor",
+    "ScannedBlock",
+    "TransferStatus",
+    "WatchListVersion",
+    "WatchedAddress",
+]

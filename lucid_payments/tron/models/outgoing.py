@@ -1,0 +1,1 @@
+"""Outgoing transactions: built, signed and stored before broadcast (owned by C2)."""
