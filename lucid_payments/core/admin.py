@@ -1,0 +1,50 @@
+"""Admin for the shared kernel. The audit log is read-only: operators look, nobody edits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from lucid_payments.core.models import AuditEvent
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = (
+        "created_at",
+        "action",
+        "actor_type",
+        "actor_label",
+        "object_type",
+        "object_id",
+        "client_id",
+    )
+    list_filter = ("action", "actor_type", "created_at")
+    search_fields = ("action", "actor_id", "actor_label", "object_type", "object_id", "=client_id")
+    date_hierarchy = "created_at"
+    ordering = ("-created_at", "-id")
+    list_per_page = 100
+    # The change page doubles as the detail view; every field is shown read-only.
+    readonly_fields = (
+        "created_at",
+        "actor_type",
+        "actor_id",
+        "actor_label",
+        "action",
+        "object_type",
+        "object_id",
+        "client_id",
+        "data",
+    )
+    fields = readonly_fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
