@@ -124,7 +124,7 @@ class ChainParams:
             ("getAllowTransactionFeePool", 0),
             ("getMaxFeeLimit", self.max_fee_limit_sun),
             ("getAllowOptimizeBlackHole", 1),
-            ("getAllowNewResourceModel", 1),
+            ("getAllowNewResourceModel", 0),
             ("getAllowTvmFreeze", 0),
             ("getAllowTvmVote", 0),
             ("getAllowTvmLondon", 1),
