@@ -1,0 +1,41 @@
+"""The few protobuf wire-format primitives the node needs (encode only).
+
+TRON ids are hashes of protobuf bytes, so the node must produce exactly the bytes
+java-tron would: proto3, fields in ascending number order, default values skipped.
+"""
+
+from __future__ import annotations
+
+_WIRE_VARINT = 0
+_WIRE_LENGTH_DELIMITED = 2
+_UINT64_MASK = (1 << 64) - 1
+
+
+def varint(value: int) -> bytes:
+    """Unsigned LEB128; negative int64 values take their 64-bit two's complement (10 bytes)."""
+    value &= _UINT64_MASK
+    out = bytearray()
+    while value > 0x7F:
+        out.append((value & 0x7F) | 0x80)
+        value >>= 7
+    out.append(value)
+    return bytes(out)
+
+
+def int_field(number: int, value: int) -> bytes:
+    """A varint field (int64, bool, enum); zero is the default and is not written."""
+    if not value:
+        return b""
+    return varint(number << 3 | _WIRE_VARINT) + varint(value)
+
+
+def bytes_field(number: int, value: bytes) -> bytes:
+    """A length-delimited field (bytes, string, nested message); empty is not written."""
+    if not value:
+        return b""
+    return varint(number << 3 | _WIRE_LENGTH_DELIMITED) + varint(len(value)) + value
+
+
+def message_field(number: int, value: bytes) -> bytes:
+    """A nested message field: written even when the message itself is empty."""
+    return varint(number << 3 | _WIRE_LENGTH_DELIMITED) + varint(len(value)) + value

@@ -1,0 +1,113 @@
+"""JSON views of blocks, transactions and receipts, as java-tron's HTTP API prints them.
+
+`visible=False`: addresses as 41-hex and message fields as hex; `visible=True`: base58check
+addresses and UTF-8 messages. Blocks never change once produced, so their rendered JSON is
+cached by (block id, visible) — a block scanner asks for the same blocks over and over.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from typing import Any
+
+from devnet.addresses import to_base58
+from devnet.blocks import Block, TxRecord
+from devnet.txcodec import raw_data_json
+
+
+def transaction_json(record: TxRecord, *, visible: bool, with_ret: bool = True) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if with_ret:
+        out["ret"] = [{"contractRet": record.contract_ret}]
+    out["signature"] = list(record.signatures)
+    out["txID"] = record.txid
+    out["raw_data"] = raw_data_json(record.raw, visible=visible)
+    out["raw_data_hex"] = record.raw.raw_bytes.hex()
+    if visible:
+        out = {"visible": True, **out}
+    return out
+
+
+def block_json(block: Block, *, visible: bool) -> dict[str, Any]:
+    raw_header: dict[str, Any] = {}
+    if block.number:
+        raw_header["number"] = block.number
+    raw_header["txTrieRoot"] = block.tx_trie_root.hex()
+    if block.witness:
+        raw_header["witness_address"] = to_base58(block.witness) if visible else block.witness.hex()
+    raw_header["parentHash"] = block.parent_hash.hex()
+    raw_header["version"] = 32
+    raw_header["timestamp"] = block.timestamp
+    out: dict[str, Any] = {
+        "blockID": block.id_hex,
+        "block_header": {
+            "raw_data": raw_header,
+            "witness_signature": block.witness_signature.hex(),
+        },
+    }
+    if block.txs:
+        out["transactions"] = [transaction_json(tx, visible=visible) for tx in block.txs]
+    return out
+
+
+def transaction_info_json(record: TxRecord, block: Block, *, visible: bool) -> dict[str, Any]:
+    info = record.info
+    out: dict[str, Any] = {"id": info["id"]}
+    if "fee" in info:
+        out["fee"] = info["fee"]
+    out["blockNumber"] = block.number
+    out["blockTimeStamp"] = block.timestamp
+    for key, value in info.items():
+        if key in ("id", "fee"):
+            continue
+        out[key] = _visible_info_value(key, value) if visible else value
+    return out
+
+
+def _visible_info_value(key: str, value: Any) -> Any:
+    if key == "contract_address":
+        return to_base58(bytes.fromhex(value))
+    if key == "resMessage":
+        return bytes.fromhex(value).decode("utf-8", "replace")
+    if key == "log":
+        return [
+            {**log, "address": to_base58(b"\x41" + bytes.fromhex(log["address"]))}
+            for log in value
+        ]
+    return value
+
+
+class RenderCache:
+    """Rendered JSON text of immutable blocks, least recently used evicted first."""
+
+    def __init__(self, capacity: int = 2048) -> None:
+        self._capacity = capacity
+        self._entries: OrderedDict[tuple[bytes, str, bool], str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def block(self, block: Block, *, visible: bool) -> str:
+        return self._get(block, "block", visible, lambda: block_json(block, visible=visible))
+
+    def block_infos(self, block: Block, *, visible: bool) -> str:
+        return self._get(
+            block,
+            "infos",
+            visible,
+            lambda: [transaction_info_json(tx, block, visible=visible) for tx in block.txs],
+        )
+
+    def _get(self, block: Block, kind: str, visible: bool, build: Any) -> str:
+        key = (block.block_id, kind, visible)
+        with self._lock:
+            text = self._entries.get(key)
+            if text is not None:
+                self._entries.move_to_end(key)
+                return text
+        text = json.dumps(build(), separators=(",", ":"))
+        with self._lock:
+            self._entries[key] = text
+            while len(self._entries) > self._capacity:
+                self._entries.popitem(last=False)
+        return text

@@ -1,0 +1,361 @@
+"""Transaction JSON <-> protobuf bytes, for the contract types the devnet executes.
+
+The txID is sha256 of `Transaction.raw` serialized, so the node rebuilds those bytes from the
+`raw_data` JSON a client sends (like java-tron, it ignores any `raw_data_hex` it is given) and
+keeps a canonical hex-form copy of `raw_data` to serve back. Field numbers follow java-tron's
+Tron.proto and core/contract/*.proto.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from devnet import protobuf as pb
+from devnet.addresses import AddressError, parse, render
+from devnet.crypto import sha256
+
+RESOURCE_CODES = {"BANDWIDTH": 0, "ENERGY": 1, "TRON_POWER": 2}
+RESOURCE_NAMES = {code: name for name, code in RESOURCE_CODES.items()}
+
+# Field kinds: how a JSON value maps to the wire and back.
+ADDRESS, INT, BOOL, HEX, RESOURCE, VOTES = "address", "int", "bool", "hex", "resource", "votes"
+
+# contract type -> (ContractType number, [(json name, field number, kind)]) in field order
+CONTRACT_SCHEMAS: dict[str, tuple[int, list[tuple[str, int, str]]]] = {
+    "TransferContract": (
+        1,
+        [("owner_address", 1, ADDRESS), ("to_address", 2, ADDRESS), ("amount", 3, INT)],
+    ),
+    "VoteWitnessContract": (
+        4,
+        [("owner_address", 1, ADDRESS), ("votes", 2, VOTES), ("support", 3, BOOL)],
+    ),
+    "WithdrawBalanceContract": (13, [("owner_address", 1, ADDRESS)]),
+    "TriggerSmartContract": (
+        31,
+        [
+            ("owner_address", 1, ADDRESS),
+            ("contract_address", 2, ADDRESS),
+            ("call_value", 3, INT),
+            ("data", 4, HEX),
+            ("call_token_value", 5, INT),
+            ("token_id", 6, INT),
+        ],
+    ),
+    "FreezeBalanceV2Contract": (
+        54,
+        [("owner_address", 1, ADDRESS), ("frozen_balance", 2, INT), ("resource", 3, RESOURCE)],
+    ),
+    "UnfreezeBalanceV2Contract": (
+        55,
+        [("owner_address", 1, ADDRESS), ("unfreeze_balance", 2, INT), ("resource", 3, RESOURCE)],
+    ),
+    "WithdrawExpireUnfreezeContract": (56, [("owner_address", 1, ADDRESS)]),
+    "DelegateResourceContract": (
+        57,
+        [
+            ("owner_address", 1, ADDRESS),
+            ("resource", 2, RESOURCE),
+            ("balance", 3, INT),
+            ("receiver_address", 4, ADDRESS),
+            ("lock", 5, BOOL),
+            ("lock_period", 6, INT),
+        ],
+    ),
+    "UnDelegateResourceContract": (
+        58,
+        [
+            ("owner_address", 1, ADDRESS),
+            ("resource", 2, RESOURCE),
+            ("balance", 3, INT),
+            ("receiver_address", 4, ADDRESS),
+        ],
+    ),
+    "CancelAllUnfreezeV2Contract": (59, [("owner_address", 1, ADDRESS)]),
+}
+
+TYPE_URL_PREFIX = "type.googleapis.com/protocol."
+INT64_MIN, INT64_MAX = -(1 << 63), (1 << 63) - 1
+
+
+class TransactionFormatError(ValueError):
+    """The JSON is not a transaction the node can parse (java-tron: a JsonFormat error)."""
+
+
+@dataclass(frozen=True)
+class Contract:
+    """The one contract of a transaction, with fields decoded to Python values.
+
+    Addresses are 21-byte `bytes`, `data` is `bytes`, `resource` is "BANDWIDTH"/"ENERGY"/...,
+    `votes` is a list of (address, count); absent fields hold their proto3 default.
+    """
+
+    type_name: str
+    fields: dict[str, Any]
+    permission_id: int
+
+    def address(self, name: str) -> bytes:
+        value = self.fields.get(name, b"")
+        assert isinstance(value, bytes)
+        return value
+
+    def integer(self, name: str) -> int:
+        value = self.fields.get(name, 0)
+        assert isinstance(value, int)
+        return value
+
+
+@dataclass(frozen=True)
+class RawTransaction:
+    """A parsed, canonicalised `Transaction.raw` with its bytes and id."""
+
+    raw_data: dict[str, Any]  # canonical: hex addresses, defaults omitted
+    raw_bytes: bytes
+    txid: str
+    contract: Contract
+    ref_block_bytes: bytes
+    ref_block_hash: bytes
+    expiration: int
+    timestamp: int
+    fee_limit: int
+
+
+def _int(value: object, name: str) -> int:
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        number = int(value.strip())
+    else:
+        raise TransactionFormatError(f"Expected a number for {name}, got {value!r}")
+    if not INT64_MIN <= number <= INT64_MAX:
+        raise TransactionFormatError(f"Number out of range for {name}: {number}")
+    return number
+
+
+def _bool(value: object, name: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    if value in ("true", "false"):
+        return value == "true"
+    raise TransactionFormatError(f"Expected a boolean for {name}, got {value!r}")
+
+
+def _hex(value: object, name: str) -> bytes:
+    if not isinstance(value, str):
+        raise TransactionFormatError(f"Expected hex for {name}, got {value!r}")
+    text = value[2:] if value.startswith(("0x", "0X")) else value
+    try:
+        return bytes.fromhex(text)
+    except ValueError as exc:
+        raise TransactionFormatError(f"Invalid hex for {name}: {value!r}") from exc
+
+
+def _address(value: object, name: str) -> bytes:
+    try:
+        return parse(value)
+    except AddressError as exc:
+        raise TransactionFormatError(f"Invalid address for {name}: {value!r}") from exc
+
+
+def _resource(value: object, name: str) -> str:
+    if isinstance(value, int) and not isinstance(value, bool) and value in RESOURCE_NAMES:
+        return RESOURCE_NAMES[value]
+    if isinstance(value, str) and value in RESOURCE_CODES:
+        return value
+    raise TransactionFormatError(f"Unknown enum value for {name}: {value!r}")
+
+
+def _votes(value: object, name: str) -> list[tuple[bytes, int]]:
+    if not isinstance(value, list):
+        raise TransactionFormatError(f"Expected a list for {name}")
+    votes = []
+    for vote in value:
+        if not isinstance(vote, dict):
+            raise TransactionFormatError(f"Expected an object in {name}")
+        votes.append(
+            (
+                _address(vote.get("vote_address", ""), "vote_address"),
+                _int(vote.get("vote_count", 0), "vote_count"),
+            )
+        )
+    return votes
+
+
+_PARSERS = {
+    ADDRESS: _address, INT: _int, BOOL: _bool, HEX: _hex, RESOURCE: _resource, VOTES: _votes
+}
+
+
+def _encode_value(number: int, kind: str, value: Any) -> bytes:
+    if kind == ADDRESS or kind == HEX:
+        return pb.bytes_field(number, value)
+    if kind == RESOURCE:
+        return pb.int_field(number, RESOURCE_CODES[value])
+    if kind == VOTES:
+        return b"".join(
+            pb.message_field(
+                number, pb.bytes_field(1, address) + pb.int_field(2, count)
+            )
+            for address, count in value
+        )
+    return pb.int_field(number, int(value))
+
+
+def _json_value(kind: str, value: Any, *, visible: bool) -> Any:
+    if kind == ADDRESS:
+        return render(value, visible=visible)
+    if kind == HEX:
+        return value.hex()
+    if kind == VOTES:
+        return [
+            {"vote_address": render(address, visible=visible), "vote_count": count}
+            if count
+            else {"vote_address": render(address, visible=visible)}
+            for address, count in value
+        ]
+    return value
+
+
+def _is_default(kind: str, value: Any) -> bool:
+    if kind == RESOURCE:
+        return bool(value == "BANDWIDTH")
+    return not value
+
+
+def contract_value_json(contract: Contract, *, visible: bool) -> dict[str, Any]:
+    """`parameter.value` as a node prints it (defaults omitted)."""
+    _, schema = CONTRACT_SCHEMAS[contract.type_name]
+    out: dict[str, Any] = {}
+    for name, _number, kind in schema:
+        value = contract.fields.get(name)
+        if value is None or _is_default(kind, value):
+            continue
+        out[name] = _json_value(kind, value, visible=visible)
+    return out
+
+
+def _parse_contract(entry: object) -> tuple[Contract, bytes, dict[str, Any]]:
+    if not isinstance(entry, dict):
+        raise TransactionFormatError("contract must be an object")
+    type_name = entry.get("type")
+    if type_name not in CONTRACT_SCHEMAS:
+        raise TransactionFormatError(f"Unknown or unsupported contract type: {type_name!r}")
+    type_number, schema = CONTRACT_SCHEMAS[type_name]
+    parameter = entry.get("parameter")
+    if not isinstance(parameter, dict) or not isinstance(parameter.get("value", {}), dict):
+        raise TransactionFormatError("contract.parameter must be an object with a value")
+    value = parameter.get("value", {})
+    type_url = parameter.get("type_url", TYPE_URL_PREFIX + type_name)
+    if not isinstance(type_url, str):
+        raise TransactionFormatError("type_url must be a string")
+    known = {name for name, _, _ in schema}
+    unknown = set(value) - known
+    if unknown:
+        raise TransactionFormatError(f"Unknown field(s) in {type_name}: {sorted(unknown)}")
+    fields: dict[str, Any] = {}
+    body = b""
+    for name, number, kind in schema:
+        if name in value and value[name] is not None:
+            parsed = _PARSERS[kind](value[name], name)
+            fields[name] = parsed
+            body += _encode_value(number, kind, parsed)
+    permission_id = _int(entry.get("Permission_id", 0), "Permission_id")
+    contract = Contract(type_name=type_name, fields=fields, permission_id=permission_id)
+    any_message = pb.bytes_field(1, type_url.encode()) + pb.bytes_field(2, body)
+    encoded = (
+        pb.int_field(1, type_number)
+        + pb.message_field(2, any_message)
+        + pb.int_field(5, permission_id)
+    )
+    canonical: dict[str, Any] = {
+        "parameter": {
+            "value": contract_value_json(contract, visible=False),
+            "type_url": type_url,
+        },
+        "type": type_name,
+    }
+    if permission_id:
+        canonical["Permission_id"] = permission_id
+    return contract, encoded, canonical
+
+
+def parse_raw_data(raw_data: object) -> RawTransaction:
+    """Parse a client's `raw_data` JSON (addresses in either form) into canonical form."""
+    if not isinstance(raw_data, dict):
+        raise TransactionFormatError("raw_data must be an object")
+    contracts = raw_data.get("contract")
+    if not isinstance(contracts, list) or len(contracts) != 1:
+        raise TransactionFormatError("raw_data.contract must hold exactly one contract")
+    contract, contract_bytes, contract_json = _parse_contract(contracts[0])
+    ref_block_bytes = _hex(raw_data.get("ref_block_bytes", ""), "ref_block_bytes")
+    ref_block_num = _int(raw_data.get("ref_block_num", 0), "ref_block_num")
+    ref_block_hash = _hex(raw_data.get("ref_block_hash", ""), "ref_block_hash")
+    expiration = _int(raw_data.get("expiration", 0), "expiration")
+    memo = _hex(raw_data.get("data", ""), "data")
+    scripts = _hex(raw_data.get("scripts", ""), "scripts")
+    timestamp = _int(raw_data.get("timestamp", 0), "timestamp")
+    fee_limit = _int(raw_data.get("fee_limit", 0), "fee_limit")
+    raw_bytes = (
+        pb.bytes_field(1, ref_block_bytes)
+        + pb.int_field(3, ref_block_num)
+        + pb.bytes_field(4, ref_block_hash)
+        + pb.int_field(8, expiration)
+        + pb.bytes_field(10, memo)
+        + pb.message_field(11, contract_bytes)
+        + pb.bytes_field(12, scripts)
+        + pb.int_field(14, timestamp)
+        + pb.int_field(18, fee_limit)
+    )
+    canonical: dict[str, Any] = {}
+    if memo:
+        canonical["data"] = memo.hex()
+    canonical["contract"] = [contract_json]
+    if ref_block_bytes:
+        canonical["ref_block_bytes"] = ref_block_bytes.hex()
+    if ref_block_num:
+        canonical["ref_block_num"] = ref_block_num
+    if ref_block_hash:
+        canonical["ref_block_hash"] = ref_block_hash.hex()
+    if expiration:
+        canonical["expiration"] = expiration
+    if scripts:
+        canonical["scripts"] = scripts.hex()
+    if fee_limit:
+        canonical["fee_limit"] = fee_limit
+    if timestamp:
+        canonical["timestamp"] = timestamp
+    return RawTransaction(
+        raw_data=canonical,
+        raw_bytes=raw_bytes,
+        txid=sha256(raw_bytes).hex(),
+        contract=contract,
+        ref_block_bytes=ref_block_bytes,
+        ref_block_hash=ref_block_hash,
+        expiration=expiration,
+        timestamp=timestamp,
+        fee_limit=fee_limit,
+    )
+
+
+def raw_data_json(raw: RawTransaction, *, visible: bool) -> dict[str, Any]:
+    """`raw_data` as served: the canonical hex form, or with base58 addresses when visible."""
+    if not visible:
+        return raw.raw_data
+    out = dict(raw.raw_data)
+    contract_json = dict(out["contract"][0])
+    contract_json["parameter"] = {
+        "value": contract_value_json(raw.contract, visible=True),
+        "type_url": contract_json["parameter"]["type_url"],
+    }
+    out["contract"] = [contract_json]
+    return out
+
+
+def signed_size(raw: RawTransaction, signature_count: int) -> int:
+    """Bytes billed as bandwidth: the signed Transaction serialized, plus java-tron's 64-byte
+    allowance for the result it appends (MAX_RESULT_SIZE_IN_TX) per contract."""
+    raw_len = len(raw.raw_bytes)
+    return 1 + len(pb.varint(raw_len)) + raw_len + signature_count * 67 + 64
