@@ -1,0 +1,206 @@
+"""The worker's side of an outgoing transaction: sign, broadcast, track, rebuild.
+
+Rules that make "on chain exactly once" hold whatever fails when:
+- a signed copy is stored (``transitions.record_signed``) before it is ever broadcast;
+- network calls happen outside database transactions; results are recorded afterwards by
+  a transition that locks and re-checks;
+- re-broadcasting a stored copy is always safe (same txid; ``DUP_TRANSACTION_ERROR``);
+- a new copy is built only after the old one is proven dead: the solidified chain's head
+  is past its expiration (read FIRST) and the solidified chain does not hold its txid
+  (looked up AFTER). No block after that head can include it, and every block up to it
+  is solidified and was searched.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from lucid_payments.core.errors import ApplicationError
+from lucid_payments.tron.adapter import reads
+from lucid_payments.tron.adapter.errors import NodeUnavailable
+from lucid_payments.tron.adapter.node import TronNode, get_node
+from lucid_payments.tron.adapter.transactions import (
+    DEFAULT_EXPIRATION_MS,
+    BroadcastOutcome,
+    broadcast,
+    build_raw_data,
+    chain_reference,
+    sign_raw_data,
+)
+from lucid_payments.tron.models import (
+    AttemptStatus,
+    OutgoingAttempt,
+    OutgoingOrigin,
+    OutgoingStatus,
+    OutgoingTransaction,
+)
+from lucid_payments.tron.models.outgoing import ACTIVE_STATUSES
+from lucid_payments.tron.outgoing import transitions
+from lucid_payments.tron.outgoing.claims import outgoing_claim, outgoing_release
+from lucid_payments.tron.signing import Signer, signer_for
+
+logger = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+DEFAULT_REBROADCAST_S = 15
+DEFAULT_MAX_ATTEMPTS = 5
+
+
+def expiration_ms() -> int:
+    return int(getattr(settings, "TRON_TX_EXPIRATION_MS", DEFAULT_EXPIRATION_MS))
+
+
+def rebroadcast_after() -> timedelta:
+    return timedelta(seconds=getattr(settings, "TRON_TX_REBROADCAST_S", DEFAULT_REBROADCAST_S))
+
+
+def max_attempts() -> int:
+    return int(getattr(settings, "TRON_TX_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS))
+
+
+def live_attempt(outgoing_id: int) -> OutgoingAttempt | None:
+    """The one copy that is not proven dead (the database allows at most one)."""
+    return (
+        OutgoingAttempt.objects.filter(outgoing_id=outgoing_id)
+        .exclude(status=AttemptStatus.EXPIRED)
+        .first()
+    )
+
+
+def outgoing_sign(
+    outgoing_id: int, *, node: TronNode, signer: Signer | None = None
+) -> OutgoingAttempt | None:
+    """Build and sign a copy of a PENDING transaction and store it (not broadcast).
+
+    Returns the stored copy, or None if the transaction was not waiting for one. A copy
+    built by a worker that then loses the race to store is simply thrown away: it was
+    never broadcast.
+    """
+    outgoing = OutgoingTransaction.objects.get(pk=outgoing_id)
+    if outgoing.status != OutgoingStatus.PENDING or outgoing.origin != OutgoingOrigin.PLATFORM:
+        return None
+    signer = signer or signer_for(outgoing.owner_address)
+    reference = chain_reference(node)
+    raw_data = build_raw_data(
+        contract_type=outgoing.contract_type,
+        parameters=outgoing.parameters,
+        reference=reference,
+        expiration_ms=expiration_ms(),
+        fee_limit=outgoing.fee_limit,
+        memo=outgoing.memo,
+    )
+    signed = sign_raw_data(raw_data, signer)
+    return transitions.record_signed(outgoing_id, signed)
+
+
+def outgoing_broadcast(
+    outgoing_id: int, *, node: TronNode, now: datetime
+) -> BroadcastOutcome | None:
+    """Send the stored copy once more and record the answer.
+
+    None when there is nothing to send, or the node did not answer (then nobody knows
+    whether it got through, and the tracker will find out from the chain).
+    """
+    attempt = live_attempt(outgoing_id)
+    if attempt is None or attempt.status not in transitions.SENDABLE:
+        return None
+    try:
+        outcome = broadcast(node, attempt.signed_transaction())
+    except NodeUnavailable as exc:
+        logger.warning("broadcast of %s got no answer: %s", attempt.txid, exc.message)
+        return None
+    transitions.record_broadcast(outgoing_id, attempt.pk, outcome, now=now)
+    return outcome
+
+
+def outgoing_track(outgoing_id: int, *, node: TronNode, now: datetime) -> None:
+    """Ask the chain where the live copy is and record it; re-send or expire it as due."""
+    attempt = live_attempt(outgoing_id)
+    if attempt is None or attempt.status not in transitions.UNDECIDED:
+        return
+    solid_head = reads.now_block(node, solid=True)  # before the lookups: see module doc
+    solid_info = reads.transaction_info(node, attempt.txid, solid=True)
+    if solid_info is not None:
+        transitions.record_solidified(outgoing_id, attempt.pk, solid_info, now=now)
+        return
+    info = reads.transaction_info(node, attempt.txid)
+    if info is not None:
+        transitions.record_included(outgoing_id, attempt.pk, info)
+        return
+    if attempt.status == AttemptStatus.INCLUDED:
+        transitions.record_unincluded(outgoing_id, attempt.pk)
+        attempt.refresh_from_db()
+    if solid_head.timestamp_ms > attempt.expiration_ms:
+        transitions.record_expired(
+            outgoing_id,
+            attempt.pk,
+            solid_number=solid_head.number,
+            solid_timestamp_ms=solid_head.timestamp_ms,
+            max_attempts=max_attempts(),
+            now=now,
+        )
+        return
+    last = attempt.last_broadcast_at
+    if attempt.status == AttemptStatus.SIGNED or last is None or now - last >= rebroadcast_after():
+        outgoing_broadcast(outgoing_id, node=node, now=now)
+
+
+def outgoing_process(
+    outgoing_id: int, *, node: TronNode | None = None, clock: Clock = timezone.now
+) -> str:
+    """Move one transaction as far as it can go now. Safe to run twice, or concurrently:
+    the claim keeps a second worker out, and every step re-checks under a lock anyway.
+
+    Returns the status it left the transaction in ("busy" if another worker holds it).
+    """
+    token = outgoing_claim(outgoing_id, now=clock())
+    if token is None:
+        return "busy"
+    node = node or get_node()
+    try:
+        # At most: track (expires the copy) -> sign a fresh one -> broadcast it.
+        for _ in range(3):
+            outgoing = OutgoingTransaction.objects.get(pk=outgoing_id)
+            if outgoing.status == OutgoingStatus.PENDING:
+                if outgoing_sign(outgoing_id, node=node) is not None:
+                    outgoing_broadcast(outgoing_id, node=node, now=clock())
+                break
+            if outgoing.status not in ACTIVE_STATUSES:
+                break
+            outgoing_track(outgoing_id, node=node, now=clock())
+            if OutgoingTransaction.objects.get(pk=outgoing_id).status != OutgoingStatus.PENDING:
+                break
+    except NodeUnavailable as exc:
+        logger.warning("outgoing %s: node unavailable (%s); will retry", outgoing_id, exc.message)
+    except ApplicationError as exc:  # e.g. no signer holds the key yet
+        logger.warning("outgoing %s: %s", outgoing_id, exc.message)
+    finally:
+        outgoing_release(outgoing_id, token=token)
+    return OutgoingTransaction.objects.get(pk=outgoing_id).status
+
+
+def outgoing_sweep(
+    *, node: TronNode | None = None, clock: Clock = timezone.now, limit: int = 200
+) -> int:
+    """Process every active transaction of this network whose claim is free (oldest
+    first). The scheduled safety net: catches work whose task was lost or whose worker
+    died. Returns how many it processed."""
+    ids = list(
+        OutgoingTransaction.objects.filter(
+            network=settings.TRON_NETWORK, status__in=ACTIVE_STATUSES
+        )
+        .order_by("updated_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    node = node or get_node()
+    processed = 0
+    for outgoing_id in ids:
+        if outgoing_process(outgoing_id, node=node, clock=clock) != "busy":
+            processed += 1
+    return processed
