@@ -1,0 +1,92 @@
+"""The one place domain apps hear about transfers to and from watched addresses.
+
+    from lucid_payments.tron.hooks import TransferEvent, transfer_subscribe
+
+    @transfer_subscribe
+    def on_transfer(event: TransferEvent) -> None:
+        if event.status == "final":
+            ...  # credit the ledger
+
+Contract:
+- A handler is called INSIDE the database transaction that records the status change
+  (``seen``, ``final`` or ``dropped``). Whatever it writes commits or rolls back with that
+  change, so a transfer is credited exactly once, atomically with becoming final. If a
+  handler raises, the whole scanner batch rolls back and is retried later.
+- Handlers must not call the network or do slow work; enqueue follow-ups with
+  ``transaction.on_commit``.
+- Money is credited only on ``final``. ``seen`` is for "payment detected" displays.
+  ``dropped`` means a fork removed the transfer before it was final; a re-included
+  transaction is reported ``seen`` again (with its new block) and later ``final``.
+- One transfer is one (network, txid, index); ``transfer_id`` is ``ChainTransfer.pk``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from lucid_payments.tron.models import ChainTransfer
+
+
+@dataclass(frozen=True, slots=True)
+class TransferEvent:
+    status: str  # "seen" | "final" | "dropped" (TransferStatus values)
+    transfer_id: int
+    network: str
+    txid: str
+    index: int
+    asset: str  # "TRX" | "TRC20"
+    token_contract: str  # base58 contract for TRC20, "" for TRX
+    from_address: str  # base58
+    to_address: str  # base58
+    amount: int  # SUN or token base units
+    block_number: int
+    block_id: str
+
+    @classmethod
+    def of(cls, transfer: ChainTransfer) -> TransferEvent:
+        return cls(
+            status=transfer.status,
+            transfer_id=transfer.pk,
+            network=transfer.network,
+            txid=transfer.txid,
+            index=transfer.index,
+            asset=transfer.asset,
+            token_contract=transfer.token_contract,
+            from_address=transfer.from_address,
+            to_address=transfer.to_address,
+            amount=transfer.amount,
+            block_number=transfer.block_number,
+            block_id=transfer.block_id,
+        )
+
+
+TransferHandler = Callable[[TransferEvent], None]
+
+_handlers: list[TransferHandler] = []
+
+
+def transfer_subscribe(handler: TransferHandler) -> TransferHandler:
+    """Register ``handler`` for every transfer status change; usable as a decorator.
+
+    Subscribe at import time of your app (``AppConfig.ready``). Subscribing the same
+    function twice has no effect.
+    """
+    if handler not in _handlers:
+        _handlers.append(handler)
+    return handler
+
+
+def transfer_unsubscribe(handler: TransferHandler) -> None:
+    if handler in _handlers:
+        _handlers.remove(handler)
+
+
+def publish_transfer_event(event: TransferEvent) -> None:
+    """Called by the scanner inside its transaction; not for domain apps."""
+    for handler in list(_handlers):
+        handler(event)
+
+
+def has_subscribers() -> bool:
+    return bool(_handlers)
