@@ -71,7 +71,9 @@ def running_devnet(
             params=ChainParams(unfreeze_delay_ms=unfreeze_delay_ms),
         )
     server = DevnetServer(node, "127.0.0.1", 0)
-    serving = threading.Thread(target=server.serve_forever, name="devnet-http", daemon=True)
+    serving = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="devnet-http", daemon=True
+    )
     serving.start()
     producer = BlockProducer(node) if node.block_time > 0 else None
     if producer:
