@@ -5,8 +5,14 @@ from __future__ import annotations
 import pytest
 import requests
 import tronpy
-from tronpy.exceptions import ApiError, BadSignature, TaposError, TransactionError, UnknownError
-from tronpy.exceptions import ValidationError
+from tronpy.exceptions import (
+    ApiError,
+    BadSignature,
+    TaposError,
+    TransactionError,
+    UnknownError,
+    ValidationError,
+)
 from tronpy.keys import PrivateKey
 from tronpy.tron import Transaction
 
