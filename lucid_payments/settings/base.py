@@ -106,6 +106,7 @@ MEDIA_URL = "/media-not-public/"
 # Uploads (KYC documents): keep the limits in one place; the serializer enforces them.
 KYC_DOCUMENT_MAX_BYTES = env.int("KYC_DOCUMENT_MAX_BYTES", default=5 * 1024 * 1024)
 KYC_DOCUMENT_CONTENT_TYPES = ("image/jpeg", "image/png", "application/pdf")
+KYC_APPROVAL_VALIDITY_DAYS = env.int("KYC_APPROVAL_VALIDITY_DAYS", default=365)  # then re-verify
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * KYC_DOCUMENT_MAX_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = KYC_DOCUMENT_MAX_BYTES
 
@@ -113,7 +114,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "lucid_payments.accounts.authentication.ApiKeyAuthentication"
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["lucid_payments.accounts.permissions.HasRequiredScope"],
     "DEFAULT_THROTTLE_CLASSES": ["lucid_payments.accounts.throttling.ApiKeyRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"api_key": env.str("API_RATE_LIMIT", default="1200/min")},
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

@@ -1,0 +1,58 @@
+"""Customers in the admin: searchable, blockable; created by clients through the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from lucid_payments.accounts.models import Customer, KycApplication
+from lucid_payments.accounts.services import customer_set_status
+from lucid_payments.core.audit import AuditActor
+
+
+class KycApplicationInline(admin.TabularInline):
+    model = KycApplication
+    fields = ("status", "level", "submitted_at", "reviewer", "reviewed_at", "expires_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Customer)
+class CustomerAdmin(admin.ModelAdmin):
+    list_display = ("external_ref", "client", "status", "display_name", "email", "created_at")
+    list_filter = ("status", "client")
+    search_fields = ("external_ref", "display_name", "email")
+    readonly_fields = ("client", "external_ref", "status", "created_at", "updated_at")
+    fields = ("client", "external_ref", "status", "display_name", "email", "created_at")
+    inlines = [KycApplicationInline]
+    actions = ["block_selected", "unblock_selected"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # clients register their customers through the API
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def _set_status(
+        self, request: HttpRequest, queryset: QuerySet[Customer], status: Customer.Status
+    ) -> None:
+        actor = AuditActor.operator(request.user)
+        for customer in queryset:
+            customer_set_status(customer=customer, status=status, actor=actor)
+        messages.success(request, f"{queryset.count()} customer(s) now {status.label.lower()}.")
+
+    @admin.action(description="Block selected customers")
+    def block_selected(self, request: HttpRequest, queryset: QuerySet[Customer]) -> None:
+        self._set_status(request, queryset, Customer.Status.BLOCKED)
+
+    @admin.action(description="Unblock selected customers")
+    def unblock_selected(self, request: HttpRequest, queryset: QuerySet[Customer]) -> None:
+        self._set_status(request, queryset, Customer.Status.ACTIVE)

@@ -1,0 +1,77 @@
+"""Forms of the KYC review queue."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django import forms
+
+from lucid_payments.accounts.document_checks import DocumentRejected, check_document
+from lucid_payments.accounts.models import KycApplication, KycDocument
+
+
+class KycDecisionForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        max_length=2000,
+        strip=True,
+        help_text="Required. Recorded with the decision in the audit log.",
+    )
+
+
+class KycApplicationForm(forms.ModelForm):
+    class Meta:
+        model = KycApplication
+        fields = (
+            "customer",
+            "level",
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "country",
+            "document_type",
+            "document_number",
+        )
+
+    def clean_country(self) -> str:
+        country = str(self.cleaned_data["country"]).strip().upper()
+        if len(country) != 2 or not country.isalpha():
+            raise forms.ValidationError("Two letters, ISO 3166-1 alpha-2.")
+        return country
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        customer = cleaned.get("customer")
+        # The database allows one pending application per customer; say so politely
+        # instead of failing on the constraint.
+        if customer is not None and self.instance.pk is None:
+            if customer.kyc_applications.filter(status=KycApplication.Status.PENDING).exists():
+                raise forms.ValidationError(
+                    "This customer already has a pending application; edit that one."
+                )
+        return cleaned
+
+
+class KycDocumentUploadForm(forms.ModelForm):
+    """An operator's upload passes the same size and content checks as the API's."""
+
+    class Meta:
+        model = KycDocument
+        fields = ("kind", "file")
+
+    def clean_file(self) -> Any:
+        file = self.cleaned_data["file"]
+        try:
+            content_type = check_document(file, declared_type=None)
+        except DocumentRejected as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        digest = hashlib.sha256()
+        for chunk in file.chunks():
+            digest.update(chunk)
+        file.seek(0)
+        self.instance.content_type = content_type
+        self.instance.size = file.size
+        self.instance.sha256 = digest.hexdigest()
+        self.instance.original_name = (file.name or "")[:255]
+        return file
