@@ -151,14 +151,14 @@ class ResourceMeter:
             )
         spendable = max(0, min(fee_limit, self.stake_ledger_balance(payer)))
         burned_units = energy - staked_left
-        if price and burned_units * price <= spendable:
+        if burned_units * price <= spendable:  # a zero energy price makes every call affordable
             return Charge(
                 energy_usage=staked_left,
                 energy_fee=burned_units * price,
                 energy_usage_total=energy,
                 apply=self._recorder(payer, "energy", staked_left, now_ms),
             )
-        affordable = spendable // price if price else 0
+        affordable = spendable // price
         return Charge(
             energy_usage=staked_left,
             energy_fee=affordable * price,

@@ -153,3 +153,13 @@ def test_state_round_trips_through_json() -> None:
     assert restored.resource_fields(ALICE, now_ms=T0 + 1) == meter.resource_fields(
         ALICE, now_ms=T0 + 1
     )
+
+
+def test_zero_energy_price_makes_calls_free() -> None:
+    meter, _, _ = make_meter(ChainParams(energy_fee_sun=0))
+    charge = meter.energy(payer=ALICE, energy=130_000, fee_limit=0, now_ms=T0)
+    assert (charge.energy_fee, charge.out_of_energy, charge.energy_usage_total) == (
+        0,
+        False,
+        130_000,
+    )
