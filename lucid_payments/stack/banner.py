@@ -38,7 +38,11 @@ def _services_table(facts: BannerFacts) -> Table:
         else:
             table.add_row(service.name, f"{base}/admin/", _admin_login(facts.admin))
     if facts.devnet_note is None:
-        table.add_row("devnet", options.url(DEVNET_PORT), "local TRON node (HTTP API)")
+        table.add_row(
+            "devnet",
+            options.url(DEVNET_PORT),
+            f"local TRON node; funded accounts: {options.url(DEVNET_PORT)}/devnet/accounts",
+        )
     else:
         table.add_row("devnet", "-", facts.devnet_note)
     table.add_row("worker", "-", "qcluster (background tasks)")

@@ -32,10 +32,7 @@ def _devnet_note(wanted: bool) -> str | None:
     if not wanted:
         return "not started (--no-devnet)"
     if not devnet_available():
-        return (
-            "NOT AVAILABLE: the devnet package has no CLI yet (devnet/cli.py); the stack runs "
-            "without a chain and /health/ready reports the node as unreachable"
-        )
+        return "NOT AVAILABLE yet (no devnet/cli.py): /health/ready will report no node"
     return None
 
 
