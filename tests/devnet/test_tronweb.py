@@ -80,7 +80,8 @@ def test_tronweb_sends_signs_and_reads_trx(node_binary: str, chain: RunningDevne
     out = run_script(node_binary, "trx.mjs", args)
 
     assert ok(out, "isConnected")["fullNode"] is True
-    assert ok(out, "currentBlock")["number"] == 1
+    head = ok(out, "currentBlock")["number"]
+    assert head >= 1
     before = ok(out, "balanceBefore")
     sent = ok(out, "sendTrx")
     assert sent["result"] is True and len(sent["txid"]) == 64
@@ -95,7 +96,7 @@ def test_tronweb_sends_signs_and_reads_trx(node_binary: str, chain: RunningDevne
     assert ok(out, "transaction")["ret"] == [{"contractRet": "SUCCESS"}]
     for step in ("infoSendTrx", "infoRaw"):
         info = ok(out, step)
-        assert info["blockNumber"] == 2
+        assert info["blockNumber"] == head + 1
         assert info["receipt"]["net_usage"] > 0
     assert ok(out, "balanceAfter") == before + 1_500_000 + 1_500_001
     keys = {entry["key"] for entry in ok(out, "chainParameters")}
