@@ -1,7 +1,13 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class CoreConfig(AppConfig):
     name = "lucid_payments.core"
     label = "core"
     verbose_name = "Core"
+
+    def ready(self) -> None:
+        from lucid_payments.core.schedules import ensure_schedules
+
+        post_migrate.connect(ensure_schedules, sender=self, dispatch_uid="core.ensure_schedules")

@@ -49,3 +49,43 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         target = f" {self.object_type}#{self.object_id}" if self.object_type else ""
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action}{target}"
+
+
+class IdempotencyRecord(models.Model):
+    """One ``Idempotency-Key`` of one client, and the response it produced.
+
+    The row exists while the first request runs (``in_progress``) and then keeps the
+    response to replay (``completed``) until ``expires_at``. Who runs a key right now is
+    decided by a PostgreSQL advisory lock, not by this row (see core.idempotency).
+    """
+
+    class State(models.TextChoices):
+        IN_PROGRESS = "in_progress", "In progress"
+        COMPLETED = "completed", "Completed"
+
+    scope = models.CharField(max_length=64, help_text='Whose key, e.g. "client:42".')
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(
+        max_length=64, help_text="sha256 of method, path and canonical body."
+    )
+    state = models.CharField(max_length=16, choices=State.choices, default=State.IN_PROGRESS)
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Bytes, not parsed JSON: a replay must be byte-for-byte the first answer.
+    response_body = models.BinaryField(null=True, blank=True)
+    response_headers = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="core_idempotency_scope_key"),
+            models.CheckConstraint(
+                condition=models.Q(state="in_progress")
+                | models.Q(state="completed", response_status__isnull=False),
+                name="core_idempotency_completed_has_response",
+            ),
+        ]
+        indexes = [models.Index(fields=["expires_at"], name="core_idempotency_expires")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key} ({self.state})"

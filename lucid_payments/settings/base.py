@@ -136,6 +136,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_AUTHENTICATION": [],
 }
 
+# Idempotency-Key: how long a concurrent duplicate waits for the first request (then 409),
+# and how long keys are kept (the API promises at least 24 h).
+IDEMPOTENCY_WAIT_SECONDS = env.float("IDEMPOTENCY_WAIT_SECONDS", default=10.0)
+IDEMPOTENCY_TTL_HOURS = env.int("IDEMPOTENCY_TTL_HOURS", default=24)
+
 # Caches back the DRF throttles; the database cache is shared by every process and copy.
 CACHES = {
     "default": {
@@ -175,6 +180,17 @@ TRON_NODE_URLS: list[str] = env.list("TRON_NODE_URLS", default=[]) or [
 ]
 TRON_NODE_URL = TRON_NODE_URLS[0]
 TRONGRID_API_KEY = secret("TRONGRID_API_KEY") or ""
+
+# Keystore master key: 32 random bytes, base64 (LUCID_MASTER_KEY or LUCID_MASTER_KEY_FILE).
+# It wraps the data key of every sealed secret. During a rotation the previous keys stay
+# readable (LUCID_MASTER_KEYS_RETIRED, comma-separated) until `rotate_master_key` is done.
+# Development without a key generates one under LUCID_HOME on first use.
+LUCID_MASTER_KEY = secret("LUCID_MASTER_KEY") or ""
+LUCID_MASTER_KEYS_RETIRED = [
+    k.strip() for k in (secret("LUCID_MASTER_KEYS_RETIRED") or "").split(",") if k.strip()
+]
+if PRODUCTION and not LUCID_MASTER_KEY:
+    raise ImproperlyConfigured("Production needs LUCID_MASTER_KEY (or LUCID_MASTER_KEY_FILE).")
 
 # Security headers. Production runs behind TLS-terminating proxies.
 SECURE_CONTENT_TYPE_NOSNIFF = True

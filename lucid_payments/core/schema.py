@@ -1,0 +1,71 @@
+"""OpenAPI pieces every API view shares: the error body and the Idempotency-Key header.
+
+@extend_schema(
+    parameters=[idempotency_key_parameter()],
+    responses={201: CustomerOutput, **error_responses(400, 401, 403, 409, 422, 429)},
+)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework import serializers
+
+from lucid_payments.core.idempotency import IDEMPOTENCY_KEY_HEADER, MAX_KEY_LENGTH
+
+
+class ErrorDetailSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField(help_text='Stable machine-readable code, e.g. "invalid_amount".')
+    message = serializers.CharField(help_text="Human-readable explanation.")
+    # DRF's metaclass pops declared fields from the class body, so this does not shadow
+    # Serializer.fields at runtime; the stubs cannot know that.
+    fields = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text='Problems per input field ("a.b" for nested ones); empty if none.',
+    )
+
+
+class ErrorSerializer(serializers.Serializer[Any]):
+    """``{"error": {"code", "message", "fields"}}``: the body of every 4xx and 5xx."""
+
+    error = ErrorDetailSerializer()
+
+
+ERROR_DESCRIPTIONS: dict[int, str] = {
+    400: "The request is not valid (see `fields`).",
+    401: "No API key, or an unknown or revoked one.",
+    403: "The API key lacks the scope, or the action is not allowed.",
+    404: "No such resource for this client.",
+    409: "Conflicts with the current state, or the same Idempotency-Key is still running.",
+    422: "The Idempotency-Key was already used with a different request.",
+    429: "Too many requests for this API key; retry after `Retry-After` seconds.",
+}
+
+
+def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
+    """``responses=`` entries documenting the error body for each status in ``codes``
+    (all of 400/401/403/404/409/422/429 when none are given)."""
+    wanted = codes or tuple(ERROR_DESCRIPTIONS)
+    return {
+        code: OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS.get(code, "Error."))
+        for code in wanted
+    }
+
+
+def idempotency_key_parameter(*, required: bool = True) -> OpenApiParameter:
+    """The ``Idempotency-Key`` request header, as IdempotentMixin enforces it."""
+    return OpenApiParameter(
+        IDEMPOTENCY_KEY_HEADER,
+        OpenApiTypes.STR,
+        location=OpenApiParameter.HEADER,
+        required=required,
+        description=(
+            f"1-{MAX_KEY_LENGTH} printable ASCII characters, unique per request you mean to "
+            "make once. Retrying with the same key and body replays the first response "
+            "(header `Idempotent-Replayed: true`); another body under the same key is 422. "
+            "Keys are kept at least 24 hours."
+        ),
+    )
