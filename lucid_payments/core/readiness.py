@@ -6,12 +6,8 @@ a load balancer polls them, and a hung dependency must read as "not ready", not 
 
 from __future__ import annotations
 
-import json
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 
-from django.conf import settings
 from django.db import connection
 
 NODE_PROBE_TIMEOUT_S = 2.0
@@ -30,22 +26,9 @@ def database_probe() -> str | None:
 
 
 def node_probe() -> str | None:
-    request = urllib.request.Request(  # noqa: S310 - URL comes from our own settings
-        f"{settings.TRON_NODE_URL.rstrip('/')}/wallet/getnodeinfo",
-        data=b"{}",
-        headers={"Content-Type": "application/json"},
-        method="POST",
-    )
-    if settings.TRONGRID_API_KEY:
-        request.add_header("TRON-PRO-API-KEY", settings.TRONGRID_API_KEY)
-    try:
-        with urllib.request.urlopen(request, timeout=NODE_PROBE_TIMEOUT_S) as response:  # noqa: S310
-            body = json.loads(response.read() or b"{}")
-    except (OSError, urllib.error.URLError, ValueError) as exc:
-        return f"node {settings.TRON_NODE_URL} unreachable: {type(exc).__name__}"
-    if "block" not in body:
-        return f"node {settings.TRON_NODE_URL} answered without a head block"
-    return None
+    from lucid_payments.tron.readiness import node_readiness_problem
+
+    return node_readiness_problem()
 
 
 PROBES: dict[str, Probe] = {"database": database_probe, "node": node_probe}

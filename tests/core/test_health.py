@@ -16,6 +16,7 @@ def test_ready_reports_the_node_when_it_is_unreachable(
     api_client: APIClient, settings: pytest.FixtureRequest
 ) -> None:
     settings.TRON_NODE_URL = "http://127.0.0.1:9"  # discard port: nothing listens
+    settings.TRON_NODE_URLS = [settings.TRON_NODE_URL]
     response = api_client.get("/health/ready")
     assert response.status_code == 503
     body = response.json()

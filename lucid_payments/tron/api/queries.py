@@ -1,0 +1,154 @@
+"""Reads behind the tron-client API: what the node says, joined with what we recorded.
+
+Plain functions returning plain dicts shaped like the output serializers; no writes.
+Addresses leave here as base58 ``T…``; amounts as integers of SUN or token base units.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+from lucid_payments.core.errors import NotFound
+from lucid_payments.tron.adapter import reads
+from lucid_payments.tron.adapter.node import TronNode
+from lucid_payments.tron.adapter.types import BlockTransaction
+from lucid_payments.tron.addresses import hex_to_base58, normalize_address
+from lucid_payments.tron.models import ChainTransfer, OutgoingAttempt, ScanCursor
+
+
+def _base58_or_empty(address_hex: str) -> str:
+    return hex_to_base58(address_hex) if address_hex else ""
+
+
+def network_status(node: TronNode) -> dict[str, Any]:
+    info = reads.node_info(node)
+    cursor = ScanCursor.objects.filter(network=settings.TRON_NETWORK).first()
+    return {
+        "network": settings.TRON_NETWORK,
+        "node_version": info.code_version,
+        "head_block": {"number": info.head.number, "block_id": info.head.block_id},
+        "solid_block": {"number": info.solid.number, "block_id": info.solid.block_id},
+        "solid_lag_blocks": info.head.number - info.solid.number,
+        "scanner": {
+            "cursor_block": cursor.block_number if cursor else None,
+            "lag_blocks": info.head.number - cursor.block_number if cursor else None,
+            "updated_at": cursor.updated_at if cursor else None,
+        },
+        "chain_parameters": {p.key: p.value for p in reads.chain_parameters(node)},
+    }
+
+
+def _transaction_summary(tx: BlockTransaction) -> dict[str, Any]:
+    return {
+        "txid": tx.txid,
+        "contract_type": tx.contract_type,
+        "succeeded": tx.succeeded,
+        "owner_address": _base58_or_empty(tx.owner_hex),
+        "to_address": _base58_or_empty(tx.to_hex),
+        "amount": tx.amount,
+        "contract_address": _base58_or_empty(tx.contract_hex),
+    }
+
+
+def block_detail(node: TronNode, number: int) -> dict[str, Any]:
+    block = reads.block_by_number(node, number)
+    if block is None:
+        raise NotFound(f"No block {number} on this chain (yet).", code="block_not_found")
+    solid = reads.node_info(node).solid
+    return {
+        "number": block.number,
+        "block_id": block.block_id,
+        "parent_id": block.parent_id,
+        "timestamp_ms": block.timestamp_ms,
+        "solidified": block.number <= solid.number,
+        "transactions": [_transaction_summary(tx) for tx in block.transactions],
+    }
+
+
+def account_detail(node: TronNode, address: str) -> dict[str, Any]:
+    address = normalize_address(address)
+    account = node.post("wallet/getaccount", {"address": address, "visible": True})
+    resources = node.post("wallet/getaccountresource", {"address": address, "visible": True})
+    frozen = {"BANDWIDTH": 0, "ENERGY": 0, "TRON_POWER": 0}
+    for item in account.get("frozenV2", []):
+        resource = item.get("type", "BANDWIDTH")
+        frozen[resource] = frozen.get(resource, 0) + int(item.get("amount", 0))
+    return {
+        "address": address,
+        "exists": bool(account),
+        "balance_sun": int(account.get("balance", 0)),
+        "create_time_ms": account.get("create_time"),
+        "frozen_sun": frozen,
+        "unfreezing": [
+            {
+                "resource": item.get("type", "BANDWIDTH"),
+                "amount_sun": int(item.get("unfreeze_amount", 0)),
+                "expire_time_ms": int(item.get("unfreeze_expire_time", 0)),
+            }
+            for item in account.get("unfrozenV2", [])
+        ],
+        "resources": {
+            "free_net_limit": int(resources.get("freeNetLimit", 0)),
+            "free_net_used": int(resources.get("freeNetUsed", 0)),
+            "net_limit": int(resources.get("NetLimit", 0)),
+            "net_used": int(resources.get("NetUsed", 0)),
+            "energy_limit": int(resources.get("EnergyLimit", 0)),
+            "energy_used": int(resources.get("EnergyUsed", 0)),
+            "tron_power_limit": int(resources.get("tronPowerLimit", 0)),
+        },
+    }
+
+
+def _our_status(txid: str) -> dict[str, Any] | None:
+    """What the platform knows of ``txid``: a copy we sent (or relayed), transfers we saw."""
+    network = settings.TRON_NETWORK
+    attempt = (
+        OutgoingAttempt.objects.filter(network=network, txid=txid)
+        .select_related("outgoing")
+        .first()
+    )
+    transfers = list(
+        ChainTransfer.objects.filter(network=network, txid=txid)
+        .order_by("index")
+        .values("index", "asset", "status", "amount", "to_address")
+    )
+    if attempt is None and not transfers:
+        return None
+    return {
+        "outgoing": None
+        if attempt is None
+        else {
+            "status": attempt.outgoing.status,
+            "copy_status": attempt.status,
+            "origin": attempt.outgoing.origin,
+            "failure_code": attempt.outgoing.failure_code,
+        },
+        "transfers": transfers,
+    }
+
+
+def transaction_detail(node: TronNode, txid: str) -> dict[str, Any]:
+    txid = txid.lower()
+    tx = node.post("wallet/gettransactionbyid", {"value": txid})
+    ours = _our_status(txid)
+    if not tx and ours is None:
+        raise NotFound(f"No transaction {txid} on this chain.", code="transaction_not_found")
+    info = reads.transaction_info(node, txid) if tx else None
+    solid = reads.node_info(node).solid if info else None
+    contract = (tx.get("raw_data", {}).get("contract") or [{}])[0] if tx else {}
+    rets = tx.get("ret") or [{}] if tx else [{}]
+    return {
+        "txid": txid,
+        "found_on_chain": bool(tx),
+        "contract_type": contract.get("type", ""),
+        "contract_result": rets[0].get("contractRet", ""),
+        "block_number": info.block_number if info else None,
+        "block_timestamp_ms": info.block_timestamp_ms if info else None,
+        "solidified": bool(info and solid and info.block_number <= solid.number),
+        "fee_sun": info.fee if info else None,
+        "receipt_result": info.receipt_result if info else "",
+        "raw_data": tx.get("raw_data") if tx else None,
+        "platform": ours,
+    }

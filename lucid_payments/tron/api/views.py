@@ -1,0 +1,165 @@
+"""tron-client views: one per operation, thin (parse, call a query or service, shape)."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from lucid_payments.accounts.authentication import request_principal
+from lucid_payments.accounts.scopes import Scope
+from lucid_payments.core.audit import AuditActor
+from lucid_payments.core.errors import InvalidInput, Unprocessable
+from lucid_payments.core.idempotency import IdempotentMixin
+from lucid_payments.core.schema import error_responses, idempotency_key_parameter
+from lucid_payments.tron import addresses
+from lucid_payments.tron.adapter.node import get_node
+from lucid_payments.tron.api import queries
+from lucid_payments.tron.api.serializers import (
+    AccountOutput,
+    AddressValidateInput,
+    AddressValidateOutput,
+    BlockOutput,
+    BroadcastInput,
+    BroadcastOutput,
+    NetworkStatusOutput,
+    TransactionOutput,
+)
+from lucid_payments.tron.outgoing.relay import ClientTransaction, relay_signed_transaction
+
+TAG = "tron"
+# Reads answer 503 when the node does not.
+READ_ERRORS = error_responses(401, 403, 404, 429, 503)
+
+
+class NetworkStatusView(APIView):
+    required_scope = Scope.TRON
+
+    @extend_schema(
+        operation_id="network_status",
+        tags=[TAG],
+        summary="Head, solidified head, scanner position, node version, chain parameters",
+        responses={200: NetworkStatusOutput, **error_responses(401, 403, 429, 503)},
+    )
+    def get(self, request: Request) -> Response:
+        return Response(NetworkStatusOutput(queries.network_status(get_node())).data)
+
+
+class BlockDetailView(APIView):
+    required_scope = Scope.TRON
+
+    @extend_schema(
+        operation_id="block_retrieve",
+        tags=[TAG],
+        summary="A block and its transactions",
+        responses={200: BlockOutput, **READ_ERRORS},
+    )
+    def get(self, request: Request, number: int) -> Response:
+        return Response(BlockOutput(queries.block_detail(get_node(), number)).data)
+
+
+class AccountDetailView(APIView):
+    required_scope = Scope.TRON
+
+    @extend_schema(
+        operation_id="account_retrieve",
+        tags=[TAG],
+        summary="Balance, staked TRX and resources of an address",
+        parameters=[
+            OpenApiParameter("address", str, OpenApiParameter.PATH, description="T… or 41…")
+        ],
+        responses={200: AccountOutput, **error_responses(400, 401, 403, 429, 503)},
+    )
+    def get(self, request: Request, address: str) -> Response:
+        return Response(AccountOutput(queries.account_detail(get_node(), address)).data)
+
+
+class TransactionDetailView(APIView):
+    required_scope = Scope.TRON
+
+    @extend_schema(
+        operation_id="transaction_retrieve",
+        tags=[TAG],
+        summary="A transaction on chain, with our status if we sent, relayed or saw it",
+        parameters=[
+            OpenApiParameter("txid", str, OpenApiParameter.PATH, description="64 hex chars")
+        ],
+        responses={200: TransactionOutput, **READ_ERRORS},
+    )
+    def get(self, request: Request, txid: str) -> Response:
+        return Response(TransactionOutput(queries.transaction_detail(get_node(), txid)).data)
+
+
+class BroadcastView(IdempotentMixin, APIView):
+    required_scope = Scope.TRON
+
+    @extend_schema(
+        operation_id="transaction_broadcast",
+        tags=[TAG],
+        summary="Relay a transaction the client signed",
+        description=(
+            "Checked first: raw_data_hex parses, txID (if given) is its sha256, raw_data "
+            "serializes to exactly raw_data_hex, the one signature recovers to the owner, "
+            "and the expiration is ahead of the node's head (at most 24 h). Then stored and "
+            "broadcast; we keep re-sending it until it is in a solidified block or expired. "
+            "202 with accepted=false means the node did not answer: it is stored and will be "
+            "re-sent. A node refusal is 422 with code node_<the node's code, lower case>."
+        ),
+        parameters=[idempotency_key_parameter()],
+        request=BroadcastInput,
+        responses={202: BroadcastOutput, **error_responses(400, 401, 403, 409, 422, 429, 503)},
+    )
+    def post(self, request: Request) -> Response:
+        principal = request_principal(request)
+        payload = BroadcastInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        result = relay_signed_transaction(
+            ClientTransaction(
+                raw_data=data["raw_data"],
+                raw_data_hex=data["raw_data_hex"],
+                signatures=data["signature"],
+                txid=data.get("txID", ""),
+            ),
+            node=get_node(),
+            now=timezone.now(),
+            actor=AuditActor.api_key(principal.api_key),
+        )
+        outcome = result.outcome
+        if outcome is not None and not outcome.accepted:
+            raise Unprocessable(
+                f"The node refused the transaction: {outcome.code}: {outcome.message}",
+                code=f"node_{outcome.code.lower()}",
+            )
+        body = {
+            "txid": result.outgoing.txid,
+            "status": result.outgoing.status,
+            "accepted": outcome is not None or result.outgoing.status != "signed",
+            "node_code": "" if outcome is None else outcome.code,
+            "node_message": "" if outcome is None else outcome.message,
+        }
+        return Response(BroadcastOutput(body).data, status=202)
+
+
+class AddressValidateView(APIView):
+    required_scope = Scope.TRON
+
+    @extend_schema(
+        operation_id="address_validate",
+        tags=[TAG],
+        summary="Is this a TRON address? Its base58 and hex forms",
+        request=AddressValidateInput,
+        responses={200: AddressValidateOutput, **error_responses(400, 401, 403, 429)},
+    )
+    def post(self, request: Request) -> Response:
+        payload = AddressValidateInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            base58 = addresses.normalize_address(payload.validated_data["address"])
+        except InvalidInput:
+            body: dict[str, object] = {"valid": False, "base58": None, "hex": None}
+        else:
+            body = {"valid": True, "base58": base58, "hex": addresses.to_hex(base58)}
+        return Response(AddressValidateOutput(body).data)
