@@ -327,7 +327,7 @@ class WalletApi:
             return {"result": True, "txid": raw.txid}
         signatures = request.body.get("signature")
         try:
-            self.node.broadcast(raw.raw_data, signatures if signatures is not None else [])
+            self.node.broadcast_parsed(raw, signatures if signatures is not None else [])
         except BroadcastError as exc:
             return _broadcast_failure(raw.txid, exc, request.visible)
         return {"result": True, "txid": raw.txid}

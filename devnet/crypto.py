@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 
 from coincurve import PrivateKey, PublicKey
 from Crypto.Hash import keccak
@@ -31,9 +32,15 @@ def address_of_private_key(private_key: bytes) -> bytes:
     return address_of_public_key(PrivateKey(private_key).public_key)
 
 
+@lru_cache(maxsize=256)
+def _signing_key(private_key: bytes) -> PrivateKey:
+    # Deriving the key object costs more than signing; the node signs with few keys.
+    return PrivateKey(private_key)
+
+
 def sign_digest(private_key: bytes, digest: bytes) -> bytes:
     """65 bytes r||s||v with v in {0, 1}, as tronpy produces."""
-    return PrivateKey(private_key).sign_recoverable(digest, hasher=None)
+    return _signing_key(private_key).sign_recoverable(digest, hasher=None)
 
 
 def recover_address(digest: bytes, signature: bytes) -> bytes:

@@ -149,11 +149,13 @@ class Node:
     def broadcast(self, raw_data: object, signatures: object) -> RawTransaction:
         """Admit a client's transaction; raises BroadcastError (or TransactionFormatError)."""
         raw = parse_raw_data(raw_data)
+        self.broadcast_parsed(raw, signatures)
+        return raw
+
+    def broadcast_parsed(self, raw: RawTransaction, signatures: object) -> None:
         if not isinstance(signatures, list) or not all(isinstance(s, str) for s in signatures):
             raise BroadcastError("SIGERROR", "Validate signature error: miss sig or contract")
-        with self.lock:
-            self.admit(raw, tuple(s.lower() for s in signatures))
-        return raw
+        self.admit(raw, tuple(s.lower() for s in signatures))
 
     def admit(self, raw: RawTransaction, signatures: tuple[str, ...]) -> TxRecord:
         """Check and execute a parsed transaction against the pending state."""
@@ -330,9 +332,11 @@ class Node:
             }
 
     # ---- helpers for the control API and tests -------------------------------------------
-    def sign_and_admit(self, raw_data: dict[str, Any], private_key: bytes) -> TxRecord:
-        """Sign `raw_data` with `private_key` and admit it (the faucet and benchmarks)."""
-        raw = parse_raw_data(raw_data)
+    def sign_and_admit(
+        self, raw_data: dict[str, Any] | RawTransaction, private_key: bytes
+    ) -> TxRecord:
+        """Sign a transaction with `private_key` and admit it (the faucet and benchmarks)."""
+        raw = raw_data if isinstance(raw_data, RawTransaction) else parse_raw_data(raw_data)
         signature = sign_digest(private_key, bytes.fromhex(raw.txid)).hex()
         return self.admit(raw, (signature,))
 

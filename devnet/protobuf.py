@@ -11,8 +11,23 @@ _WIRE_LENGTH_DELIMITED = 2
 _UINT64_MASK = (1 << 64) - 1
 
 
+def _encode_varint(value: int) -> bytes:
+    out = bytearray()
+    while value > 0x7F:
+        out.append((value & 0x7F) | 0x80)
+        value >>= 7
+    out.append(value)
+    return bytes(out)
+
+
+# Tags and lengths are small; a table makes encoding a block's transactions much cheaper.
+_SMALL_VARINTS = [_encode_varint(value) for value in range(1 << 14)]
+
+
 def varint(value: int) -> bytes:
     """Unsigned LEB128; negative int64 values take their 64-bit two's complement (10 bytes)."""
+    if 0 <= value < 1 << 14:
+        return _SMALL_VARINTS[value]
     value &= _UINT64_MASK
     out = bytearray()
     while value > 0x7F:
@@ -22,20 +37,25 @@ def varint(value: int) -> bytes:
     return bytes(out)
 
 
+# Field tags for field numbers below 32 (all TRON uses in transactions and headers).
+_VARINT_TAGS = [varint(number << 3 | _WIRE_VARINT) for number in range(32)]
+_LENGTH_TAGS = [varint(number << 3 | _WIRE_LENGTH_DELIMITED) for number in range(32)]
+
+
 def int_field(number: int, value: int) -> bytes:
     """A varint field (int64, bool, enum); zero is the default and is not written."""
     if not value:
         return b""
-    return varint(number << 3 | _WIRE_VARINT) + varint(value)
+    return _VARINT_TAGS[number] + varint(value)
 
 
 def bytes_field(number: int, value: bytes) -> bytes:
     """A length-delimited field (bytes, string, nested message); empty is not written."""
     if not value:
         return b""
-    return varint(number << 3 | _WIRE_LENGTH_DELIMITED) + varint(len(value)) + value
+    return _LENGTH_TAGS[number] + varint(len(value)) + value
 
 
 def message_field(number: int, value: bytes) -> bytes:
     """A nested message field: written even when the message itself is empty."""
-    return varint(number << 3 | _WIRE_LENGTH_DELIMITED) + varint(len(value)) + value
+    return _LENGTH_TAGS[number] + varint(len(value)) + value

@@ -9,6 +9,7 @@ Tron.proto and core/contract/*.proto.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from devnet import protobuf as pb
@@ -108,17 +109,53 @@ class Contract:
 
 @dataclass(frozen=True)
 class RawTransaction:
-    """A parsed, canonicalised `Transaction.raw` with its bytes and id."""
+    """A parsed `Transaction.raw` with its protobuf bytes and id."""
 
-    raw_data: dict[str, Any]  # canonical: hex addresses, defaults omitted
     raw_bytes: bytes
     txid: str
     contract: Contract
+    type_url: str
     ref_block_bytes: bytes
     ref_block_hash: bytes
     expiration: int
     timestamp: int
     fee_limit: int
+    ref_block_num: int = 0
+    memo: bytes = b""
+    scripts: bytes = b""
+
+    @cached_property
+    def raw_data(self) -> dict[str, Any]:
+        """Canonical hex-form JSON, built on first use: admission never needs it, so a busy
+        chain pays for it only when a block is first served."""
+        contract_json: dict[str, Any] = {
+            "parameter": {
+                "value": contract_value_json(self.contract, visible=False),
+                "type_url": self.type_url,
+            },
+            "type": self.contract.type_name,
+        }
+        if self.contract.permission_id:
+            contract_json["Permission_id"] = self.contract.permission_id
+        canonical: dict[str, Any] = {}
+        if self.memo:
+            canonical["data"] = self.memo.hex()
+        canonical["contract"] = [contract_json]
+        if self.ref_block_bytes:
+            canonical["ref_block_bytes"] = self.ref_block_bytes.hex()
+        if self.ref_block_num:
+            canonical["ref_block_num"] = self.ref_block_num
+        if self.ref_block_hash:
+            canonical["ref_block_hash"] = self.ref_block_hash.hex()
+        if self.expiration:
+            canonical["expiration"] = self.expiration
+        if self.scripts:
+            canonical["scripts"] = self.scripts.hex()
+        if self.fee_limit:
+            canonical["fee_limit"] = self.fee_limit
+        if self.timestamp:
+            canonical["timestamp"] = self.timestamp
+        return canonical
 
 
 def _int(value: object, name: str) -> int:
@@ -237,13 +274,13 @@ def contract_value_json(contract: Contract, *, visible: bool) -> dict[str, Any]:
     return out
 
 
-def _parse_contract(entry: object) -> tuple[Contract, bytes, dict[str, Any]]:
+def _parse_contract(entry: object) -> tuple[Contract, str]:
     if not isinstance(entry, dict):
         raise TransactionFormatError("contract must be an object")
     type_name = entry.get("type")
     if type_name not in CONTRACT_SCHEMAS:
         raise TransactionFormatError(f"Unknown or unsupported contract type: {type_name!r}")
-    type_number, schema = CONTRACT_SCHEMAS[type_name]
+    _, schema = CONTRACT_SCHEMAS[type_name]
     parameter = entry.get("parameter")
     if not isinstance(parameter, dict) or not isinstance(parameter.get("value", {}), dict):
         raise TransactionFormatError("contract.parameter must be an object with a value")
@@ -256,87 +293,90 @@ def _parse_contract(entry: object) -> tuple[Contract, bytes, dict[str, Any]]:
     if unknown:
         raise TransactionFormatError(f"Unknown field(s) in {type_name}: {sorted(unknown)}")
     fields: dict[str, Any] = {}
-    body = b""
-    for name, number, kind in schema:
+    for name, _number, kind in schema:
         if name in value and value[name] is not None:
-            parsed = _PARSERS[kind](value[name], name)
-            fields[name] = parsed
-            body += _encode_value(number, kind, parsed)
+            fields[name] = _PARSERS[kind](value[name], name)
     permission_id = _int(entry.get("Permission_id", 0), "Permission_id")
-    contract = Contract(type_name=type_name, fields=fields, permission_id=permission_id)
+    return Contract(type_name=type_name, fields=fields, permission_id=permission_id), type_url
+
+
+def encode_contract(contract: Contract, type_url: str) -> bytes:
+    """`Transaction.Contract` bytes: type, parameter (Any{type_url, value}), Permission_id."""
+    type_number, schema = CONTRACT_SCHEMAS[contract.type_name]
+    body = b"".join(
+        _encode_value(number, kind, contract.fields[name])
+        for name, number, kind in schema
+        if name in contract.fields
+    )
     any_message = pb.bytes_field(1, type_url.encode()) + pb.bytes_field(2, body)
-    encoded = (
+    return (
         pb.int_field(1, type_number)
         + pb.message_field(2, any_message)
-        + pb.int_field(5, permission_id)
+        + pb.int_field(5, contract.permission_id)
     )
-    canonical: dict[str, Any] = {
-        "parameter": {
-            "value": contract_value_json(contract, visible=False),
-            "type_url": type_url,
-        },
-        "type": type_name,
-    }
-    if permission_id:
-        canonical["Permission_id"] = permission_id
-    return contract, encoded, canonical
 
 
-def parse_raw_data(raw_data: object) -> RawTransaction:
-    """Parse a client's `raw_data` JSON (addresses in either form) into canonical form."""
-    if not isinstance(raw_data, dict):
-        raise TransactionFormatError("raw_data must be an object")
-    contracts = raw_data.get("contract")
-    if not isinstance(contracts, list) or len(contracts) != 1:
-        raise TransactionFormatError("raw_data.contract must hold exactly one contract")
-    contract, contract_bytes, contract_json = _parse_contract(contracts[0])
-    ref_block_bytes = _hex(raw_data.get("ref_block_bytes", ""), "ref_block_bytes")
-    ref_block_num = _int(raw_data.get("ref_block_num", 0), "ref_block_num")
-    ref_block_hash = _hex(raw_data.get("ref_block_hash", ""), "ref_block_hash")
-    expiration = _int(raw_data.get("expiration", 0), "expiration")
-    memo = _hex(raw_data.get("data", ""), "data")
-    scripts = _hex(raw_data.get("scripts", ""), "scripts")
-    timestamp = _int(raw_data.get("timestamp", 0), "timestamp")
-    fee_limit = _int(raw_data.get("fee_limit", 0), "fee_limit")
+def build_transaction(
+    contract: Contract,
+    *,
+    ref_block_bytes: bytes,
+    ref_block_hash: bytes,
+    expiration: int,
+    timestamp: int,
+    fee_limit: int = 0,
+    memo: bytes = b"",
+    ref_block_num: int = 0,
+    scripts: bytes = b"",
+    type_url: str = "",
+) -> RawTransaction:
+    """Encode a transaction from decoded values (in-process clients skip the JSON round)."""
+    type_url = type_url or TYPE_URL_PREFIX + contract.type_name
     raw_bytes = (
         pb.bytes_field(1, ref_block_bytes)
         + pb.int_field(3, ref_block_num)
         + pb.bytes_field(4, ref_block_hash)
         + pb.int_field(8, expiration)
         + pb.bytes_field(10, memo)
-        + pb.message_field(11, contract_bytes)
+        + pb.message_field(11, encode_contract(contract, type_url))
         + pb.bytes_field(12, scripts)
         + pb.int_field(14, timestamp)
         + pb.int_field(18, fee_limit)
     )
-    canonical: dict[str, Any] = {}
-    if memo:
-        canonical["data"] = memo.hex()
-    canonical["contract"] = [contract_json]
-    if ref_block_bytes:
-        canonical["ref_block_bytes"] = ref_block_bytes.hex()
-    if ref_block_num:
-        canonical["ref_block_num"] = ref_block_num
-    if ref_block_hash:
-        canonical["ref_block_hash"] = ref_block_hash.hex()
-    if expiration:
-        canonical["expiration"] = expiration
-    if scripts:
-        canonical["scripts"] = scripts.hex()
-    if fee_limit:
-        canonical["fee_limit"] = fee_limit
-    if timestamp:
-        canonical["timestamp"] = timestamp
     return RawTransaction(
-        raw_data=canonical,
         raw_bytes=raw_bytes,
         txid=sha256(raw_bytes).hex(),
         contract=contract,
+        type_url=type_url,
         ref_block_bytes=ref_block_bytes,
         ref_block_hash=ref_block_hash,
         expiration=expiration,
         timestamp=timestamp,
         fee_limit=fee_limit,
+        ref_block_num=ref_block_num,
+        memo=memo,
+        scripts=scripts,
+    )
+
+
+def parse_raw_data(raw_data: object) -> RawTransaction:
+    """Parse a client's `raw_data` JSON (addresses in either form) into a RawTransaction."""
+    if not isinstance(raw_data, dict):
+        raise TransactionFormatError("raw_data must be an object")
+    contracts = raw_data.get("contract")
+    if not isinstance(contracts, list) or len(contracts) != 1:
+        raise TransactionFormatError("raw_data.contract must hold exactly one contract")
+    contract, type_url = _parse_contract(contracts[0])
+    return build_transaction(
+        contract,
+        type_url=type_url,
+        ref_block_bytes=_hex(raw_data.get("ref_block_bytes", ""), "ref_block_bytes"),
+        ref_block_num=_int(raw_data.get("ref_block_num", 0), "ref_block_num"),
+        ref_block_hash=_hex(raw_data.get("ref_block_hash", ""), "ref_block_hash"),
+        expiration=_int(raw_data.get("expiration", 0), "expiration"),
+        memo=_hex(raw_data.get("data", ""), "data"),
+        scripts=_hex(raw_data.get("scripts", ""), "scripts"),
+        timestamp=_int(raw_data.get("timestamp", 0), "timestamp"),
+        fee_limit=_int(raw_data.get("fee_limit", 0), "fee_limit"),
     )
 
 
