@@ -206,6 +206,10 @@ class Executor:
         return _Outcome()
 
     def _unfreeze(self, contract: Contract, raw: RawTransaction, now_ms: int) -> _Outcome:
+        # Unfreezing also pays out unfreezes that have already expired.
+        expired = self.world.stake.expired_unfreeze_amount(
+            contract.address("owner_address"), now_ms=now_ms
+        )
         self._staking(
             lambda: self.world.stake.unfreeze(
                 owner=contract.address("owner_address"),
@@ -214,7 +218,7 @@ class Executor:
                 now_ms=now_ms,
             )
         )
-        return _Outcome()
+        return _Outcome(info={"withdraw_expire_amount": expired} if expired else None)
 
     def _withdraw_expire_unfreeze(
         self, contract: Contract, raw: RawTransaction, now_ms: int
@@ -229,12 +233,18 @@ class Executor:
     def _cancel_all_unfreeze(
         self, contract: Contract, raw: RawTransaction, now_ms: int
     ) -> _Outcome:
-        self._staking(
-            lambda: self.world.stake.cancel_all_unfreeze(
-                owner=contract.address("owner_address"), now_ms=now_ms
-            )
-        )
-        return _Outcome()
+        owner = contract.address("owner_address")
+        expired = self.world.stake.expired_unfreeze_amount(owner, now_ms=now_ms)
+        cancelled = self.world.stake.cancel_all_unfreeze_amounts(owner, now_ms=now_ms)
+        self._staking(lambda: self.world.stake.cancel_all_unfreeze(owner=owner, now_ms=now_ms))
+        info: dict[str, Any] = {}
+        if expired:
+            info["withdraw_expire_amount"] = expired
+        if any(cancelled.values()):
+            info["cancel_unfreezeV2_amount"] = [
+                {"key": key, "value": value} for key, value in cancelled.items() if value
+            ]
+        return _Outcome(info=info or None)
 
     def _delegate(self, contract: Contract, raw: RawTransaction, now_ms: int) -> _Outcome:
         self._staking(

@@ -31,9 +31,9 @@ def transaction_json(record: TxRecord, *, visible: bool, with_ret: bool = True) 
 
 
 def block_json(block: Block, *, visible: bool) -> dict[str, Any]:
-    raw_header: dict[str, Any] = {}
-    if block.number:
-        raw_header["number"] = block.number
+    # proto3 JSON would omit number 0, but TronWeb's transaction builder reads
+    # `raw_data.number` unconditionally, so the genesis block carries it explicitly.
+    raw_header: dict[str, Any] = {"number": block.number}
     raw_header["txTrieRoot"] = block.tx_trie_root.hex()
     if block.witness:
         raw_header["witness_address"] = to_base58(block.witness) if visible else block.witness.hex()

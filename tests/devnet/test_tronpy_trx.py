@@ -80,6 +80,7 @@ def test_block_json_follows_the_tron_shape(chain: RunningDevnet) -> None:
     chain.mine()
     empty = call(chain, "wallet/getblockbynum", {"num": 0})
     assert "transactions" not in empty
+    assert empty["block_header"]["raw_data"]["number"] == 0  # TronWeb reads it at genesis
     block = call(chain, "wallet/getblockbynum", {"num": 1})
     assert block["blockID"][:16] == "0000000000000001"
     header = block["block_header"]["raw_data"]
