@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "lucid_payments.core",
     "lucid_payments.accounts",
     "lucid_payments.tron",
+    "wallets",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,47 @@
+"""Fixtures and helpers for the wallets tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from itertools import count
+
+import pytest
+from django.db import connection
+
+_owner_ids = count(1_000)
+
+
+def next_owner_id() -> int:
+    """A fresh owner id per use, so tests that commit never share ledger accounts."""
+    return next(_owner_ids)
+
+
+def run_deferred_checks() -> None:
+    """Fire the ledger's deferred constraint triggers now, as COMMIT would.
+
+    Tests wrapped in a transaction never commit; switching the constraints to IMMEDIATE
+    checks everything queued so far, and switching back restores commit-time checking.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+@pytest.fixture
+def deferred_checks_after() -> Iterator[None]:
+    """Run the commit-time checks at the end of a transactional test."""
+    yield
+    run_deferred_checks()
+
+
+TEST_MASTER_KEY = (
+    "dGVzdC1tYXN0ZXIta2V5LTMyLWJ5dGVzLWxvbmchISE="  # b"test-master-key-32-bytes-long!!!"
+)
+
+
+@pytest.fixture(autouse=True)
+def test_master_key(settings: pytest.FixtureRequest) -> str:
+    """A fixed master key, so tests never generate one under the developer's LUCID_HOME."""
+    settings.LUCID_MASTER_KEY = TEST_MASTER_KEY  # type: ignore[attr-defined]
+    settings.LUCID_MASTER_KEYS_RETIRED = []  # type: ignore[attr-defined]
+    return TEST_MASTER_KEY

@@ -1,0 +1,13 @@
+"""Assertions about the whole ledger, shared by the ledger tests."""
+
+from __future__ import annotations
+
+from wallets.ledger.verify import balance_mismatches, unbalanced_entries
+from wallets.models.ledger import LedgerAccount, OwnerType
+
+
+def assert_ledger_consistent() -> None:
+    assert unbalanced_entries() == []
+    assert balance_mismatches() == []
+    negative = LedgerAccount.objects.exclude(owner_type=OwnerType.PLATFORM).filter(balance__lt=0)
+    assert list(negative) == []

@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+
+
+class WalletsConfig(AppConfig):
+    """Custody and accounting: wallets, the keystore, HD addresses and the ledger."""
+
+    name = "wallets"
+    label = "wallets"
+    verbose_name = "Wallets and ledger"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Deposits are credited from the scanner's hook; outgoing transactions find their
+        # signer by address through the keystore.
+        from lucid_payments.tron.hooks import transfer_subscribe
+        from lucid_payments.tron.signing import register_signer_source
+        from wallets.deposits import deposit_on_transfer
+        from wallets.signer import signer_for_address
+
+        transfer_subscribe(deposit_on_transfer)
+        register_signer_source(signer_for_address)

@@ -1,0 +1,1 @@
+"""The double-entry ledger: who owns which balance, bookings, reads and verification."""

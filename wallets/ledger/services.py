@@ -1,0 +1,335 @@
+"""Writes to the ledger: credit, hold, settle, release and transfer.
+
+Every booking runs in one transaction that (1) locks the accounts it touches in id order,
+so two bookings on the same accounts queue instead of deadlocking, (2) checks that no
+client or customer balance goes below zero under that lock, (3) writes the entry and
+its postings (one INSERT, so the database's balance trigger sees them together) and
+(4) updates the cached balances. A booking whose ``reference`` is already on the books
+is not booked again: the existing entry is returned if it has the same postings, and a
+different booking under a used reference is a conflict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from lucid_payments.core.errors import InvalidInput
+from lucid_payments.core.money import Asset, format_amount
+from wallets.errors import InsufficientFunds, LedgerConflict
+from wallets.ledger.owners import LedgerOwner
+from wallets.models.ledger import (
+    Bucket,
+    EntryKind,
+    Hold,
+    HoldStatus,
+    JournalEntry,
+    LedgerAccount,
+    Posting,
+)
+
+REFERENCE_MAX_LENGTH = 200
+# A hold's closing entry is booked as "<reference>:settle" or "<reference>:release".
+HOLD_REFERENCE_MAX_LENGTH = REFERENCE_MAX_LENGTH - len(":release")
+
+
+@dataclass(frozen=True)
+class Leg:
+    """One side of a booking: ``amount`` (signed, base units) on an owner's bucket."""
+
+    owner: LedgerOwner
+    asset: Asset
+    bucket: Bucket
+    amount: int
+
+
+_AccountKey = tuple[str, int, str, str]
+
+
+def _key(owner: LedgerOwner, asset: str, bucket: str) -> _AccountKey:
+    return (str(owner.type), owner.id, str(asset), str(bucket))
+
+
+def _account_key(account: LedgerAccount) -> _AccountKey:
+    return (account.owner_type, account.owner_id, account.asset, account.bucket)
+
+
+def _check_amount(amount: int) -> None:
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+        raise InvalidInput(
+            "The amount must be a positive whole number of base units.", code="invalid_amount"
+        )
+
+
+def _check_reference(reference: str) -> None:
+    if not reference or len(reference) > REFERENCE_MAX_LENGTH:
+        raise InvalidInput(
+            f"A ledger reference has 1 to {REFERENCE_MAX_LENGTH} characters.",
+            code="invalid_reference",
+        )
+
+
+def _lock_accounts(legs: Sequence[Leg]) -> dict[_AccountKey, LedgerAccount]:
+    """Create any missing account, then lock every account of ``legs`` in id order."""
+    wanted = {_key(leg.owner, leg.asset, leg.bucket): leg.owner for leg in legs}
+    matching = reduce(
+        or_,
+        (Q(owner_type=t, owner_id=i, asset=a, bucket=b) for (t, i, a, b) in wanted),
+    )
+    existing = {_account_key(a) for a in LedgerAccount.objects.filter(matching)}
+    missing = [key for key in wanted if key not in existing]
+    if missing:
+        # ON CONFLICT DO NOTHING: a concurrent booking may be creating the same account.
+        LedgerAccount.objects.bulk_create(
+            [
+                LedgerAccount(
+                    owner_type=t,
+                    owner_id=i,
+                    asset=a,
+                    bucket=b,
+                    client_id=wanted[(t, i, a, b)].client_id,
+                )
+                for (t, i, a, b) in missing
+            ],
+            ignore_conflicts=True,
+        )
+    locked = LedgerAccount.objects.select_for_update().filter(matching).order_by("id")
+    return {_account_key(account): account for account in locked}
+
+
+def _same_postings(
+    entry: JournalEntry, legs: Sequence[Leg], accounts: Mapping[_AccountKey, LedgerAccount]
+) -> bool:
+    booked = {(p.account_id, p.amount) for p in entry.postings.all()}
+    wanted = {(accounts[_key(leg.owner, leg.asset, leg.bucket)].pk, leg.amount) for leg in legs}
+    return booked == wanted
+
+
+def _book(
+    *,
+    kind: EntryKind,
+    reference: str,
+    legs: Sequence[Leg],
+    description: str = "",
+    data: Mapping[str, Any] | None = None,
+) -> tuple[JournalEntry, bool]:
+    """Book ``legs`` as one entry; returns (entry, created). Call inside an atomic block."""
+    _check_reference(reference)
+    accounts = _lock_accounts(legs)
+
+    # Under the account locks a concurrent booking of the same reference has either
+    # committed (we see it now) or not started writing; the unique index backs this up.
+    existing = JournalEntry.objects.filter(reference=reference).first()
+    if existing is not None:
+        if existing.kind != kind or not _same_postings(existing, legs, accounts):
+            raise LedgerConflict(
+                f"The ledger reference {reference!r} is already booked differently.",
+                code="ledger_reference_reused",
+            )
+        return existing, False
+
+    new_balances: dict[_AccountKey, int] = {}
+    for leg in legs:
+        key = _key(leg.owner, leg.asset, leg.bucket)
+        new_balances[key] = new_balances.get(key, accounts[key].balance) + leg.amount
+    for leg in legs:
+        key = _key(leg.owner, leg.asset, leg.bucket)
+        if leg.owner.is_tenant and new_balances[key] < 0:
+            raise InsufficientFunds(
+                f"Not enough {leg.asset} {leg.bucket} balance: "
+                f"{format_amount(accounts[key].balance, leg.asset)} "
+                f"{leg.asset}, {format_amount(-leg.amount, leg.asset)} needed.",
+            )
+
+    try:
+        with transaction.atomic():
+            entry = JournalEntry.objects.create(
+                reference=reference, kind=kind, description=description, data=dict(data or {})
+            )
+    except IntegrityError as exc:  # booked concurrently by a transaction holding no lock of ours
+        raise LedgerConflict(
+            f"The ledger reference {reference!r} is already booked.",
+            code="ledger_reference_reused",
+        ) from exc
+    running = {key: accounts[key].balance for key in accounts}
+    postings = []
+    for leg in legs:
+        key = _key(leg.owner, leg.asset, leg.bucket)
+        running[key] += leg.amount
+        postings.append(
+            Posting(
+                entry=entry, account=accounts[key], amount=leg.amount, balance_after=running[key]
+            )
+        )
+    Posting.objects.bulk_create(postings)  # one statement: the balance trigger sees all legs
+    now = timezone.now()
+    for key, balance in new_balances.items():
+        LedgerAccount.objects.filter(pk=accounts[key].pk).update(balance=balance, updated_at=now)
+    return entry, True
+
+
+@transaction.atomic
+def ledger_credit(
+    *,
+    owner: LedgerOwner,
+    asset: Asset,
+    amount: int,
+    reference: str,
+    description: str = "",
+    data: Mapping[str, Any] | None = None,
+) -> JournalEntry:
+    """Money arrived in custody for ``owner`` (e.g. a final deposit): custody → available.
+
+    ``reference`` identifies the event (for a chain transfer: network, txid and index), so
+    crediting it twice returns the first entry and books nothing.
+    """
+    _check_amount(amount)
+    entry, _ = _book(
+        kind=EntryKind.CREDIT,
+        reference=reference,
+        legs=[
+            Leg(LedgerOwner.platform(), asset, Bucket.CUSTODY, -amount),
+            Leg(owner, asset, Bucket.AVAILABLE, amount),
+        ],
+        description=description,
+        data=data,
+    )
+    return entry
+
+
+@transaction.atomic
+def ledger_transfer(
+    *,
+    source: LedgerOwner,
+    destination: LedgerOwner,
+    asset: Asset,
+    amount: int,
+    reference: str,
+    description: str = "",
+    data: Mapping[str, Any] | None = None,
+) -> JournalEntry:
+    """Move available funds between two owners inside the ledger (no chain movement)."""
+    _check_amount(amount)
+    if source == destination:
+        raise InvalidInput("A transfer needs two different owners.", code="invalid_transfer")
+    entry, _ = _book(
+        kind=EntryKind.TRANSFER,
+        reference=reference,
+        legs=[
+            Leg(source, asset, Bucket.AVAILABLE, -amount),
+            Leg(destination, asset, Bucket.AVAILABLE, amount),
+        ],
+        description=description,
+        data=data,
+    )
+    return entry
+
+
+@transaction.atomic
+def ledger_hold(
+    *,
+    owner: LedgerOwner,
+    asset: Asset,
+    amount: int,
+    reference: str,
+    description: str = "",
+    data: Mapping[str, Any] | None = None,
+) -> Hold:
+    """Set funds aside (e.g. an accepted payout): available → held.
+
+    Raises ``InsufficientFunds`` if the available balance is short. Holding the same
+    reference again returns the existing hold.
+    """
+    _check_amount(amount)
+    if len(reference) > HOLD_REFERENCE_MAX_LENGTH:
+        raise InvalidInput(
+            f"A hold reference is at most {HOLD_REFERENCE_MAX_LENGTH} characters.",
+            code="invalid_reference",
+        )
+    entry, created = _book(
+        kind=EntryKind.HOLD,
+        reference=reference,
+        legs=[
+            Leg(owner, asset, Bucket.AVAILABLE, -amount),
+            Leg(owner, asset, Bucket.HELD, amount),
+        ],
+        description=description,
+        data=data,
+    )
+    if not created:
+        return Hold.objects.get(hold_entry=entry)
+    held_account = LedgerAccount.objects.get(
+        owner_type=owner.type, owner_id=owner.id, asset=asset, bucket=Bucket.HELD
+    )
+    return Hold.objects.create(
+        reference=reference, account=held_account, amount=amount, hold_entry=entry
+    )
+
+
+def _close_hold(
+    *, reference: str, outcome: HoldStatus, description: str, data: Mapping[str, Any] | None
+) -> Hold:
+    # The hold row first, then (inside _book) the accounts: every booking locks at most
+    # one hold before any account, so the lock order is the same everywhere.
+    hold = (
+        Hold.objects.select_for_update(of=("self",))  # the accounts are locked in order later
+        .select_related("account")
+        .filter(reference=reference)
+        .first()
+    )
+    if hold is None:
+        raise LedgerConflict(f"There is no hold {reference!r}.", code="hold_not_found")
+    if hold.status == outcome:
+        return hold  # already done: safe to run twice
+    if hold.status != HoldStatus.HELD:
+        raise LedgerConflict(
+            f"The hold {reference!r} is already {hold.status}.", code="hold_closed"
+        )
+    account = hold.account
+    owner = LedgerOwner(account.owner_type, account.owner_id, account.client_id)  # type: ignore[arg-type]
+    asset = Asset(account.asset)
+    destination = (
+        Leg(LedgerOwner.platform(), asset, Bucket.CUSTODY, hold.amount)
+        if outcome == HoldStatus.SETTLED
+        else Leg(owner, asset, Bucket.AVAILABLE, hold.amount)
+    )
+    kind = EntryKind.SETTLE if outcome == HoldStatus.SETTLED else EntryKind.RELEASE
+    entry, _ = _book(
+        kind=kind,
+        reference=f"{reference}:{kind}",
+        legs=[Leg(owner, asset, Bucket.HELD, -hold.amount), destination],
+        description=description,
+        data=data,
+    )
+    hold.status = outcome
+    hold.closing_entry = entry
+    hold.closed_at = timezone.now()
+    hold.save(update_fields=["status", "closing_entry", "closed_at"])
+    return hold
+
+
+@transaction.atomic
+def ledger_settle(
+    *, reference: str, description: str = "", data: Mapping[str, Any] | None = None
+) -> Hold:
+    """The held funds left custody (e.g. the payout is final on chain): held → custody."""
+    return _close_hold(
+        reference=reference, outcome=HoldStatus.SETTLED, description=description, data=data
+    )
+
+
+@transaction.atomic
+def ledger_release(
+    *, reference: str, description: str = "", data: Mapping[str, Any] | None = None
+) -> Hold:
+    """The held funds did not leave (e.g. the payout failed): held → available."""
+    return _close_hold(
+        reference=reference, outcome=HoldStatus.RELEASED, description=description, data=data
+    )

@@ -1,0 +1,32 @@
+"""The wallets app's models, one module per concern."""
+
+from wallets.models.keystore import SealedSecret, SecretKind
+from wallets.models.ledger import (
+    Bucket,
+    EntryKind,
+    Hold,
+    HoldStatus,
+    JournalEntry,
+    LedgerAccount,
+    OwnerType,
+    Posting,
+)
+from wallets.models.wallets import KeySource, PlatformSeed, Wallet, WalletAddress, WalletKind
+
+__all__ = [
+    "Bucket",
+    "EntryKind",
+    "Hold",
+    "HoldStatus",
+    "JournalEntry",
+    "KeySource",
+    "LedgerAccount",
+    "OwnerType",
+    "PlatformSeed",
+    "Posting",
+    "SealedSecret",
+    "SecretKind",
+    "Wallet",
+    "WalletAddress",
+    "WalletKind",
+]

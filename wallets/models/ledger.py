@@ -1,0 +1,168 @@
+"""The double-entry ledger: accounts, journal entries, postings and holds.
+
+Sign convention: a posting's amount is signed and never zero. Balances of client and
+customer accounts (and the platform's own ``available``/``held``) are what we owe the
+owner, so they are positive. The platform's ``custody`` account is the other side of
+every deposit and withdrawal: it carries minus what we hold on chain, so that every
+entry sums to zero per asset.
+
+The database enforces the rules that matter (see migration 0002): postings of one entry
+sum to zero per asset (a deferred constraint trigger, checked at commit), entries and
+postings are append-only, and the cached balance of a client or customer account is
+never negative.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from lucid_payments.core.money import Asset
+
+
+class OwnerType(models.TextChoices):
+    PLATFORM = "platform", "Platform"
+    CLIENT = "client", "Client"
+    CUSTOMER = "customer", "Customer"
+
+
+class Bucket(models.TextChoices):
+    AVAILABLE = "available", "Available"
+    HELD = "held", "Held"
+    # Platform only: the counterpart of money that entered or left custody on chain.
+    CUSTODY = "custody", "Custody"
+
+
+class EntryKind(models.TextChoices):
+    CREDIT = "credit", "Credit"
+    HOLD = "hold", "Hold"
+    SETTLE = "settle", "Settle"
+    RELEASE = "release", "Release"
+    TRANSFER = "transfer", "Transfer"
+
+
+class LedgerAccount(models.Model):
+    """One balance: (owner, asset, bucket). ``balance`` caches the sum of its postings and
+    is only changed under ``select_for_update`` in the transaction that adds them."""
+
+    owner_type = models.CharField(max_length=16, choices=OwnerType.choices)
+    # 0 for the platform; otherwise the Client or Customer primary key.
+    owner_id = models.BigIntegerField()
+    # The tenant that may see this account: the client itself, or the customer's client.
+    # Null for the platform. Denormalised so API reads filter with one indexed column.
+    client_id = models.BigIntegerField(null=True, blank=True)
+    asset = models.CharField(max_length=8, choices=Asset.choices)
+    bucket = models.CharField(max_length=16, choices=Bucket.choices)
+    balance = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner_type", "owner_id", "asset", "bucket"],
+                name="ledger_account_unique_owner_asset_bucket",
+            ),
+            # Clients and customers can never owe us: their balances stay non-negative,
+            # checked under the row lock by the services and here as the last line.
+            models.CheckConstraint(
+                condition=Q(owner_type=OwnerType.PLATFORM) | Q(balance__gte=0),
+                name="ledger_account_tenant_balance_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(bucket=Bucket.CUSTODY, owner_type=OwnerType.PLATFORM)
+                | ~Q(bucket=Bucket.CUSTODY),
+                name="ledger_account_custody_is_platform_only",
+            ),
+            models.CheckConstraint(
+                condition=(Q(owner_type=OwnerType.PLATFORM, owner_id=0, client_id__isnull=True))
+                | (~Q(owner_type=OwnerType.PLATFORM) & Q(owner_id__gt=0, client_id__isnull=False)),
+                name="ledger_account_owner_shape",
+            ),
+        ]
+        indexes = [models.Index(fields=["client_id", "asset"], name="ledger_account_client_idx")]
+
+    def __str__(self) -> str:
+        owner = (
+            "platform"
+            if self.owner_type == OwnerType.PLATFORM
+            else f"{self.owner_type} {self.owner_id}"
+        )
+        return f"{owner} {self.asset} {self.bucket}"
+
+
+class JournalEntry(models.Model):
+    """One business event. ``reference`` is unique: the same event (a chain transfer, a
+    payout's hold) can be booked only once. Append-only: corrections are new entries."""
+
+    reference = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=16, choices=EntryKind.choices)
+    description = models.CharField(max_length=255, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name_plural = "journal entries"
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.kind} {self.reference}"
+
+
+class Posting(models.Model):
+    """One leg of an entry. ``balance_after`` is the account's balance right after this
+    posting, recorded under the account lock, so statements need no window functions."""
+
+    entry = models.ForeignKey(JournalEntry, on_delete=models.PROTECT, related_name="postings")
+    account = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, related_name="postings")
+    amount = models.BigIntegerField()
+    balance_after = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=~Q(amount=0), name="ledger_posting_amount_not_zero"),
+            models.UniqueConstraint(
+                fields=["entry", "account"], name="ledger_posting_one_per_account"
+            ),
+        ]
+        indexes = [models.Index(fields=["account", "entry"], name="ledger_posting_account_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.amount:+d} on account {self.account_id} (entry {self.entry_id})"
+
+
+class HoldStatus(models.TextChoices):
+    HELD = "held", "Held"
+    SETTLED = "settled", "Settled"
+    RELEASED = "released", "Released"
+
+
+class Hold(models.Model):
+    """Funds moved from an owner's available to held balance, waiting for the outcome:
+    settled (they left custody) or released (back to available). Exactly one of the two,
+    once: the transition locks the row and re-checks the status."""
+
+    reference = models.CharField(max_length=200, unique=True)
+    account = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, related_name="holds")
+    amount = models.BigIntegerField()
+    status = models.CharField(max_length=16, choices=HoldStatus.choices, default=HoldStatus.HELD)
+    hold_entry = models.OneToOneField(
+        JournalEntry, on_delete=models.PROTECT, related_name="opened_hold"
+    )
+    closing_entry = models.OneToOneField(
+        JournalEntry, on_delete=models.PROTECT, related_name="closed_hold", null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="ledger_hold_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(status=HoldStatus.HELD, closing_entry__isnull=True)
+                | (~Q(status=HoldStatus.HELD) & Q(closing_entry__isnull=False)),
+                name="ledger_hold_closed_has_entry",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"hold {self.reference} ({self.status})"

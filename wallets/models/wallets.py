@@ -1,0 +1,134 @@
+"""Wallets and their addresses.
+
+Kinds: ``hot`` signs payouts and sweeps; ``deposit`` hands out one address per customer
+(or invoice) and is swept; ``cold`` is watch-only (an address, no key); ``fee`` holds TRX
+for account activation and energy. Keys come from the platform's one HD seed (BIP44
+account per wallet, address index per address) or, for an imported hot wallet, from a
+sealed private key.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from wallets.models.keystore import SealedSecret
+
+
+class WalletKind(models.TextChoices):
+    HOT = "hot", "Hot"
+    DEPOSIT = "deposit", "Deposit"
+    COLD = "cold", "Cold (watch-only)"
+    FEE = "fee", "Fee"
+
+
+class KeySource(models.TextChoices):
+    HD = "hd", "Derived from the platform seed"
+    IMPORTED = "imported", "Imported private key"
+    WATCH_ONLY = "watch_only", "No key (watch-only)"
+
+
+def _current_network() -> str:
+    return str(settings.TRON_NETWORK)
+
+
+class PlatformSeed(models.Model):
+    """The platform's one BIP39 mnemonic (sealed), generated once. ``next_account`` hands
+    out BIP44 accounts to wallets under this row's lock."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    secret = models.OneToOneField(SealedSecret, on_delete=models.PROTECT, related_name="+")
+    next_account = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="platform_seed_singleton")]
+
+    def __str__(self) -> str:
+        return f"platform seed ({self.next_account} accounts used)"
+
+
+class Wallet(models.Model):
+    # None: the platform's own wallet (operator-managed); otherwise the tenant's.
+    client = models.ForeignKey(
+        "accounts.Client", on_delete=models.PROTECT, null=True, blank=True, related_name="wallets"
+    )
+    kind = models.CharField(max_length=16, choices=WalletKind.choices)
+    label = models.CharField(max_length=200, blank=True)
+    network = models.CharField(max_length=16, default=_current_network)
+    key_source = models.CharField(max_length=16, choices=KeySource.choices)
+    hd_account = models.PositiveIntegerField(null=True, blank=True, unique=True)
+    secret = models.OneToOneField(
+        SealedSecret, on_delete=models.PROTECT, null=True, blank=True, related_name="wallet"
+    )
+    # The wallet's first address: index 0, the imported key's, or the watched one.
+    address = models.CharField(max_length=34)
+    next_index = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(key_source=KeySource.HD, hd_account__isnull=False, secret__isnull=True)
+                    | Q(
+                        key_source=KeySource.IMPORTED, hd_account__isnull=True, secret__isnull=False
+                    )
+                    | Q(
+                        key_source=KeySource.WATCH_ONLY,
+                        hd_account__isnull=True,
+                        secret__isnull=True,
+                    )
+                ),
+                name="wallet_key_source_shape",
+            ),
+            # Cold means no key here, and only cold wallets are keyless.
+            models.CheckConstraint(
+                condition=Q(kind=WalletKind.COLD, key_source=KeySource.WATCH_ONLY)
+                | (~Q(kind=WalletKind.COLD) & ~Q(key_source=KeySource.WATCH_ONLY)),
+                name="wallet_cold_is_watch_only",
+            ),
+        ]
+        indexes = [models.Index(fields=["client", "kind"], name="wallet_client_kind_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} wallet {self.pk} {self.address}"
+
+    @property
+    def can_sign(self) -> bool:
+        return self.key_source != KeySource.WATCH_ONLY
+
+
+class WalletAddress(models.Model):
+    """An address of a wallet. ``index`` is the BIP44 address index (null when the wallet
+    has a single non-derived key). ``customer`` is set for a customer's deposit address."""
+
+    wallet = models.ForeignKey(Wallet, on_delete=models.PROTECT, related_name="addresses")
+    address = models.CharField(max_length=34)
+    index = models.PositiveIntegerField(null=True, blank=True)
+    customer = models.ForeignKey(
+        "accounts.Customer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="deposit_addresses",
+    )
+    label = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["address"], name="wallet_address_unique"),
+            models.UniqueConstraint(fields=["wallet", "index"], name="wallet_address_index_unique"),
+            # One deposit address per customer.
+            models.UniqueConstraint(
+                fields=["customer"],
+                condition=Q(customer__isnull=False),
+                name="wallet_address_one_per_customer",
+            ),
+        ]
+        verbose_name_plural = "wallet addresses"
+
+    def __str__(self) -> str:
+        return self.address

@@ -1,0 +1,193 @@
+"""Writes for wallets: the platform seed, wallets, addresses and imported hot keys.
+
+Every address we can receive on is registered with the chain app's watch list in the
+same transaction that creates it, so the scanner never misses a transfer to it.
+"""
+
+from __future__ import annotations
+
+from django.db import connection, transaction
+
+from lucid_payments.accounts.models import Client, Customer
+from lucid_payments.core.errors import InvalidInput
+from lucid_payments.tron.addresses import normalize_address
+from lucid_payments.tron.signing import address_of_public_key
+from lucid_payments.tron.watch import watch_address
+from wallets.hd import derive, mnemonic_generate
+from wallets.keystore.redacted import RedactedBytes
+from wallets.keystore.services import secret_reveal, secret_store
+from wallets.models.keystore import SecretKind
+from wallets.models.wallets import KeySource, PlatformSeed, Wallet, WalletAddress, WalletKind
+
+WATCH_PURPOSE_WALLET = "wallet"
+WATCH_PURPOSE_DEPOSIT = "deposit"
+# pg_advisory_xact_lock key for creating the platform seed ("LUCIDSEE" as an int64).
+SEED_CREATION_LOCK = int.from_bytes(b"LUCIDSEE", "big") - 2**63
+
+
+def platform_seed_get_or_create() -> PlatformSeed:
+    """The platform's seed, generating and sealing a new mnemonic the first time."""
+    seed = PlatformSeed.objects.filter(pk=1).first()
+    if seed is not None:
+        return seed
+    with transaction.atomic():
+        # Two first callers must not both generate a seed: serialize on an advisory lock,
+        # then look again.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SEED_CREATION_LOCK])
+        seed = PlatformSeed.objects.filter(pk=1).first()
+        if seed is None:
+            secret = secret_store(
+                kind=SecretKind.SEED, plaintext=mnemonic_generate(), label="platform HD seed"
+            )
+            seed = PlatformSeed.objects.create(pk=1, secret=secret)
+    return seed
+
+
+def _allocate_hd_account() -> int:
+    platform_seed_get_or_create()
+    seed = PlatformSeed.objects.select_for_update().get(pk=1)
+    account = seed.next_account
+    seed.next_account = account + 1
+    seed.save(update_fields=["next_account"])
+    return account
+
+
+def platform_mnemonic() -> RedactedBytes:
+    return secret_reveal(platform_seed_get_or_create().secret)
+
+
+def _watch(address: WalletAddress, *, purpose: str) -> None:
+    owner: Customer | Wallet = address.customer or address.wallet
+    watch_address(address=address.address, purpose=purpose, owner=owner)
+
+
+@transaction.atomic
+def wallet_create(
+    *,
+    kind: WalletKind,
+    client: Client | None = None,
+    label: str = "",
+    watch_only_address: str | None = None,
+) -> Wallet:
+    """A new wallet. Cold wallets take the address to watch and hold no key; the other
+    kinds get their own BIP44 account of the platform seed (address index 0 first)."""
+    if kind == WalletKind.COLD:
+        if not watch_only_address:
+            raise InvalidInput(
+                "A cold wallet needs the address to watch.",
+                code="address_required",
+                fields={"address": ["This field is required for a cold wallet."]},
+            )
+        wallet = Wallet.objects.create(
+            client=client,
+            kind=kind,
+            label=label,
+            key_source=KeySource.WATCH_ONLY,
+            address=normalize_address(watch_only_address),
+        )
+        first = WalletAddress.objects.create(wallet=wallet, address=wallet.address)
+    else:
+        if watch_only_address:
+            raise InvalidInput(
+                "Only cold wallets take an address; the others derive their own.",
+                code="address_not_allowed",
+                fields={"address": ["Only allowed for a cold wallet."]},
+            )
+        account = _allocate_hd_account()
+        derived = derive(platform_mnemonic(), account=account, index=0)
+        wallet = Wallet.objects.create(
+            client=client,
+            kind=kind,
+            label=label,
+            key_source=KeySource.HD,
+            hd_account=account,
+            address=derived.address,
+            next_index=1,
+        )
+        first = WalletAddress.objects.create(wallet=wallet, address=derived.address, index=0)
+    _watch(first, purpose=WATCH_PURPOSE_WALLET)
+    return wallet
+
+
+@transaction.atomic
+def wallet_address_create(
+    *, wallet: Wallet, label: str = "", customer: Customer | None = None
+) -> WalletAddress:
+    """Derive the wallet's next address (HD wallets only) and start watching it."""
+    if wallet.key_source != KeySource.HD:
+        raise InvalidInput(
+            "Only HD wallets derive new addresses.", code="wallet_cannot_derive_addresses"
+        )
+    locked = Wallet.objects.select_for_update().get(pk=wallet.pk)
+    index = locked.next_index
+    assert locked.hd_account is not None  # HD wallets always have one (DB constraint)
+    derived = derive(platform_mnemonic(), account=locked.hd_account, index=index)
+    locked.next_index = index + 1
+    locked.save(update_fields=["next_index"])
+    address = WalletAddress.objects.create(
+        wallet=locked, address=derived.address, index=index, label=label, customer=customer
+    )
+    _watch(address, purpose=WATCH_PURPOSE_DEPOSIT if customer else WATCH_PURPOSE_WALLET)
+    return address
+
+
+def _client_deposit_wallet(client: Client) -> Wallet:
+    # The client row's lock makes "find or create the deposit wallet" a single step.
+    Client.objects.select_for_update().get(pk=client.pk)
+    wallet = (
+        Wallet.objects.filter(client=client, kind=WalletKind.DEPOSIT, key_source=KeySource.HD)
+        .order_by("id")
+        .first()
+    )
+    return wallet or wallet_create(kind=WalletKind.DEPOSIT, client=client, label="deposits")
+
+
+@transaction.atomic
+def customer_deposit_address(*, customer: Customer) -> tuple[WalletAddress, bool]:
+    """The customer's deposit address, derived and watched the first time.
+
+    Returns (address, created). Calling it again returns the same address.
+    """
+    locked = Customer.objects.select_for_update().get(pk=customer.pk)
+    existing = WalletAddress.objects.filter(customer=locked).first()
+    if existing is not None:
+        return existing, False
+    wallet = _client_deposit_wallet(locked.client)
+    return wallet_address_create(wallet=wallet, customer=locked, label="deposit"), True
+
+
+@transaction.atomic
+def wallet_import_hot_key(
+    *, private_key: RedactedBytes, label: str = "", client: Client | None = None
+) -> Wallet:
+    """A hot wallet signing with an existing private key (32 bytes), sealed at once.
+
+    For the ``import_hot_wallet_key`` command only: keys never travel through the API.
+    """
+    from coincurve import PrivateKey
+
+    if len(private_key) != 32:
+        raise InvalidInput("A private key is 32 bytes (64 hex digits).", code="invalid_key")
+    try:
+        address = address_of_public_key(PrivateKey(private_key.reveal()).public_key)
+    except ValueError:
+        raise InvalidInput(
+            "That is not a valid secp256k1 private key.", code="invalid_key"
+        ) from None
+    if WalletAddress.objects.filter(address=address).exists():
+        raise InvalidInput(f"The key of {address} is already imported.", code="key_exists")
+    secret = secret_store(
+        kind=SecretKind.PRIVATE_KEY, plaintext=private_key, label=label or f"hot {address}"
+    )
+    wallet = Wallet.objects.create(
+        client=client,
+        kind=WalletKind.HOT,
+        label=label,
+        key_source=KeySource.IMPORTED,
+        secret=secret,
+        address=address,
+    )
+    first = WalletAddress.objects.create(wallet=wallet, address=address)
+    _watch(first, purpose=WATCH_PURPOSE_WALLET)
+    return wallet
