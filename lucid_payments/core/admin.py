@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from lucid_payments.core.models import AuditEvent
+from lucid_payments.core.models import AuditEvent, IdempotencyRecord
 
 
 @admin.register(AuditEvent)
@@ -39,6 +39,35 @@ class AuditEventAdmin(admin.ModelAdmin):
         "data",
     )
     fields = readonly_fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(IdempotencyRecord)
+class IdempotencyRecordAdmin(admin.ModelAdmin):
+    """For support questions ("did my retry run twice?"); records expire on their own."""
+
+    list_display = ("created_at", "scope", "key", "state", "response_status", "expires_at")
+    list_filter = ("state", "response_status")
+    search_fields = ("=scope", "key")
+    ordering = ("-created_at",)
+    fields = readonly_fields = (
+        "scope",
+        "key",
+        "fingerprint",
+        "state",
+        "response_status",
+        "response_headers",
+        "created_at",
+        "expires_at",
+    )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

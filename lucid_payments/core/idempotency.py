@@ -341,7 +341,10 @@ class IdempotentMixin(APIView):
             response = super().dispatch(request, *args, **kwargs)
         except BaseException:
             if self._idempotency_claim is not None:
-                self._idempotency_claim.release()
+                try:
+                    self._idempotency_claim.release()
+                except Exception:  # the original error matters more; log this one
+                    logger.exception("could not release idempotency key after a crash")
             raise
         claim, self._idempotency_claim = self._idempotency_claim, None
         if claim is not None:

@@ -432,8 +432,31 @@ def test_purge_removes_only_expired_records_and_is_safe_to_run_twice() -> None:
 def test_purge_runs_hourly_from_one_schedule_registered_idempotently() -> None:
     from django.apps import apps
 
+    # migrate (and every flush) registered it already through post_migrate
+    assert Schedule.objects.filter(func=PURGE_IDEMPOTENCY_FUNC).count() == 1
     ensure_schedules(apps=apps)
     ensure_schedules(apps=apps)
     [schedule] = Schedule.objects.filter(func=PURGE_IDEMPOTENCY_FUNC)
     assert schedule.schedule_type == Schedule.HOURLY
     assert schedule.repeats == -1
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("lucid_payments.urls.all_services")
+def test_records_are_visible_read_only_in_the_admin(client: Any) -> None:
+    from django.contrib.auth.models import User
+
+    record = IdempotencyRecord.objects.create(
+        scope="client:1",
+        key="k-admin",
+        fingerprint="f",
+        state="completed",
+        response_status=201,
+        response_body=b"{}",
+        expires_at=timezone.now() + timedelta(hours=24),
+    )
+    client.force_login(User.objects.create_superuser("root", password="pw"))
+    assert client.get("/admin/core/idempotencyrecord/").status_code == 200
+    assert client.get(f"/admin/core/idempotencyrecord/{record.pk}/change/").status_code == 200
+    assert client.get("/admin/core/idempotencyrecord/add/").status_code == 403
+    assert client.post(f"/admin/core/idempotencyrecord/{record.pk}/delete/").status_code == 403
