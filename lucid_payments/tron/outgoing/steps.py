@@ -32,6 +32,7 @@ from lucid_payments.tron.adapter.transactions import (
     chain_reference,
     sign_raw_data,
 )
+from lucid_payments.tron.adapter.types import Block
 from lucid_payments.tron.models import (
     AttemptStatus,
     OutgoingAttempt,
@@ -119,12 +120,19 @@ def outgoing_broadcast(
     return outcome
 
 
-def outgoing_track(outgoing_id: int, *, node: TronNode, now: datetime) -> None:
-    """Ask the chain where the live copy is and record it; re-send or expire it as due."""
+def outgoing_track(
+    outgoing_id: int, *, node: TronNode, now: datetime, solid_head: Block | None = None
+) -> None:
+    """Ask the chain where the live copy is and record it; re-send or expire it as due.
+
+    ``solid_head`` lets a sweep read the solidified head once for many transactions; it
+    must have been read before this call (see the module doc for why the order matters).
+    """
     attempt = live_attempt(outgoing_id)
     if attempt is None or attempt.status not in transitions.UNDECIDED:
         return
-    solid_head = reads.now_block(node, solid=True)  # before the lookups: see module doc
+    if solid_head is None:
+        solid_head = reads.now_block(node, solid=True)
     solid_info = reads.transaction_info(node, attempt.txid, solid=True)
     if solid_info is not None:
         transitions.record_solidified(outgoing_id, attempt.pk, solid_info, now=now)
@@ -152,7 +160,11 @@ def outgoing_track(outgoing_id: int, *, node: TronNode, now: datetime) -> None:
 
 
 def outgoing_process(
-    outgoing_id: int, *, node: TronNode | None = None, clock: Clock = timezone.now
+    outgoing_id: int,
+    *,
+    node: TronNode | None = None,
+    clock: Clock = timezone.now,
+    solid_head: Block | None = None,
 ) -> str:
     """Move one transaction as far as it can go now. Safe to run twice, or concurrently:
     the claim keeps a second worker out, and every step re-checks under a lock anyway.
@@ -173,7 +185,8 @@ def outgoing_process(
                 break
             if outgoing.status not in ACTIVE_STATUSES:
                 break
-            outgoing_track(outgoing_id, node=node, now=clock())
+            outgoing_track(outgoing_id, node=node, now=clock(), solid_head=solid_head)
+            solid_head = None  # a second round (after a rebuild) reads it afresh
             if OutgoingTransaction.objects.get(pk=outgoing_id).status != OutgoingStatus.PENDING:
                 break
     except NodeUnavailable as exc:
@@ -198,9 +211,19 @@ def outgoing_sweep(
         .order_by("updated_at")
         .values_list("pk", flat=True)[:limit]
     )
+    if not ids:
+        return 0
     node = node or get_node()
+    try:
+        # One read for the whole round instead of one per transaction (a full block on a
+        # real node); read before any lookup, as outgoing_track requires.
+        solid_head = reads.now_block(node, solid=True)
+    except NodeUnavailable as exc:
+        logger.warning("outgoing sweep: node unavailable (%s); will retry", exc.message)
+        return 0
     processed = 0
     for outgoing_id in ids:
-        if outgoing_process(outgoing_id, node=node, clock=clock) != "busy":
+        status = outgoing_process(outgoing_id, node=node, clock=clock, solid_head=solid_head)
+        if status != "busy":
             processed += 1
     return processed
