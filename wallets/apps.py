@@ -13,9 +13,12 @@ class WalletsConfig(AppConfig):
         # Deposits are credited from the scanner's hook; outgoing transactions find their
         # signer by address through the keystore.
         from lucid_payments.tron.hooks import transfer_subscribe
+        from lucid_payments.tron.outgoing.hooks import outgoing_subscribe
         from lucid_payments.tron.signing import register_signer_source
         from wallets.deposits import deposit_on_transfer
         from wallets.signer import signer_for_address
+        from wallets.transfers import transfer_on_outgoing
 
         transfer_subscribe(deposit_on_transfer)
+        outgoing_subscribe(transfer_on_outgoing)
         register_signer_source(signer_for_address)

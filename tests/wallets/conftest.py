@@ -8,6 +8,8 @@ from itertools import count
 import pytest
 from django.db import connection
 
+from tests.tron.conftest import devnet  # noqa: F401 - the devnet fixture, shared with tron tests
+
 _owner_ids = count(1_000)
 
 
@@ -45,3 +47,18 @@ def test_master_key(settings: pytest.FixtureRequest) -> str:
     settings.LUCID_MASTER_KEY = TEST_MASTER_KEY  # type: ignore[attr-defined]
     settings.LUCID_MASTER_KEYS_RETIRED = []  # type: ignore[attr-defined]
     return TEST_MASTER_KEY
+
+
+@pytest.fixture
+def wallets_api(db: None) -> Iterator[tuple[object, object]]:
+    """(client, APIClient) for a fresh tenant whose key has the wallets scope."""
+    from rest_framework.test import APIClient
+
+    from lucid_payments.accounts.scopes import Scope
+    from lucid_payments.accounts.services import api_key_create, client_create
+
+    tenant = client_create(name=f"wallets-tenant-{next_owner_id()}")
+    _, plaintext = api_key_create(client=tenant, name="wallets test", scopes=[Scope.WALLETS])
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {plaintext}")
+    yield tenant, api

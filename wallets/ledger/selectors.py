@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from lucid_payments.core.money import Asset
 from wallets.ledger.owners import LedgerOwner
-from wallets.models.ledger import Bucket, JournalEntry, LedgerAccount
+from wallets.models.ledger import Bucket, JournalEntry, LedgerAccount, OwnerType, Posting
 
 
 @dataclass(frozen=True)
@@ -41,18 +42,35 @@ def owner_available(*, owner: LedgerOwner, asset: Asset) -> int:
     return account.balance if account else 0
 
 
-def entries_visible_to_client(*, client_id: int) -> QuerySet[JournalEntry]:
-    """Entries with at least one posting on an account of the client or its customers.
-
-    Only those postings are shown to the client (see ``postings_visible_to_client``); the
-    platform side of an entry is not the client's business.
-    """
-    return (
-        JournalEntry.objects.filter(postings__account__client_id=client_id)
-        .distinct()
-        .order_by("-id")
+def ledger_entries_for_client(
+    *,
+    client_id: int,
+    asset: str | None = None,
+    kind: str | None = None,
+    customer_id: int | None = None,
+    created_after: datetime | None = None,
+    created_before: datetime | None = None,
+) -> QuerySet[JournalEntry]:
+    """Entries touching the client's or its customers' accounts, newest first, each with
+    ``visible_postings``: only the postings on those accounts."""
+    postings = Posting.objects.filter(account__client_id=client_id)
+    if customer_id is not None:
+        postings = postings.filter(
+            account__owner_type=OwnerType.CUSTOMER, account__owner_id=customer_id
+        )
+    if asset:
+        postings = postings.filter(account__asset=asset)
+    entries = JournalEntry.objects.filter(pk__in=postings.values("entry_id"))
+    if kind:
+        entries = entries.filter(kind=kind)
+    if created_after:
+        entries = entries.filter(created_at__gte=created_after)
+    if created_before:
+        entries = entries.filter(created_at__lt=created_before)
+    return entries.order_by("-id").prefetch_related(
+        Prefetch(
+            "postings",
+            queryset=postings.select_related("account").order_by("id"),
+            to_attr="visible_postings",
+        )
     )
-
-
-def entry_filter_for_owner(owner: LedgerOwner) -> Q:
-    return Q(postings__account__owner_type=owner.type, postings__account__owner_id=owner.id)

@@ -1,0 +1,131 @@
+"""Request and response shapes of the wallet-manager API. Amounts are decimal strings
+with an asset code; private material has no field here at all."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from lucid_payments.core.money import Asset, MoneySerializer, format_amount
+from wallets.models.ledger import EntryKind
+from wallets.models.wallets import Wallet, WalletAddress, WalletKind
+
+
+def money(units: int, asset: Asset | str) -> dict[str, str]:
+    return {"amount": format_amount(units, asset), "asset": str(Asset(asset).value)}
+
+
+class MoneyOutput(serializers.Serializer[Any]):
+    amount = serializers.CharField()
+    asset = serializers.ChoiceField(choices=Asset.choices)
+
+
+class WalletCreateInput(serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(choices=WalletKind.choices)
+    label = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)  # type: ignore[assignment]
+    address = serializers.CharField(
+        max_length=64, required=False, help_text="Cold wallets only: the address to watch."
+    )
+
+
+class WalletOutput(serializers.ModelSerializer[Wallet]):
+    class Meta:
+        model = Wallet
+        fields = ["id", "kind", "label", "network", "key_source", "address", "created_at"]
+        read_only_fields = fields
+
+
+class WalletAddressOutput(serializers.ModelSerializer[WalletAddress]):
+    customer_id = serializers.IntegerField(allow_null=True, read_only=True)
+
+    class Meta:
+        model = WalletAddress
+        fields = ["id", "wallet_id", "address", "index", "label", "customer_id", "created_at"]
+        read_only_fields = fields
+
+
+class AddressCreateInput(serializers.Serializer[Any]):
+    label = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)  # type: ignore[assignment]
+
+
+class ChainResourcesOutput(serializers.Serializer[Any]):
+    free_net_limit = serializers.IntegerField()
+    free_net_used = serializers.IntegerField()
+    net_limit = serializers.IntegerField()
+    net_used = serializers.IntegerField()
+    energy_limit = serializers.IntegerField()
+    energy_used = serializers.IntegerField()
+    tron_power_limit = serializers.IntegerField()
+
+
+class ChainViewOutput(serializers.Serializer[Any]):
+    activated = serializers.BooleanField()
+    trx = MoneyOutput()
+    usdt = MoneyOutput()
+    resources = ChainResourcesOutput()
+
+
+class BalanceOutput(serializers.Serializer[Any]):
+    asset = serializers.ChoiceField(choices=Asset.choices)
+    available = MoneyOutput()
+    held = MoneyOutput()
+
+
+class WalletDetailOutput(WalletOutput):
+    chain = ChainViewOutput(
+        allow_null=True,
+        help_text="On-chain view of the wallet's first address; null when "
+        "the node cannot be reached.",
+    )
+    ledger = BalanceOutput(many=True, help_text="The owning client's ledger balances.")
+
+    class Meta(WalletOutput.Meta):
+        fields = [*WalletOutput.Meta.fields, "chain", "ledger"]
+        read_only_fields = fields
+
+
+class BalancesOutput(serializers.Serializer[Any]):
+    owner = serializers.CharField(help_text='"client" or "customer"')
+    owner_id = serializers.IntegerField()
+    balances = BalanceOutput(many=True)
+
+
+class TransferInput(serializers.Serializer[Any]):
+    to = serializers.CharField(max_length=64)
+    amount = MoneySerializer(assets=(Asset.TRX,))
+
+
+class TransferOutput(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    status = serializers.CharField()
+    txid = serializers.CharField(allow_blank=True)
+    to = serializers.CharField()
+    amount = MoneyOutput()
+
+
+class PostingOutput(serializers.Serializer[Any]):
+    owner = serializers.CharField()
+    owner_id = serializers.IntegerField()
+    asset = serializers.ChoiceField(choices=Asset.choices)
+    bucket = serializers.CharField()
+    amount = serializers.CharField(help_text="Signed decimal string: + credit, - debit.")
+    balance_after = serializers.CharField()
+
+
+class LedgerEntryOutput(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=EntryKind.choices)
+    reference = serializers.CharField()
+    description = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    postings = PostingOutput(many=True, help_text="Only the postings on your own accounts.")
+
+
+class LedgerEntryFilter(serializers.Serializer[Any]):
+    asset = serializers.ChoiceField(choices=Asset.choices, required=False)
+    kind = serializers.ChoiceField(choices=EntryKind.choices, required=False)
+    customer = serializers.IntegerField(required=False, min_value=1)
+    created_after = serializers.DateTimeField(required=False)
+    created_before = serializers.DateTimeField(required=False)

@@ -1,0 +1,294 @@
+"""wallet-manager API (8093). One view per operation; services do the work, selectors
+scope every lookup to the caller's client. No view ever touches key material."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from lucid_payments.accounts.authentication import request_principal
+from lucid_payments.accounts.scopes import Scope
+from lucid_payments.accounts.selectors import customer_get
+from lucid_payments.core.audit import AuditActor
+from lucid_payments.core.errors import InvalidInput, Unavailable
+from lucid_payments.core.idempotency import IdempotentMixin
+from lucid_payments.core.money import Asset, Money, format_amount
+from lucid_payments.core.schema import error_responses, idempotency_key_parameter
+from lucid_payments.tron.addresses import hex_to_base58
+from lucid_payments.tron.models import OutgoingTransaction
+from wallets.api.serializers import (
+    AddressCreateInput,
+    BalancesOutput,
+    LedgerEntryFilter,
+    LedgerEntryOutput,
+    TransferInput,
+    TransferOutput,
+    WalletAddressOutput,
+    WalletCreateInput,
+    WalletDetailOutput,
+    WalletOutput,
+    money,
+)
+from wallets.chain_reads import address_chain_view
+from wallets.ledger.owners import LedgerOwner
+from wallets.ledger.selectors import AssetBalance, ledger_entries_for_client, owner_balances
+from wallets.models.ledger import JournalEntry
+from wallets.models.wallets import Wallet, WalletKind
+from wallets.selectors import wallet_get, wallet_list
+from wallets.services import customer_deposit_address, wallet_address_create, wallet_create
+from wallets.transfers import wallet_trx_transfer
+
+TAGS = ["wallets"]
+
+
+def _balances(balances: list[AssetBalance]) -> list[dict[str, Any]]:
+    return [
+        {
+            "asset": b.asset.value,
+            "available": money(b.available, b.asset),
+            "held": money(b.held, b.asset),
+        }
+        for b in balances
+    ]
+
+
+def _chain(wallet: Wallet) -> dict[str, Any] | None:
+    try:
+        view = address_chain_view(wallet.address)
+    except Unavailable:
+        return None  # the wallet is still shown; the chain part is unknown right now
+    return {
+        "activated": view["activated"],
+        "trx": money(view["trx_sun"], Asset.TRX),
+        "usdt": money(view["usdt_units"], Asset.USDT),
+        "resources": view["resources"],
+    }
+
+
+class WalletListCreateView(IdempotentMixin, APIView):
+    required_scope = Scope.WALLETS
+    idempotency_required = False  # creating a wallet moves no money; the key is optional
+
+    @extend_schema(
+        operation_id="wallet_list",
+        tags=TAGS,
+        summary="The caller's wallets",
+        responses={200: WalletOutput(many=True), **error_responses(401, 403, 429)},
+    )
+    def get(self, request: Request) -> Response:
+        principal = request_principal(request)
+        return Response(WalletOutput(wallet_list(client=principal.client), many=True).data)
+
+    @extend_schema(
+        operation_id="wallet_create",
+        tags=TAGS,
+        summary="Create a wallet (hot, deposit, fee: derived from the platform seed; cold: "
+        "watch-only)",
+        parameters=[idempotency_key_parameter(required=False)],
+        request=WalletCreateInput,
+        responses={201: WalletOutput, **error_responses(400, 401, 403, 409, 422, 429)},
+    )
+    def post(self, request: Request) -> Response:
+        principal = request_principal(request)
+        payload = WalletCreateInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        wallet = wallet_create(
+            kind=WalletKind(payload.validated_data["kind"]),
+            client=principal.client,
+            label=payload.validated_data["label"],
+            watch_only_address=payload.validated_data.get("address"),
+        )
+        return Response(WalletOutput(wallet).data, status=201)
+
+
+class WalletDetailView(APIView):
+    required_scope = Scope.WALLETS
+
+    @extend_schema(
+        operation_id="wallet_retrieve",
+        tags=TAGS,
+        summary="A wallet with its on-chain TRX and USDT balances, resources and ledger view",
+        responses={200: WalletDetailOutput, **error_responses(401, 403, 404, 429)},
+    )
+    def get(self, request: Request, wallet_id: int) -> Response:
+        principal = request_principal(request)
+        wallet = wallet_get(client=principal.client, wallet_id=wallet_id)
+        body = dict(WalletOutput(wallet).data)
+        body["chain"] = _chain(wallet)  # a network call: no transaction is open here
+        body["ledger"] = _balances(owner_balances(owner=LedgerOwner.client(principal.client_id)))
+        return Response(body)
+
+
+class WalletAddressCreateView(IdempotentMixin, APIView):
+    required_scope = Scope.WALLETS
+    idempotency_required = False
+
+    @extend_schema(
+        operation_id="wallet_address_create",
+        tags=TAGS,
+        summary="Derive the wallet's next address",
+        parameters=[idempotency_key_parameter(required=False)],
+        request=AddressCreateInput,
+        responses={201: WalletAddressOutput, **error_responses(400, 401, 403, 404, 409, 422)},
+    )
+    def post(self, request: Request, wallet_id: int) -> Response:
+        principal = request_principal(request)
+        wallet = wallet_get(client=principal.client, wallet_id=wallet_id)
+        payload = AddressCreateInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        address = wallet_address_create(wallet=wallet, label=payload.validated_data["label"])
+        return Response(WalletAddressOutput(address).data, status=201)
+
+
+class CustomerDepositAddressView(APIView):
+    required_scope = Scope.WALLETS
+
+    @extend_schema(
+        operation_id="customer_deposit_address",
+        tags=TAGS,
+        summary="The customer's deposit address (created on first call, then the same one)",
+        request=None,
+        responses={
+            200: WalletAddressOutput,
+            201: WalletAddressOutput,
+            **error_responses(401, 403, 404, 429),
+        },
+    )
+    def post(self, request: Request, customer_id: int) -> Response:
+        principal = request_principal(request)
+        customer = customer_get(client=principal.client, customer_id=customer_id)
+        address, created = customer_deposit_address(customer=customer)
+        return Response(WalletAddressOutput(address).data, status=201 if created else 200)
+
+
+class WalletTransferView(IdempotentMixin, APIView):
+    required_scope = Scope.WALLETS
+
+    @extend_schema(
+        operation_id="wallet_transfer_create",
+        tags=TAGS,
+        summary="Send TRX from a hot wallet (held on the ledger; settled when final)",
+        parameters=[idempotency_key_parameter()],
+        request=TransferInput,
+        responses={202: TransferOutput, **error_responses(400, 401, 403, 404, 409, 422, 429)},
+    )
+    def post(self, request: Request, wallet_id: int) -> Response:
+        principal = request_principal(request)
+        wallet = wallet_get(client=principal.client, wallet_id=wallet_id)
+        payload = TransferInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        amount: Money = payload.validated_data["amount"]
+        outgoing = wallet_trx_transfer(
+            wallet=wallet,
+            to=payload.validated_data["to"],
+            amount_sun=amount.units,
+            actor=AuditActor.api_key(principal.api_key),
+        )
+        return Response(_transfer_body(outgoing), status=202)
+
+
+def _transfer_body(outgoing: OutgoingTransaction) -> dict[str, Any]:
+    parameters = outgoing.parameters
+    return {
+        "id": outgoing.pk,
+        "reference": outgoing.reference,
+        "status": outgoing.status,
+        "txid": outgoing.txid,
+        "to": hex_to_base58(parameters["to_address"]),
+        "amount": money(int(parameters["amount"]), Asset.TRX),
+    }
+
+
+class BalancesView(APIView):
+    required_scope = Scope.WALLETS
+
+    @extend_schema(
+        operation_id="balances_retrieve",
+        tags=TAGS,
+        summary="Available and held balances per asset: the caller's client, or one customer",
+        parameters=[OpenApiParameter("customer", int, required=False, description="a customer id")],
+        responses={200: BalancesOutput, **error_responses(400, 401, 403, 404, 429)},
+    )
+    def get(self, request: Request) -> Response:
+        principal = request_principal(request)
+        customer_param = request.query_params.get("customer")
+        if customer_param is None:
+            owner = LedgerOwner.client(principal.client_id)
+        else:
+            if not customer_param.isdigit():
+                raise InvalidInput(
+                    "customer must be a customer id.", fields={"customer": ["Not an id."]}
+                )
+            customer = customer_get(client=principal.client, customer_id=int(customer_param))
+            owner = LedgerOwner.customer(customer.pk, client_id=customer.client_id)
+        return Response(
+            {
+                "owner": str(owner.type),
+                "owner_id": owner.id,
+                "balances": _balances(owner_balances(owner=owner)),
+            }
+        )
+
+
+class LedgerEntryPagination(LimitOffsetPagination):
+    default_limit = 50
+    max_limit = 500
+
+
+def _entry_body(entry: JournalEntry) -> dict[str, Any]:
+    postings = []
+    for posting in entry.visible_postings:  # type: ignore[attr-defined]
+        account = posting.account
+        postings.append(
+            {
+                "owner": account.owner_type,
+                "owner_id": account.owner_id,
+                "asset": account.asset,
+                "bucket": account.bucket,
+                "amount": format_amount(posting.amount, account.asset),
+                "balance_after": format_amount(posting.balance_after, account.asset),
+            }
+        )
+    return {
+        "id": entry.pk,
+        "kind": entry.kind,
+        "reference": entry.reference,
+        "description": entry.description,
+        "created_at": entry.created_at,
+        "postings": postings,
+    }
+
+
+class LedgerEntryListView(APIView):
+    required_scope = Scope.WALLETS
+
+    @extend_schema(
+        operation_id="ledger_entry_list",
+        tags=TAGS,
+        summary="Ledger entries on the caller's and its customers' accounts, newest first",
+        parameters=[LedgerEntryFilter],
+        responses={200: LedgerEntryOutput(many=True), **error_responses(400, 401, 403, 429)},
+    )
+    def get(self, request: Request) -> Response:
+        principal = request_principal(request)
+        filters = LedgerEntryFilter(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        wanted = filters.validated_data
+        if "customer" in wanted:
+            customer_get(client=principal.client, customer_id=wanted["customer"])  # 404 if not ours
+        entries = ledger_entries_for_client(
+            client_id=principal.client_id,
+            asset=wanted.get("asset"),
+            kind=wanted.get("kind"),
+            customer_id=wanted.get("customer"),
+            created_after=wanted.get("created_after"),
+            created_before=wanted.get("created_before"),
+        )
+        paginator = LedgerEntryPagination()
+        page = paginator.paginate_queryset(entries, request, view=self) or []
+        return paginator.get_paginated_response([_entry_body(entry) for entry in page])
