@@ -49,7 +49,9 @@ class KycDocumentListInline(admin.TabularInline):
             "admin:accounts_kycapplication_document",
             args=[document.application_id, document.pk],
         )
-        return format_html('<a href="{}" target="_blank" rel="noopener">view</a>', url)
+        return format_html(
+            '<a class="kyc-document-link" href="{}" target="_blank" rel="noopener">view</a>', url
+        )
 
 
 class KycDocumentUploadInline(admin.TabularInline):
