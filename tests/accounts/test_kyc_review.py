@@ -140,3 +140,23 @@ def test_database_allows_one_pending_application_per_customer(customer: Customer
 def test_database_refuses_an_approval_without_expiry(customer: Customer) -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
         make_application(customer, status=KycApplication.Status.APPROVED)
+
+
+def test_the_expiry_sweep_is_scheduled_hourly_after_migrate() -> None:
+    from django_q.models import Schedule
+
+    from lucid_payments.accounts.schedules import KYC_EXPIRY_SCHEDULE, register_schedules
+
+    register_schedules()  # migrate runs it each time: it must not add a second row
+    schedule = Schedule.objects.get(name=KYC_EXPIRY_SCHEDULE)
+    assert schedule.func == "lucid_payments.accounts.tasks.kyc_expire_due_task"
+    assert schedule.schedule_type == Schedule.HOURLY
+
+
+def test_the_expiry_task_runs_the_sweep(customer: Customer, bob: User) -> None:
+    from lucid_payments.accounts.tasks import kyc_expire_due_task
+
+    application = make_application(customer)
+    long_ago = timezone.now() - timedelta(days=400)
+    kyc_approve(application_id=application.pk, operator=bob, reason="ok", now=long_ago)
+    assert kyc_expire_due_task() == 1

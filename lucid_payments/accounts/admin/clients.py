@@ -121,7 +121,14 @@ class ApiKeyAdmin(admin.ModelAdmin):
         actor = AuditActor.operator(request.user)
         if change:
             super().save_model(request, obj, form, change)
-            audit_log(actor=actor, action="api_key.renamed", target=obj, client_id=obj.client_id)
+            if form.changed_data:
+                audit_log(
+                    actor=actor,
+                    action="api_key.renamed",
+                    target=obj,
+                    data={"name": obj.name},
+                    client_id=obj.client_id,
+                )
             return
         created, plaintext = api_key_create(
             client=form.cleaned_data["client"],

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 
 from lucid_payments.accounts.models import Customer, KycApplication
 from lucid_payments.accounts.services import customer_set_status
-from lucid_payments.core.audit import AuditActor
+from lucid_payments.core.audit import AuditActor, audit_log
 
 
 class KycApplicationInline(admin.TabularInline):
@@ -37,6 +37,17 @@ class CustomerAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # clients register their customers through the API
+
+    def save_model(self, request: HttpRequest, obj: Customer, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if form.changed_data:
+            audit_log(
+                actor=AuditActor.operator(request.user),
+                action="customer.updated",
+                target=obj,
+                data={"changed": list(form.changed_data)},
+                client_id=obj.client_id,
+            )
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
