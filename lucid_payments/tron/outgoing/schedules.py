@@ -12,14 +12,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps as global_apps
 from django.apps.registry import Apps
 
 SWEEP_FUNC = "lucid_payments.tron.outgoing.tasks.outgoing_sweep_task"
 
 
-def ensure_outgoing_schedules(*, apps: Apps, using: str = "default", **_: Any) -> None:
+def ensure_outgoing_schedules(
+    *, apps: Apps | None = None, using: str = "default", **_: Any
+) -> None:
+    # ``flush`` (the test runner between transactional tests) sends post_migrate without
+    # ``apps``; the global registry is right then.
+    registry = apps or global_apps
     try:
-        schedule = apps.get_model("django_q", "Schedule")
+        schedule = registry.get_model("django_q", "Schedule")
     except LookupError:  # django_q not migrated (yet) in this database
         return
     if not schedule.objects.using(using).filter(func=SWEEP_FUNC).exists():
