@@ -4,6 +4,8 @@ accepted and converted."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import base58
 
 from lucid_payments.core.errors import InvalidInput
@@ -52,9 +54,18 @@ def to_hex(text: str) -> str:
     return base58.b58decode_check(normalize_address(text)).hex()
 
 
+@lru_cache(maxsize=65536)
 def hex_to_base58(address_hex: str) -> str:
-    """Base58check of a ``41…`` hex address the node sent (trusted, so no re-validation)."""
+    """Base58check of a ``41…`` hex address the node sent (trusted, so no re-validation).
+
+    Cached: the scanner converts the same addresses (watched ones, token contracts, hot
+    senders) over and over, and base58 is pure Python big-integer arithmetic."""
     return base58.b58encode_check(bytes.fromhex(address_hex)).decode()
+
+
+def base58_to_hex(address: str) -> str:
+    """Lower hex of an address already known valid (e.g. read back from our tables)."""
+    return base58.b58decode_check(address).hex()
 
 
 def word_to_hex(word: str) -> str:

@@ -7,12 +7,14 @@ a query per transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.db import connection, models, transaction
+from django.db.models import QuerySet
 
-from lucid_payments.tron.addresses import normalize_address, to_hex
+from lucid_payments.tron.addresses import base58_to_hex, normalize_address
 from lucid_payments.tron.models import WatchedAddress, WatchListVersion
 
 
@@ -104,31 +106,51 @@ def is_watched(address: str, *, network: str | None = None) -> bool:
     ).exists()
 
 
+FULL_RELOAD_S = 300.0
+
+
 class WatchSet:
     """The scanner's in-memory copy of the watch list as hex ``41…`` strings."""
 
-    def __init__(self, network: str) -> None:
+    def __init__(self, network: str, *, clock: Callable[[], float] = time.monotonic) -> None:
         self.network = network
         self.version: int | None = None
-        self.addresses: frozenset[str] = frozenset()
+        self.addresses: set[str] = set()
+        self._max_id = 0
+        self._clock = clock
+        self._full_reload_at = -FULL_RELOAD_S - 1.0
 
     def refresh(self) -> bool:
-        """Reload if the list changed since the last call; True if it reloaded."""
+        """Reload if the list changed since the last call; True if it reloaded.
+
+        Additions (the common case: new deposit addresses) load incrementally by id; if
+        the row count then disagrees with ours, something was removed or committed out of
+        id order and we reload all. A full reload every ``FULL_RELOAD_S`` covers the rare
+        case where a late commit and a removal cancel out in the count.
+        """
         current = (
             WatchListVersion.objects.filter(network=self.network)
             .values_list("version", flat=True)
             .first()
         ) or 0
-        if current == self.version:
+        stale = self._clock() - self._full_reload_at > FULL_RELOAD_S
+        if current == self.version and not stale:
             return False
-        self.addresses = frozenset(
-            to_hex(address)
-            for address in WatchedAddress.objects.filter(network=self.network).values_list(
-                "address", flat=True
-            )
-        )
+        rows = WatchedAddress.objects.filter(network=self.network)
+        if not stale:
+            self._add(rows.filter(id__gt=self._max_id))
+        if stale or rows.count() != len(self.addresses):
+            self.addresses = set()
+            self._max_id = 0
+            self._add(rows)
+            self._full_reload_at = self._clock()
         self.version = current
         return True
+
+    def _add(self, rows: QuerySet[WatchedAddress]) -> None:
+        for pk, address in rows.order_by("id").values_list("id", "address").iterator():
+            self.addresses.add(base58_to_hex(address))
+            self._max_id = max(self._max_id, pk)
 
     def __contains__(self, address_hex: object) -> bool:
         return address_hex in self.addresses

@@ -13,7 +13,7 @@ from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from lucid_payments.tron.adapter.types import Block, BlockRef
@@ -160,7 +160,7 @@ def store_block_transfers(
             )
             publish_transfer_event(TransferEvent.of(row))
             changed.append(row)
-    created = ChainTransfer.objects.bulk_create(new_rows)
+    created = insert_transfers(new_rows)
     for row in created:
         publish_transfer_event(TransferEvent.of(row))
     if final:
@@ -183,7 +183,50 @@ def _new_transfer(network: str, block: Block, item: FoundTransfer, now: datetime
         amount=item.amount,
         status=TransferStatus.SEEN,
         seen_at=now,
+        updated_at=now,
     )
+
+
+_INSERT_COLUMNS = (
+    ("network", "varchar"),
+    ("txid", "varchar"),
+    ("index", "integer"),
+    ("block_number", "bigint"),
+    ("block_id", "varchar"),
+    ("block_timestamp_ms", "bigint"),
+    ("asset", "varchar"),
+    ("token_contract", "varchar"),
+    ("from_address", "varchar"),
+    ("to_address", "varchar"),
+    ("amount", "bigint"),
+    ("status", "varchar"),
+    ("seen_at", "timestamptz"),
+    ("updated_at", "timestamptz"),
+)
+
+
+def insert_transfers(rows: list[ChainTransfer]) -> list[ChainTransfer]:
+    """Insert new transfer rows in one statement and set their primary keys.
+
+    One ``INSERT … SELECT unnest(arrays)``: while catching up this runs for every block
+    with hundreds of rows, and ``bulk_create``'s per-value SQL compilation was most of
+    the scanner's time. RETURNING yields ids in insertion order, as bulk_create assumes.
+    """
+    if not rows:
+        return rows
+    table = connection.ops.quote_name(ChainTransfer._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(name) for name, _ in _INSERT_COLUMNS)
+    arrays = ", ".join(f"%s::{kind}[]" for _, kind in _INSERT_COLUMNS)
+    sql = f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays}) RETURNING id"  # noqa: S608 - only our own identifiers are interpolated
+    params = [[getattr(row, name) for row in rows] for name, _ in _INSERT_COLUMNS]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        ids = [pk for (pk,) in cursor.fetchall()]
+    for row, pk in zip(rows, ids, strict=True):
+        row.pk = pk
+        row._state.adding = False
+        row._state.db = "default"
+    return rows
 
 
 def _mark_final(rows: Sequence[ChainTransfer], now: datetime) -> None:

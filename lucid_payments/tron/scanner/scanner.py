@@ -10,7 +10,7 @@ leaves the database at the end of some batch, from where the next pass continues
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -25,6 +25,7 @@ from lucid_payments.tron.adapter.reads import (
 )
 from lucid_payments.tron.adapter.types import BlockRef, NodeInfo
 from lucid_payments.tron.models import ScanCursor, ScannedBlock
+from lucid_payments.tron.scanner.extract import FetchedBlock
 from lucid_payments.tron.scanner.fetch import fetch_batch
 from lucid_payments.tron.scanner.record import (
     AfterBlock,
@@ -50,6 +51,12 @@ class ChainMismatch(NodeBadResponse):
     broken node. The scanner stops rather than rewrite final history."""
 
     default_code = "chain_mismatch"
+
+
+@dataclass(frozen=True)
+class _Prefetch:
+    start: int
+    future: Future[list[FetchedBlock]]
 
 
 @dataclass
@@ -84,16 +91,18 @@ class BlockScanner:
         self._node = node
         self.after_block = after_block
         self.watched = WatchSet(self.network)
-        self._pool: ThreadPoolExecutor | None = None
+        self._pool: ThreadPoolExecutor | None = None  # transaction-info requests
+        self._prefetcher: ThreadPoolExecutor | None = None  # the next range while catching up
 
     @property
     def node(self) -> TronNode:
         return self._node or get_node()
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True)
-            self._pool = None
+        for pool in (self._prefetcher, self._pool):
+            if pool is not None:
+                pool.shutdown(wait=True)
+        self._pool = self._prefetcher = None
 
     def scan(self, *, max_blocks: int = 1000) -> ScanReport:
         """One bounded pass: catch up by at most ``max_blocks``, then finalize."""
@@ -103,36 +112,63 @@ class BlockScanner:
         cursor = ScanCursor.objects.filter(network=self.network).first()
         if cursor is None:
             cursor = get_or_create_cursor(self.network, self._start_after(info))
-        while report.blocks < max_blocks and report.rewinds <= MAX_REWINDS_PER_PASS:
-            if cursor.block_number >= info.head.number:
-                if self._head_replaced(cursor, info):
+        prefetch: _Prefetch | None = None
+        try:
+            while report.blocks < max_blocks and report.rewinds <= MAX_REWINDS_PER_PASS:
+                if cursor.block_number >= info.head.number:
+                    if self._head_replaced(cursor, info):
+                        self._rewind(report, info)
+                        cursor = ScanCursor.objects.get(network=self.network)
+                        continue
+                    break
+                start = cursor.block_number + 1
+                end = self._range_end(start, info, max_blocks - report.blocks)
+                if prefetch is not None and prefetch.start == start:
+                    batch = prefetch.future.result()
+                else:
+                    batch = fetch_batch(self.node, start, end, pool=self._info_pool())
+                prefetch = None
+                if not batch:
+                    report.notes.append(f"node gave no usable block at {start}")
+                    break
+                if cursor.block_id and batch[0].block.parent_id != cursor.block_id:
                     self._rewind(report, info)
                     cursor = ScanCursor.objects.get(network=self.network)
                     continue
-                break
-            start = cursor.block_number + 1
-            end = min(
-                info.head.number + 1,
-                start + MAX_BLOCKS_PER_RANGE,
-                start + max_blocks - report.blocks,
-            )
-            batch = fetch_batch(self.node, start, end, pool=self._info_pool())
-            if not batch:
-                report.notes.append(f"node gave no usable block at {start}")
-                break
-            if cursor.block_id and batch[0].block.parent_id != cursor.block_id:
-                self._rewind(report, info)
+                # While catching up, fetch the next range while this one is written: the
+                # node works on its answer while we are busy with the database.
+                prefetch = self._prefetch_next(batch, info, max_blocks - report.blocks)
+                self.watched.refresh()
+                outcome = record_batch(
+                    self.network, batch, self.watched, after_block=self.after_block
+                )
+                report.blocks += outcome.blocks
+                report.recorded += outcome.recorded
                 cursor = ScanCursor.objects.get(network=self.network)
-                continue
-            self.watched.refresh()
-            outcome = record_batch(self.network, batch, self.watched, after_block=self.after_block)
-            report.blocks += outcome.blocks
-            report.recorded += outcome.recorded
-            cursor = ScanCursor.objects.get(network=self.network)
-            self._finalize(report, info, cursor)
+                self._finalize(report, info, cursor)
+        finally:
+            if prefetch is not None:
+                prefetch.future.cancel()
+                wait([prefetch.future])  # never leave a request running past the pass
         self._finalize(report, info, cursor)
         report.cursor = cursor.block_number
         return report
+
+    def _range_end(self, start: int, info: NodeInfo, budget: int) -> int:
+        return min(info.head.number + 1, start + MAX_BLOCKS_PER_RANGE, start + budget)
+
+    def _prefetch_next(
+        self, batch: list[FetchedBlock], info: NodeInfo, budget: int
+    ) -> _Prefetch | None:
+        start = batch[-1].block.number + 1
+        budget -= len(batch)
+        if start > info.head.number or budget <= 0:
+            return None
+        if self._prefetcher is None:
+            self._prefetcher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tron-next")
+        end = self._range_end(start, info, budget)
+        future = self._prefetcher.submit(fetch_batch, self.node, start, end, pool=self._info_pool())
+        return _Prefetch(start=start, future=future)
 
     # -- steps ------------------------------------------------------------------------
 
