@@ -85,7 +85,7 @@ def build_chain(blocks: int, per_block: int, recipients: int) -> tuple[Node, flo
                 raw = _token_transfer(sender.address, token, to, rng.randrange(1, 10**9),
                                       reference)
             else:
-                raw = _transfer(sender.address, to, rng.randrange(1, 10**8), reference)
+                raw = _transfer(sender.address, to, rng.randrange(1, 10**6), reference)
             node.sign_and_admit(raw, sender.private_key)
         node.produce_block()
     return node, time.perf_counter() - started, time.process_time() - cpu_started
