@@ -7,7 +7,7 @@ from __future__ import annotations
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from lucid_payments.accounts.models import Customer
 from lucid_payments.tron.scanner import BlockScanner, scan_once
@@ -58,3 +58,32 @@ def test_a_deposit_is_credited_once_on_final_and_reconciles(
     call_command("reconcile", stdout=out)
     assert "no difference" in out.getvalue()
     call_command("ledger_verify", stdout=StringIO())
+
+
+def test_wallet_detail_shows_on_chain_balances_and_resources(
+    devnet: DevnetHandle, wallets_api
+) -> None:
+    _, api = wallets_api
+    wallet = api.post("/api/v1/wallets", {"kind": "hot"}, format="json").json()
+    devnet.faucet(wallet["address"], trx=FIVE_TRX, usdt=TEN_USDT)
+    devnet.mine()
+
+    detail = api.get(f"/api/v1/wallets/{wallet['id']}").json()
+
+    assert detail["chain"]["activated"] is True
+    assert detail["chain"]["trx"] == {"amount": "5", "asset": "TRX"}
+    assert detail["chain"]["usdt"] == {"amount": "10", "asset": "USDT"}
+    assert detail["chain"]["resources"]["free_net_limit"] > 0
+    assert {b["asset"] for b in detail["ledger"]} == {"TRX", "USDT"}
+
+
+def test_reconcile_reports_a_difference_and_fails(devnet: DevnetHandle, wallets_api) -> None:
+    _, api = wallets_api
+    wallet = api.post("/api/v1/wallets", {"kind": "hot"}, format="json").json()
+    devnet.faucet(wallet["address"], trx=FIVE_TRX)  # money on chain the ledger never saw
+    devnet.mine(SOLID_LAG + 1)
+
+    out = StringIO()
+    with pytest.raises(CommandError, match="5 TRX"):
+        call_command("reconcile", stdout=out)
+    assert "TRX" in out.getvalue()
