@@ -16,12 +16,16 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import IO
 
 from lucid_payments.stack.processes import ChildSpec
 
 TAIL_LINES = 15
+# How long a process group may take to empty after its leader exited or was killed. Bounded:
+# an orphaned zombie stays in its group until PID 1 reaps it, which some containers never do.
+GROUP_SETTLE_S = 2.0
 Report = Callable[[str], None]
 Echo = Callable[[str, str], None]
 
@@ -38,6 +42,19 @@ class Backoff:
         if uptime_s >= self.reset_after_s or previous_s <= 0:
             return self.initial_s
         return min(previous_s * 2, self.maximum_s)
+
+
+def _wait_for(condition: Callable[[], bool], timeout_s: float) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def _group_gone(child: Child) -> bool:
+    return not child.group_alive()
 
 
 class Child:
@@ -200,18 +217,22 @@ class Supervisor:
                 child.process.send_signal(signal.SIGTERM)
             except ProcessLookupError:
                 pass
-        deadline = self._clock() + grace_s
-        # Wait for the leaders and for what they started (workers exit just after them).
-        while any(child.is_running() or child.group_alive() for child in running):
-            if self._clock() >= deadline or force():
+        # Real time, not the injected clock: that one only decides restarts.
+        deadline = time.monotonic() + grace_s
+        while any(child.is_running() for child in running):
+            if time.monotonic() >= deadline or force():
                 break
             time.sleep(0.1)
+        # What the leaders started exits just after them; give it a moment.
+        _wait_for(lambda: not any(child.group_alive() for child in running), GROUP_SETTLE_S)
         for child in self.children:
             if child.is_running() or child.group_alive():
                 self._report(f"{child.name} did not stop in time; killing it")
                 child.signal_group(signal.SIGKILL)
             if child.process is not None:
                 child.process.wait()
+            # SIGKILL is delivered asynchronously: wait until the group is really gone.
+            _wait_for(partial(_group_gone, child), GROUP_SETTLE_S)
             child.finish_output()
 
     def pids(self) -> dict[str, int]:
