@@ -51,7 +51,9 @@ def build_chain(path: Path, *, blocks: int, transfers: int, watched: int, seed: 
     from devnet.node import Node
 
     rng = random.Random(seed)
-    node = Node(seed=0, block_time=0, solid_lag=SOLID_LAG)
+    # solid_lag 0 while building: the node then keeps no per-block state snapshots, which
+    # would make building slower with every block. The served node uses SOLID_LAG.
+    node = Node(seed=0, block_time=0, solid_lag=0)
     senders = node.accounts
     issuer = senders[0]
     # Recipients: a pool twice the watched set, so about half the transfers are ours.
