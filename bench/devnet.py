@@ -32,16 +32,19 @@ TRANSFER_SELECTOR = bytes.fromhex("a9059cbb")
 
 
 def _transfer(owner: bytes, to: bytes, amount: int, reference: dict[str, Any]) -> RawTransaction:
-    contract = Contract("TransferContract",
-                        {"owner_address": owner, "to_address": to, "amount": amount}, 0)
+    contract = Contract(
+        "TransferContract", {"owner_address": owner, "to_address": to, "amount": amount}, 0
+    )
     return build_transaction(contract, **reference)
 
 
-def _token_transfer(owner: bytes, token: bytes, to: bytes, amount: int,
-                    reference: dict[str, Any]) -> RawTransaction:
+def _token_transfer(
+    owner: bytes, token: bytes, to: bytes, amount: int, reference: dict[str, Any]
+) -> RawTransaction:
     data = TRANSFER_SELECTOR + to[1:].rjust(32, b"\0") + amount.to_bytes(32, "big")
-    contract = Contract("TriggerSmartContract",
-                        {"owner_address": owner, "contract_address": token, "data": data}, 0)
+    contract = Contract(
+        "TriggerSmartContract", {"owner_address": owner, "contract_address": token, "data": data}, 0
+    )
     return build_transaction(contract, fee_limit=100_000_000, **reference)
 
 
@@ -61,15 +64,21 @@ def build_chain(blocks: int, per_block: int, recipients: int) -> tuple[Node, flo
     node = Node(seed=0, block_time=0, solid_lag=0, clock=lambda: clock_start)
     senders = node.accounts
     token = node.world.token.address
-    pool = [address_of_private_key(sha256(f"bench-recipient-{i}".encode()))
-            for i in range(recipients)]
+    pool = [
+        address_of_private_key(sha256(f"bench-recipient-{i}".encode())) for i in range(recipients)
+    ]
     rng = random.Random(42)
 
     # Block 1: give every sender USDT so that all of them can send both assets.
     reference = _reference(node)
     for index, sender in enumerate(senders[1:], start=1):
-        raw = _token_transfer(senders[0].address, token, sender.address, 10**15,
-                              {**reference, "timestamp": reference["timestamp"] + index})
+        raw = _token_transfer(
+            senders[0].address,
+            token,
+            sender.address,
+            10**15,
+            {**reference, "timestamp": reference["timestamp"] + index},
+        )
         node.sign_and_admit(raw, senders[0].private_key)
     node.produce_block()
 
@@ -82,8 +91,7 @@ def build_chain(blocks: int, per_block: int, recipients: int) -> tuple[Node, flo
             to = pool[rng.randrange(recipients)]
             reference["timestamp"] = base_time + index  # distinct txIDs
             if index % 2:
-                raw = _token_transfer(sender.address, token, to, rng.randrange(1, 10**9),
-                                      reference)
+                raw = _token_transfer(sender.address, token, to, rng.randrange(1, 10**9), reference)
             else:
                 raw = _transfer(sender.address, to, rng.randrange(1, 10**6), reference)
             node.sign_and_admit(raw, sender.private_key)
@@ -94,8 +102,12 @@ def build_chain(blocks: int, per_block: int, recipients: int) -> tuple[Node, flo
 def _timed_get_block(connection: http.client.HTTPConnection, number: int) -> float:
     started = time.perf_counter()
     for path in ("/wallet/getblockbynum", "/wallet/gettransactioninfobyblocknum"):
-        connection.request("POST", path, body=json.dumps({"num": number}),
-                           headers={"Content-Type": "application/json"})
+        connection.request(
+            "POST",
+            path,
+            body=json.dumps({"num": number}),
+            headers={"Content-Type": "application/json"},
+        )
         response = connection.getresponse()
         body = response.read()
         if response.status != 200 or len(body) < 100:
@@ -115,8 +127,9 @@ def measure_serving(node: Node, samples: int) -> dict[str, float]:
     try:
         port = server.server_address[1]
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        numbers = random.Random(7).sample(range(2, node.head.number + 1),
-                                          min(samples, node.head.number - 1))
+        numbers = random.Random(7).sample(
+            range(2, node.head.number + 1), min(samples, node.head.number - 1)
+        )
         cold = [_timed_get_block(connection, n) for n in numbers]
         warm = [_timed_get_block(connection, n) for n in numbers]
         connection.close()
@@ -141,21 +154,29 @@ def main(argv: list[str] | None = None) -> None:
 
     node, build_s, build_cpu_s = build_chain(args.blocks, args.per_block, args.recipients)
     transactions = args.blocks * args.per_block
-    print(f"built {args.blocks} blocks x {args.per_block} transfers in {build_s:.1f} s "
-          f"({transactions / build_s:,.0f} tx/s; {build_cpu_s:.1f} s of CPU)")
+    print(
+        f"built {args.blocks} blocks x {args.per_block} transfers in {build_s:.1f} s "
+        f"({transactions / build_s:,.0f} tx/s; {build_cpu_s:.1f} s of CPU)"
+    )
     serving = measure_serving(node, args.samples)
-    print(f"getblockbynum + gettransactioninfobyblocknum: {serving['serve_block_ms']} ms "
-          f"(p95 {serving['serve_block_p95_ms']} ms) cached, "
-          f"{serving['serve_block_uncached_ms']} ms first time")
-    print(json.dumps({
-        "blocks": args.blocks,
-        "per_block": args.per_block,
-        "transactions": transactions,
-        "build_s": round(build_s, 2),
-        "build_cpu_s": round(build_cpu_s, 2),
-        "tx_per_s": round(transactions / build_s),
-        **serving,
-    }))
+    print(
+        f"getblockbynum + gettransactioninfobyblocknum: {serving['serve_block_ms']} ms "
+        f"(p95 {serving['serve_block_p95_ms']} ms) cached, "
+        f"{serving['serve_block_uncached_ms']} ms first time"
+    )
+    print(
+        json.dumps(
+            {
+                "blocks": args.blocks,
+                "per_block": args.per_block,
+                "transactions": transactions,
+                "build_s": round(build_s, 2),
+                "build_cpu_s": round(build_cpu_s, 2),
+                "tx_per_s": round(transactions / build_s),
+                **serving,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -72,10 +72,21 @@ class WalletApi:
             "listwitnesses": self.list_witnesses,
         }
         solidity = {
-            "getnodeinfo", "getnowblock", "getblock", "getblockbynum", "getblockbyid",
-            "getblockbylimitnext", "getblockbylatestnum", "gettransactioninfobyblocknum",
-            "getaccount", "gettransactionbyid", "gettransactioninfobyid",
-            "triggerconstantcontract", "getreward", "listwitnesses", "estimateenergy",
+            "getnodeinfo",
+            "getnowblock",
+            "getblock",
+            "getblockbynum",
+            "getblockbyid",
+            "getblockbylimitnext",
+            "getblockbylatestnum",
+            "gettransactioninfobyblocknum",
+            "getaccount",
+            "gettransactionbyid",
+            "gettransactioninfobyid",
+            "triggerconstantcontract",
+            "getreward",
+            "listwitnesses",
+            "estimateenergy",
         }
         self.routes: dict[tuple[str, str], Callable[[Request], Response]] = {}
         for name, handler in full.items():
@@ -157,8 +168,9 @@ class WalletApi:
             elif isinstance(key, int) or (isinstance(key, str) and key.isdigit()):
                 block = self.node.block_by_number(int(key), solid=request.solid)
             else:
-                block = self.node.block_by_id(_hex_arg(request.body, "id_or_num"),
-                                              solid=request.solid)
+                block = self.node.block_by_id(
+                    _hex_arg(request.body, "id_or_num"), solid=request.solid
+                )
         if block is None:
             return {}
         if _bool_arg(request.body, "detail"):
@@ -186,9 +198,11 @@ class WalletApi:
         with self.node.lock:
             top = self.node.solid_number if request.solid else self.node.head.number
             blocks = self.node.blocks[max(0, top - count + 1) : top + 1]
-        return '{"block":[' + ",".join(
-            self.cache.block(b, visible=request.visible) for b in blocks
-        ) + "]}"
+        return (
+            '{"block":['
+            + ",".join(self.cache.block(b, visible=request.visible) for b in blocks)
+            + "]}"
+        )
 
     def get_transaction_info_by_block_num(self, request: Request) -> Response:
         number = _int_arg(request.body, "num")
@@ -534,7 +548,7 @@ def _int_arg(body: dict[str, Any], key: str, *, default: int | None = None) -> i
         return value
     if isinstance(value, str) and value.strip().lstrip("-").isdigit():
         return int(value)
-    raise JavaException("java.lang.NumberFormatException", f"For input string: \"{value}\"")
+    raise JavaException("java.lang.NumberFormatException", f'For input string: "{value}"')
 
 
 def _bool_arg(body: dict[str, Any], key: str) -> bool:
@@ -560,10 +574,22 @@ def _txid_arg(body: dict[str, Any]) -> str:
 
 
 _ACCOUNT_ORDER = (
-    "account_name", "type", "address", "balance", "votes", "create_time",
-    "latest_opration_time", "allowance", "latest_withdraw_time", "owner_permission",
-    "active_permission", "frozenV2", "unfrozenV2", "account_resource",
-    "delegated_frozenV2_balance_for_bandwidth", "acquired_delegated_frozenV2_balance_for_bandwidth",
+    "account_name",
+    "type",
+    "address",
+    "balance",
+    "votes",
+    "create_time",
+    "latest_opration_time",
+    "allowance",
+    "latest_withdraw_time",
+    "owner_permission",
+    "active_permission",
+    "frozenV2",
+    "unfrozenV2",
+    "account_resource",
+    "delegated_frozenV2_balance_for_bandwidth",
+    "acquired_delegated_frozenV2_balance_for_bandwidth",
 )
 
 

@@ -30,17 +30,37 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m devnet", description=__doc__.split("\n")[0])
     parser.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8090, help="HTTP port (default 8090)")
-    parser.add_argument("--block-time", type=float, default=3.0,
-                        help="seconds between blocks; 0 = only on POST /devnet/mine (default 3)")
-    parser.add_argument("--solid-lag", type=int, default=19,
-                        help="blocks between head and solidified head (default 19, as mainnet)")
+    parser.add_argument(
+        "--block-time",
+        type=float,
+        default=3.0,
+        help="seconds between blocks; 0 = only on POST /devnet/mine (default 3)",
+    )
+    parser.add_argument(
+        "--solid-lag",
+        type=int,
+        default=19,
+        help="blocks between head and solidified head (default 19, as mainnet)",
+    )
     parser.add_argument("--seed", type=int, default=0, help="derives the genesis accounts")
-    parser.add_argument("--state", type=Path, default=None,
-                        help="JSON file: chain reloaded on start, saved on shutdown")
-    parser.add_argument("--save-every", type=float, default=60.0,
-                        help="with --state, also save every N seconds (default 60; 0 = never)")
-    parser.add_argument("--unfreeze-delay-days", type=float, default=14.0,
-                        help="Stake 2.0 unfreeze delay in days (default 14; fractions allowed)")
+    parser.add_argument(
+        "--state",
+        type=Path,
+        default=None,
+        help="JSON file: chain reloaded on start, saved on shutdown",
+    )
+    parser.add_argument(
+        "--save-every",
+        type=float,
+        default=60.0,
+        help="with --state, also save every N seconds (default 60; 0 = never)",
+    )
+    parser.add_argument(
+        "--unfreeze-delay-days",
+        type=float,
+        default=14.0,
+        help="Stake 2.0 unfreeze delay in days (default 14; fractions allowed)",
+    )
     parser.add_argument("--quiet", action="store_true", help="do not print the accounts")
     return parser
 
@@ -49,18 +69,22 @@ def make_node(args: argparse.Namespace) -> Node:
     params = ChainParams(unfreeze_delay_ms=int(args.unfreeze_delay_days * MS_PER_DAY))
     if args.state is not None and args.state.exists():
         return persistence.load(
-            args.state, block_time=args.block_time, solid_lag=args.solid_lag,
-            clock=time.time, params=params,
+            args.state,
+            block_time=args.block_time,
+            solid_lag=args.solid_lag,
+            clock=time.time,
+            params=params,
         )
-    return Node(seed=args.seed, block_time=args.block_time, solid_lag=args.solid_lag,
-                params=params)
+    return Node(seed=args.seed, block_time=args.block_time, solid_lag=args.solid_lag, params=params)
 
 
 def print_banner(node: Node, url: str) -> None:
     print(f"TRON devnet listening on {url}  (head block {node.head.number})")
     print(f"Token {TOKEN_SYMBOL} (TRC20, 6 decimals): {TOKEN_ADDRESS}")
-    print(f"Genesis accounts ({GENESIS_BALANCE_SUN // 1_000_000:,} TRX each; "
-          f"#0 holds the {TOKEN_SYMBOL} supply):")
+    print(
+        f"Genesis accounts ({GENESIS_BALANCE_SUN // 1_000_000:,} TRX each; "
+        f"#0 holds the {TOKEN_SYMBOL} supply):"
+    )
     for index, pair in enumerate(node.accounts):
         print(f"  ({index}) {pair.base58}  private key {pair.private_key.hex()}")
     sys.stdout.flush()

@@ -158,8 +158,11 @@ def _transfer_raw(owner: bytes, to: bytes, amount: int, node: Node) -> dict[str,
         "contract": [
             {
                 "parameter": {
-                    "value": {"owner_address": owner.hex(), "to_address": to.hex(),
-                              "amount": amount},
+                    "value": {
+                        "owner_address": owner.hex(),
+                        "to_address": to.hex(),
+                        "amount": amount,
+                    },
                     "type_url": TYPE_URL_PREFIX + "TransferContract",
                 },
                 "type": "TransferContract",

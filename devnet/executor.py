@@ -179,8 +179,9 @@ class Executor:
         receipt["energy_usage_total"] = result.energy_used
         return _Outcome(contract_ret=ret, info=info, receipt=receipt)
 
-    def call_constant(self, *, owner: bytes, contract_address: bytes, data: bytes,
-                      call_value: int) -> ExecResult:
+    def call_constant(
+        self, *, owner: bytes, contract_address: bytes, data: bytes, call_value: int
+    ) -> ExecResult:
         """Run a call without committing it (triggerconstantcontract, estimateenergy)."""
         token = self.world.token
         if contract_address != token.address:
@@ -304,8 +305,15 @@ def _hex_text(text: str) -> str:
 
 
 def _ordered_receipt(receipt: dict[str, Any]) -> dict[str, Any]:
-    order = ("energy_usage", "energy_fee", "origin_energy_usage", "energy_usage_total",
-             "net_usage", "net_fee", "result")
+    order = (
+        "energy_usage",
+        "energy_fee",
+        "origin_energy_usage",
+        "energy_usage_total",
+        "net_usage",
+        "net_fee",
+        "result",
+    )
     return {key: receipt[key] for key in order if key in receipt}
 
 

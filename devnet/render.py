@@ -73,8 +73,7 @@ def _visible_info_value(key: str, value: Any) -> Any:
         return bytes.fromhex(value).decode("utf-8", "replace")
     if key == "log":
         return [
-            {**log, "address": to_base58(b"\x41" + bytes.fromhex(log["address"]))}
-            for log in value
+            {**log, "address": to_base58(b"\x41" + bytes.fromhex(log["address"]))} for log in value
         ]
     return value
 

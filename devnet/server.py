@@ -92,8 +92,9 @@ class _Handler(BaseHTTPRequestHandler):
             status, text = self._dispatch(method)
         except Exception as exc:  # a bug must never reach the client as a traceback
             log.exception("unhandled error serving %s", self.path)
-            status, text = 200, json.dumps(
-                {"Error": f"class java.lang.RuntimeException : {type(exc).__name__}"}
+            status, text = (
+                200,
+                json.dumps({"Error": f"class java.lang.RuntimeException : {type(exc).__name__}"}),
             )
         self._send(status, text)
 

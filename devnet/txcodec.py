@@ -222,7 +222,12 @@ def _votes(value: object, name: str) -> list[tuple[bytes, int]]:
 
 
 _PARSERS = {
-    ADDRESS: _address, INT: _int, BOOL: _bool, HEX: _hex, RESOURCE: _resource, VOTES: _votes
+    ADDRESS: _address,
+    INT: _int,
+    BOOL: _bool,
+    HEX: _hex,
+    RESOURCE: _resource,
+    VOTES: _votes,
 }
 
 
@@ -233,9 +238,7 @@ def _encode_value(number: int, kind: str, value: Any) -> bytes:
         return pb.int_field(number, RESOURCE_CODES[value])
     if kind == VOTES:
         return b"".join(
-            pb.message_field(
-                number, pb.bytes_field(1, address) + pb.int_field(2, count)
-            )
+            pb.message_field(number, pb.bytes_field(1, address) + pb.int_field(2, count))
             for address, count in value
         )
     return pb.int_field(number, int(value))
