@@ -37,3 +37,28 @@ def test_customer_paths_document_request_response_and_error_bodies(api_client: A
     fields = document["components"]["schemas"][request_ref]["properties"]
     assert fields["document_front"]["format"] == "binary"
     assert set(kyc["responses"]) >= {"201", "400", "401", "403", "404", "409"}
+
+
+def test_api_key_security_scheme_is_documented(api_client: APIClient) -> None:
+    document = _schema(api_client)
+    scheme = document["components"]["securitySchemes"]["ApiKey"]
+    assert scheme["type"] == "http" and scheme["scheme"] == "bearer"
+    create = document["paths"]["/api/v1/customers"]["post"]
+    assert {"ApiKey": []} in create["security"]
+
+
+def test_schema_generation_raises_no_warnings() -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    errors = StringIO()
+    call_command(
+        "spectacular",
+        "--urlconf",
+        "lucid_payments.urls.payout_router",
+        "--fail-on-warn",
+        stdout=StringIO(),
+        stderr=errors,
+    )
+    assert errors.getvalue() == ""
