@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Console
-from rich.table import Table
+from rich.text import Text
 
 from lucid_payments.stack.bootstrap import DemoApiKey, DevAdmin
 from lucid_payments.stack.processes import StackOptions
@@ -25,28 +25,40 @@ class BannerFacts:
     node_url: str
 
 
-def _services_table(facts: BannerFacts) -> Table:
-    table = Table(title="Lucid Payments is up", title_justify="left", show_lines=False)
-    table.add_column("process", no_wrap=True)
-    table.add_column("URL", no_wrap=True)
-    table.add_column("docs / notes", no_wrap=True)
+def _service_rows(facts: BannerFacts) -> list[tuple[str, str, str]]:
+    """(process, URL, docs or notes) for each line of the banner."""
     options = facts.options
+    rows = []
     for service in SERVICES:
         base = options.url(service.port)
         if service.has_api:
-            table.add_row(service.name, base, f"{base}/api/docs/")
+            rows.append((service.name, base, f"docs {base}/api/docs/"))
         else:
-            table.add_row(service.name, f"{base}/admin/", _admin_login(facts.admin))
+            rows.append((service.name, f"{base}/admin/", _admin_login(facts.admin)))
     if facts.devnet_note is None:
-        table.add_row(
-            "devnet",
-            options.url(DEVNET_PORT),
-            f"local TRON node; funded accounts: {options.url(DEVNET_PORT)}/devnet/accounts",
-        )
+        devnet = options.url(DEVNET_PORT)
+        rows.append(("devnet", devnet, f"accounts {devnet}/devnet/accounts"))
     else:
-        table.add_row("devnet", "-", facts.devnet_note)
-    table.add_row("worker", "-", "qcluster (background tasks)")
-    return table
+        rows.append(("devnet", "-", facts.devnet_note))
+    rows.append(("worker", "-", "qcluster (background tasks)"))
+    return rows
+
+
+def _service_lines(facts: BannerFacts) -> list[Text]:
+    # Plain aligned lines rather than a table: a table squeezed into an 80-column
+    # terminal cuts URLs short, and a URL is only useful whole.
+    rows = _service_rows(facts)
+    name_width = max(len(name) for name, _, _ in rows)
+    url_width = max(len(url) for _, url, _ in rows)
+    lines = []
+    for name, url, note in rows:
+        line = Text("  ")
+        line.append(name.ljust(name_width), style="bold")
+        line.append("  ")
+        line.append(url.ljust(url_width), style="cyan")
+        line.append(f"  {note}")
+        lines.append(line)
+    return lines
 
 
 def _admin_login(admin: DevAdmin | None) -> str:
@@ -72,9 +84,11 @@ def _api_key_lines(facts: BannerFacts) -> list[str]:
 
 def print_banner(console: Console, facts: BannerFacts) -> None:
     console.print()
-    console.print(_services_table(facts))
-    for line in _api_key_lines(facts):
-        console.print(line, soft_wrap=True, markup=False, highlight=False)
+    console.print(Text("Lucid Payments is up", style="bold green"))
+    for service_line in _service_lines(facts):
+        console.print(service_line, soft_wrap=True, highlight=False)
+    for key_line in _api_key_lines(facts):
+        console.print(key_line, soft_wrap=True, markup=False, highlight=False)
     console.print(f"Chain: {facts.node_url}", soft_wrap=True, markup=False, highlight=False)
     console.print(
         f"Logs: {facts.log_dir}/<process>.log. Press Ctrl-C to stop everything.",
