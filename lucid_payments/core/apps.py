@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
+        from lucid_payments.core import openapi_auth  # noqa: F401 - registers the API key scheme
         from lucid_payments.core.schedules import ensure_schedules
 
         post_migrate.connect(ensure_schedules, sender=self, dispatch_uid="core.ensure_schedules")
