@@ -135,6 +135,12 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
+    # One name per choice set shared by several serializers (else --fail-on-warn fails).
+    "ENUM_NAME_OVERRIDES": {
+        "AssetEnum": "lucid_payments.core.money.Asset",
+        "WalletKindEnum": "wallets.models.wallets.WalletKind",
+        "EntryKindEnum": "wallets.models.ledger.EntryKind",
+    },
 }
 
 # Idempotency-Key: how long a concurrent duplicate waits for the first request (then 409),
@@ -181,6 +187,20 @@ TRON_NODE_URLS: list[str] = env.list("TRON_NODE_URLS", default=[]) or [
 ]
 TRON_NODE_URL = TRON_NODE_URLS[0]
 TRONGRID_API_KEY = secret("TRONGRID_API_KEY") or ""
+# Outgoing transactions. How long a signed copy stays valid past the node's head (java-tron
+# accepts at most 24 h): a copy that expires unincluded is rebuilt, so shorter means faster
+# recovery from a dropped broadcast, longer means more slack for a congested network.
+TRON_TX_EXPIRATION_MS = env.int("TRON_TX_EXPIRATION_MS", default=60_000)
+if not 0 < TRON_TX_EXPIRATION_MS <= 86_400_000:
+    raise ImproperlyConfigured("TRON_TX_EXPIRATION_MS must be within 1..86400000 (24 h).")
+# Seconds between re-sends of a copy that is not in a block yet (re-sending is harmless).
+TRON_TX_REBROADCAST_S = env.int("TRON_TX_REBROADCAST_S", default=15)
+# Signed copies one transaction may use up (each expired unincluded) before it fails.
+TRON_TX_MAX_ATTEMPTS = env.int("TRON_TX_MAX_ATTEMPTS", default=5)
+# The sweep is scheduled once a minute and goes round every PAUSE seconds for up to BUDGET
+# seconds per run; keep BUDGET under the schedule's minute and the Q_CLUSTER timeout.
+TRON_OUTGOING_SWEEP_BUDGET_S = env.int("TRON_OUTGOING_SWEEP_BUDGET_S", default=50)
+TRON_OUTGOING_SWEEP_PAUSE_S = env.int("TRON_OUTGOING_SWEEP_PAUSE_S", default=3)
 
 # Keystore master key: 32 random bytes, base64 (LUCID_MASTER_KEY or LUCID_MASTER_KEY_FILE).
 # It wraps the data key of every sealed secret. During a rotation the previous keys stay

@@ -25,7 +25,6 @@ from lucid_payments.tron.adapter import reads
 from lucid_payments.tron.adapter.errors import NodeUnavailable
 from lucid_payments.tron.adapter.node import TronNode, get_node
 from lucid_payments.tron.adapter.transactions import (
-    DEFAULT_EXPIRATION_MS,
     BroadcastOutcome,
     broadcast,
     build_raw_data,
@@ -49,20 +48,17 @@ logger = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 
-DEFAULT_REBROADCAST_S = 15
-DEFAULT_MAX_ATTEMPTS = 5
-
 
 def expiration_ms() -> int:
-    return int(getattr(settings, "TRON_TX_EXPIRATION_MS", DEFAULT_EXPIRATION_MS))
+    return int(settings.TRON_TX_EXPIRATION_MS)
 
 
 def rebroadcast_after() -> timedelta:
-    return timedelta(seconds=getattr(settings, "TRON_TX_REBROADCAST_S", DEFAULT_REBROADCAST_S))
+    return timedelta(seconds=settings.TRON_TX_REBROADCAST_S)
 
 
 def max_attempts() -> int:
-    return int(getattr(settings, "TRON_TX_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS))
+    return int(settings.TRON_TX_MAX_ATTEMPTS)
 
 
 def live_attempt(outgoing_id: int) -> OutgoingAttempt | None:

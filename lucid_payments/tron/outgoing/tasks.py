@@ -9,11 +9,10 @@ from django.conf import settings
 
 from lucid_payments.tron.outgoing.steps import outgoing_process, outgoing_sweep
 
-# The schedule fires once a minute; within one run the sweep goes round every few seconds
-# so that re-sends and status changes are not a minute apart. Runs overlapping (a slow
-# round, two workers) are harmless: every transaction is claimed before it is touched.
-DEFAULT_SWEEP_BUDGET_S = 50.0
-DEFAULT_SWEEP_PAUSE_S = 3.0
+# The schedule fires once a minute; within one run the sweep goes round every
+# TRON_OUTGOING_SWEEP_PAUSE_S seconds (for up to TRON_OUTGOING_SWEEP_BUDGET_S) so that
+# re-sends and status changes are not a minute apart. Runs overlapping (a slow round, two
+# workers) are harmless: every transaction is claimed before it is touched.
 
 
 def outgoing_process_task(outgoing_id: int) -> str:
@@ -28,8 +27,8 @@ def outgoing_sweep_task(
 ) -> int:
     """Scheduled: track everything in flight, re-send, rebuild expired copies, and pick up
     work whose task was lost or whose worker died. Returns transactions processed."""
-    budget = float(getattr(settings, "TRON_OUTGOING_SWEEP_BUDGET_S", DEFAULT_SWEEP_BUDGET_S))
-    pause = float(getattr(settings, "TRON_OUTGOING_SWEEP_PAUSE_S", DEFAULT_SWEEP_PAUSE_S))
+    budget = float(settings.TRON_OUTGOING_SWEEP_BUDGET_S)
+    pause = float(settings.TRON_OUTGOING_SWEEP_PAUSE_S)
     deadline = monotonic() + budget
     total = 0
     while True:
