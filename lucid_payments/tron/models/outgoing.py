@@ -67,6 +67,16 @@ class OutgoingTransaction(models.Model):
     origin = models.CharField(
         max_length=16, choices=OutgoingOrigin.choices, default=OutgoingOrigin.PLATFORM
     )
+    # The tenant this transaction is for: the client that relayed it, or the client a
+    # domain app sends it on behalf of. Only that client's API keys see our status of it;
+    # empty for the platform's own housekeeping (fee top-ups, sweeps), shown to no client.
+    client = models.ForeignKey(
+        "accounts.Client",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     contract_type = models.CharField(max_length=64, help_text="e.g. TransferContract")
     # The contract's parameter value as the node's JSON has it (hex 41… addresses).
     parameters = models.JSONField()
