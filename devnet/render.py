@@ -7,13 +7,14 @@ cached by (block id, visible) — a block scanner asks for the same blocks over 
 
 from __future__ import annotations
 
-import json
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 from devnet.addresses import to_base58
 from devnet.blocks import Block, TxRecord
+from devnet.render_text import block_infos_text, block_text
 from devnet.txcodec import raw_data_json
 
 
@@ -79,34 +80,39 @@ def _visible_info_value(key: str, value: Any) -> Any:
 
 
 class RenderCache:
-    """Rendered JSON text of immutable blocks, least recently used evicted first."""
+    """Rendered JSON text of immutable blocks, least recently used evicted first.
 
-    def __init__(self, capacity: int = 2048) -> None:
-        self._capacity = capacity
+    Bounded by characters held rather than by entries: a 300-transaction block renders to
+    ~0.5 MB, so a fixed entry count would let a long scan pin gigabytes.
+    """
+
+    def __init__(self, capacity_chars: int = 256 * 1024 * 1024) -> None:
+        self._capacity_chars = capacity_chars
+        self._held_chars = 0
         self._entries: OrderedDict[tuple[bytes, str, bool], str] = OrderedDict()
         self._lock = threading.Lock()
 
     def block(self, block: Block, *, visible: bool) -> str:
-        return self._get(block, "block", visible, lambda: block_json(block, visible=visible))
+        return self._get(block, "block", visible, lambda: block_text(block, visible=visible))
 
     def block_infos(self, block: Block, *, visible: bool) -> str:
-        return self._get(
-            block,
-            "infos",
-            visible,
-            lambda: [transaction_info_json(tx, block, visible=visible) for tx in block.txs],
-        )
+        return self._get(block, "infos", visible, lambda: block_infos_text(block, visible=visible))
 
-    def _get(self, block: Block, kind: str, visible: bool, build: Any) -> str:
+    def _get(self, block: Block, kind: str, visible: bool, build: Callable[[], str]) -> str:
         key = (block.block_id, kind, visible)
         with self._lock:
             text = self._entries.get(key)
             if text is not None:
                 self._entries.move_to_end(key)
                 return text
-        text = json.dumps(build(), separators=(",", ":"))
+        # Rendered outside the lock: two threads may render the same block once each, which
+        # is cheaper than making every reader wait for one renderer.
+        text = build()
         with self._lock:
-            self._entries[key] = text
-            while len(self._entries) > self._capacity:
-                self._entries.popitem(last=False)
+            if key not in self._entries:
+                self._entries[key] = text
+                self._held_chars += len(text)
+            while self._held_chars > self._capacity_chars and len(self._entries) > 1:
+                _, evicted = self._entries.popitem(last=False)
+                self._held_chars -= len(evicted)
         return text

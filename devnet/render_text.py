@@ -1,0 +1,289 @@
+"""JSON text of blocks, transactions and receipts, assembled directly from their parts.
+
+A block scanner reads every block once, so the first rendering of a block is what limits it.
+`json.dumps` over the nested dicts of `devnet.render` spends most of its time re-scanning long
+hex strings for characters to escape; here the text is concatenated from fragments instead:
+hex, base58 and integers need no escaping and go in as they are, every other string goes
+through `json.dumps`. The result is byte-identical to
+`json.dumps(devnet.render.<the same view>, separators=(",", ":"))` (tests/devnet pins that),
+so `devnet.render` stays the readable definition of each view.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from typing import Any
+
+from devnet.addresses import to_base58
+from devnet.blocks import Block, TxRecord
+from devnet.txcodec import (
+    ADDRESS,
+    CONTRACT_SCHEMAS,
+    HEX,
+    RESOURCE,
+    VOTES,
+    Contract,
+    RawTransaction,
+)
+
+_SEPARATORS = (",", ":")
+_INFO_HEAD_KEYS = ("id", "fee")
+
+
+@lru_cache(maxsize=1024)
+def _quoted_slow(text: str) -> str:
+    return json.dumps(text)
+
+
+def _quoted(text: str) -> str:
+    """A JSON string literal; ASCII letters and digits (hex, base58) need no escaping."""
+    if text.isascii() and text.isalnum():
+        return '"' + text + '"'
+    if len(text) <= 64:  # type URLs, result codes: few distinct values, memoised
+        return _quoted_slow(text)
+    return json.dumps(text)
+
+
+def _string_list(items: list[Any]) -> str:
+    """A JSON array of strings; one escaping check over all of them (topics, signatures)."""
+    try:
+        flat = "".join(items)
+    except TypeError:  # not all strings: let json decide
+        return json.dumps(items, separators=_SEPARATORS)
+    if not flat.isascii() or not (flat.isalnum() or not flat):
+        return json.dumps(items, separators=_SEPARATORS)
+    return '["' + '","'.join(items) + '"]' if items else "[]"
+
+
+def _scalar(value: Any) -> str:
+    kind = type(value)
+    if kind is str:
+        return _quoted(value)
+    if kind is int:
+        return str(value)
+    return json.dumps(value, separators=_SEPARATORS)
+
+
+@lru_cache(maxsize=65_536)
+def base58_of(address: bytes) -> str:
+    """Base58check of an address; a busy chain keeps showing the same few thousand."""
+    return to_base58(address)
+
+
+def _address(address: bytes, visible: bool) -> str:
+    return '"' + (base58_of(address) if visible else address.hex()) + '"'
+
+
+# ---- transactions -------------------------------------------------------------------------
+def contract_value_text(contract: Contract, *, visible: bool) -> str:
+    """`parameter.value`: schema order, proto3 defaults omitted (render: contract_value_json)."""
+    _, schema = CONTRACT_SCHEMAS[contract.type_name]
+    fields = contract.fields
+    parts: list[str] = []
+    for name, _number, kind in schema:
+        value = fields.get(name)
+        if value is None or (value == "BANDWIDTH" if kind == RESOURCE else not value):
+            continue
+        if kind == ADDRESS:
+            text = _address(value, visible)
+        elif kind == HEX:
+            text = '"' + value.hex() + '"'
+        elif kind == VOTES:
+            text = "[" + ",".join(_vote_text(a, c, visible) for a, c in value) + "]"
+        else:
+            text = _scalar(value)
+        parts.append('"' + name + '":' + text)
+    return "{" + ",".join(parts) + "}"
+
+
+def _vote_text(address: bytes, count: int, visible: bool) -> str:
+    if count:
+        return (
+            '{"vote_address":'
+            + _address(address, visible)
+            + ',"vote_count":'
+            + _scalar(count)
+            + "}"
+        )
+    return '{"vote_address":' + _address(address, visible) + "}"
+
+
+def raw_data_text(raw: RawTransaction, *, visible: bool) -> str:
+    """`raw_data` as served (txcodec.raw_data_json)."""
+    contract = raw.contract
+    contract_text = (
+        '{"parameter":{"value":'
+        + contract_value_text(contract, visible=visible)
+        + ',"type_url":'
+        + _quoted(raw.type_url)
+        + '},"type":'
+        + _quoted(contract.type_name)
+    )
+    if contract.permission_id:
+        contract_text += ',"Permission_id":' + _scalar(contract.permission_id)
+    parts = []
+    if raw.memo:
+        parts.append('"data":"' + raw.memo.hex() + '"')
+    parts.append('"contract":[' + contract_text + "}]")
+    if raw.ref_block_bytes:
+        parts.append('"ref_block_bytes":"' + raw.ref_block_bytes.hex() + '"')
+    if raw.ref_block_num:
+        parts.append('"ref_block_num":' + _scalar(raw.ref_block_num))
+    if raw.ref_block_hash:
+        parts.append('"ref_block_hash":"' + raw.ref_block_hash.hex() + '"')
+    if raw.expiration:
+        parts.append('"expiration":' + _scalar(raw.expiration))
+    if raw.scripts:
+        parts.append('"scripts":"' + raw.scripts.hex() + '"')
+    if raw.fee_limit:
+        parts.append('"fee_limit":' + _scalar(raw.fee_limit))
+    if raw.timestamp:
+        parts.append('"timestamp":' + _scalar(raw.timestamp))
+    return "{" + ",".join(parts) + "}"
+
+
+def transaction_text(record: TxRecord, *, visible: bool) -> str:
+    """A transaction inside a block (render.transaction_json with its `ret`)."""
+    raw = record.raw
+    return (
+        ('{"visible":true,"ret":[{"contractRet":' if visible else '{"ret":[{"contractRet":')
+        + _quoted(record.contract_ret)
+        + '}],"signature":'
+        + _string_list(list(record.signatures))
+        + ',"txID":"'
+        + raw.txid
+        + '","raw_data":'
+        + raw_data_text(raw, visible=visible)
+        + ',"raw_data_hex":"'
+        + raw.raw_bytes.hex()
+        + '"}'
+    )
+
+
+# ---- blocks -------------------------------------------------------------------------------
+def block_text(block: Block, *, visible: bool) -> str:
+    """render.block_json as text."""
+    header = '{"number":' + str(block.number) + ',"txTrieRoot":"' + block.tx_trie_root.hex() + '"'
+    if block.witness:
+        header += ',"witness_address":' + _address(block.witness, visible)
+    header += (
+        ',"parentHash":"'
+        + block.parent_hash.hex()
+        + '","version":32,"timestamp":'
+        + str(block.timestamp)
+        + "}"
+    )
+    text = (
+        '{"blockID":"'
+        + block.id_hex
+        + '","block_header":{"raw_data":'
+        + header
+        + ',"witness_signature":"'
+        + block.witness_signature.hex()
+        + '"}'
+    )
+    if block.txs:
+        text += (
+            ',"transactions":['
+            + ",".join([transaction_text(tx, visible=visible) for tx in block.txs])
+            + "]"
+        )
+    return text + "}"
+
+
+# ---- receipts -----------------------------------------------------------------------------
+_KNOWN_KEYS = (
+    "contractResult",
+    "contract_address",
+    "receipt",
+    "log",
+    "result",
+    "resMessage",
+    "withdraw_amount",
+    "withdraw_expire_amount",
+    "cancel_unfreezeV2_amount",
+    "energy_usage",
+    "energy_fee",
+    "origin_energy_usage",
+    "energy_usage_total",
+    "net_usage",
+    "net_fee",
+    "address",
+    "topics",
+    "data",
+)
+_KEY_TEXT = {key: '"' + key + '":' for key in _KNOWN_KEYS}
+
+
+def _key(key: str) -> str:
+    text = _KEY_TEXT.get(key)
+    return text if text is not None else _quoted(key) + ":"
+
+
+def transaction_info_text(record: TxRecord, block: Block, *, visible: bool) -> str:
+    """render.transaction_info_json as text."""
+    info = record.info
+    text = '{"id":' + _quoted(info["id"])
+    if "fee" in info:
+        text += ',"fee":' + _scalar(info["fee"])
+    text += ',"blockNumber":' + str(block.number) + ',"blockTimeStamp":' + str(block.timestamp)
+    for key, value in info.items():
+        if key not in _INFO_HEAD_KEYS:
+            text += "," + _key(key) + _info_value_text(key, value, visible)
+    return text + "}"
+
+
+def _info_value_text(key: str, value: Any, visible: bool) -> str:
+    kind = type(value)
+    if kind is int:
+        return str(value)
+    if key == "receipt" and kind is dict:
+        return "{" + ",".join([_key(k) + _scalar(v) for k, v in value.items()]) + "}"
+    if key == "contractResult" and kind is list:
+        return _string_list(value)
+    if key == "log" and kind is list:
+        return "[" + ",".join([_log_text(log, visible) for log in value]) + "]"
+    if visible and key == "contract_address":
+        return _quoted(base58_of(bytes.fromhex(value)))
+    if visible and key == "resMessage":
+        return json.dumps(bytes.fromhex(value).decode("utf-8", "replace"))
+    if kind is str:
+        return _quoted(value)
+    return json.dumps(value, separators=_SEPARATORS)
+
+
+_LOG_KEYS = ("address", "topics", "data")
+
+
+def _log_text(log: dict[str, Any], visible: bool) -> str:
+    if tuple(log) != _LOG_KEYS:
+        return (
+            "{" + ",".join([_key(k) + _log_value_text(k, v, visible) for k, v in log.items()]) + "}"
+        )
+    return (
+        '{"address":'
+        + _log_value_text("address", log["address"], visible)
+        + ',"topics":'
+        + _log_value_text("topics", log["topics"], visible)
+        + ',"data":'
+        + _scalar(log["data"])
+        + "}"
+    )
+
+
+def _log_value_text(key: str, value: Any, visible: bool) -> str:
+    if key == "address" and visible:
+        return _quoted(base58_of(b"\x41" + bytes.fromhex(value)))
+    if key == "topics" and type(value) is list:
+        return _string_list(value)
+    return _scalar(value)
+
+
+def block_infos_text(block: Block, *, visible: bool) -> str:
+    """`gettransactioninfobyblocknum`: every receipt of the block, in block order."""
+    return (
+        "["
+        + ",".join([transaction_info_text(tx, block, visible=visible) for tx in block.txs])
+        + "]"
+    )
