@@ -1,0 +1,110 @@
+"""The watch registry as the scanner sees it, and the scheduled scanner task."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection
+from django_q.models import Schedule
+
+from lucid_payments.core.errors import InvalidInput
+from lucid_payments.tron.addresses import to_hex
+from lucid_payments.tron.models import ChainTransfer, WatchedAddress
+from lucid_payments.tron.scanner.lock import scanner_lock
+from lucid_payments.tron.tasks import ensure_scanner_schedule, scanner_tick
+from lucid_payments.tron.watch import (
+    WatchSet,
+    is_watched,
+    unwatch_address,
+    watch_address,
+    watch_addresses,
+)
+from tests.tron.conftest import DevnetHandle
+
+pytestmark = pytest.mark.django_db
+
+A = "TJRabPrwbZy45sbavfcjinPJC18kjpRTv8"
+B = "TVjsyZ7fYF3qLF6BQgPmTEZy1xrNNyVAAA"
+C = "TNPeeaaFB7K9cmo4uQpcU32zGK8G1NYqeL"
+
+
+def test_watching_is_idempotent_and_accepts_hex() -> None:
+    first = watch_address(address=A, purpose="deposit", owner=("wallets.address", "7"))
+    again = watch_address(address=to_hex(A), purpose="other")
+
+    assert again.pk == first.pk
+    assert (again.purpose, again.owner_type, again.owner_id) == ("deposit", "wallets.address", "7")
+    assert WatchedAddress.objects.count() == 1
+
+
+def test_watching_a_bad_address_is_invalid_input() -> None:
+    with pytest.raises(InvalidInput):
+        watch_address(address="T-not-an-address", purpose="deposit")
+    assert not WatchedAddress.objects.exists()
+
+
+def test_watch_set_follows_additions_and_removals_without_rereading_unchanged() -> None:
+    watched = WatchSet("devnet")
+    watch_address(address=A, purpose="deposit", network="devnet")
+    assert watched.refresh() is True
+    assert to_hex(A) in watched
+    assert watched.refresh() is False  # nothing changed: one primary-key read only
+
+    assert watch_addresses([B, C, A], purpose="pool", network="devnet") == 2
+    assert watched.refresh() is True
+    assert {to_hex(A), to_hex(B), to_hex(C)} == watched.addresses
+
+    assert unwatch_address(address=B, network="devnet") is True
+    assert watched.refresh() is True
+    assert to_hex(B) not in watched and to_hex(A) in watched
+    assert not is_watched(B, network="devnet")
+    assert unwatch_address(address=B, network="devnet") is False
+
+
+@pytest.mark.devnet
+def test_scanner_tick_scans_a_bounded_batch(devnet: DevnetHandle) -> None:
+    watch_address(address=A, purpose="deposit")
+    devnet.faucet(A, trx=5_000_000)
+    devnet.mine()
+
+    result = scanner_tick()
+
+    assert result["cursor"] == devnet.status()["head"]["number"]
+    assert result["recorded"] == 1
+    assert ChainTransfer.objects.get().amount == 5_000_000
+
+
+@pytest.mark.devnet
+def test_scanner_tick_skips_while_another_worker_holds_the_lock(devnet: DevnetHandle) -> None:
+    held, release = threading.Event(), threading.Event()
+
+    def other_worker() -> None:
+        try:
+            with scanner_lock("devnet") as acquired:
+                assert acquired
+                held.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=other_worker)
+    worker.start()
+    try:
+        assert held.wait(30)
+        assert scanner_tick() == {
+            "network": "devnet",
+            "skipped": "another scanner holds the lock",
+        }
+    finally:
+        release.set()
+        worker.join()
+
+
+def test_the_scanner_schedule_is_installed_once() -> None:
+    ensure_scanner_schedule()
+    ensure_scanner_schedule()
+
+    schedule = Schedule.objects.get(name="tron-scanner-tick")
+    assert schedule.func == "lucid_payments.tron.tasks.scanner_tick"
+    assert schedule.minutes == 1
