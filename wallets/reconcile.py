@@ -1,46 +1,72 @@
 """Platform custody on chain against the ledger.
 
-For each asset: what our addresses hold on chain should equal what the ledger says we
+For each asset, what our addresses hold on chain should equal what the ledger says we
 hold in custody (minus the platform custody account's balance), adjusted for money in
 flight that one side has seen and the other not yet:
-  + deposits the scanner has seen but that are not final (on chain, not credited yet);
-  - outgoing TRX transfers included in a block but not final (left the chain balance,
-    hold not settled yet).
-Fees burned by our own transactions are not booked in the ledger yet and show up as a
-TRX difference (see the report).
+  + deposits to customer deposit addresses that the scanner has seen in a block that is
+    not final (on chain, credited when final);
+  - our outgoing transactions that are in a block but not recorded final yet: for TRX the
+    amount sent to an address that is not ours plus the fee burned (the ledger settles
+    the amount and books the fee when the transaction is final), for USDT the tokens
+    sent to an address that is not ours.
+Fees of final transactions are in the ledger already (``wallets.network_fees``).
+
+Three verdicts: chain and ledger AGREE; they DIFFER (a real difference); or the run was
+INCONCLUSIVE (the node did not answer, our transactions kept landing while we read, or
+there is more on chain than expected while the scanner is behind the head, which blocks
+it has not read yet can explain).
 
 Reads the chain: never call inside a database transaction.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import enum
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Sum
+from django.db import connection, transaction
+from django.db.models import Count, Max, Sum
 
 from lucid_payments.core.money import Asset
+from lucid_payments.tron.adapter import reads
 from lucid_payments.tron.adapter.node import TronNode, get_node
+from lucid_payments.tron.addresses import hex_to_base58, to_hex
 from lucid_payments.tron.models import (
     ChainTransfer,
-    OutgoingStatus,
+    OutgoingAttempt,
     OutgoingTransaction,
+    ScanCursor,
     TransferStatus,
 )
+from lucid_payments.tron.models.outgoing import ACTIVE_STATUSES
 from wallets.chain_reads import address_chain_view
 from wallets.models.ledger import Bucket, LedgerAccount, OwnerType
 from wallets.models.wallets import WalletAddress
 from wallets.tokens import usdt_contract
 
+# Rounds of reading before giving up when our own transactions keep landing meanwhile.
+MAX_ROUNDS = 3
+ASSETS = (Asset.TRX, Asset.USDT)
+
+
+class Verdict(enum.Enum):
+    AGREE = "agree"
+    DIFFER = "differ"
+    INCONCLUSIVE = "inconclusive"
+
 
 @dataclass(frozen=True)
 class ReconcileLine:
     asset: Asset
+    addresses: int
     on_chain: int
     ledger_custody: int
     pending_in: int
+    pending_in_count: int
     pending_out: int
+    pending_out_count: int
 
     @property
     def expected_on_chain(self) -> int:
@@ -48,67 +74,217 @@ class ReconcileLine:
 
     @property
     def difference(self) -> int:
+        """On chain minus expected: positive = more on chain than the ledger explains."""
         return self.on_chain - self.expected_on_chain
 
 
-def _ledger_custody(asset: Asset) -> int:
+@dataclass(frozen=True)
+class ReconcileReport:
+    lines: list[ReconcileLine]
+    head_block: int
+    scanned_block: int | None  # the scanner's cursor; None if it never ran
+
+    @property
+    def scanner_behind(self) -> int:
+        """Blocks up to the head that the scanner has not read (their deposits are unknown)."""
+        return self.head_block - (self.scanned_block if self.scanned_block is not None else -1)
+
+    @property
+    def verdict(self) -> Verdict:
+        differences = [line.difference for line in self.lines]
+        if all(d == 0 for d in differences):
+            return Verdict.AGREE
+        if any(d < 0 for d in differences) or self.scanner_behind <= 0:
+            # Less on chain than the ledger says is never explained by blocks not scanned
+            # yet; more on chain is, unless the scanner has read every block.
+            return Verdict.DIFFER
+        return Verdict.INCONCLUSIVE
+
+
+class ReconcileInconclusive(Exception):
+    """Chain and ledger could not be compared this time (the message says why)."""
+
+
+@dataclass(frozen=True)
+class _OutgoingRef:
+    txid: str
+    contract_type: str
+    parameters: dict[str, object]
+
+
+@dataclass(frozen=True)
+class _LedgerSnapshot:
+    """The database side, read in one snapshot: an outgoing transaction's status and the
+    ledger entries booked with it commit together, so they must be read together."""
+
+    addresses: frozenset[str]
+    custody: dict[Asset, int]
+    pending_in: dict[Asset, tuple[int, int]]  # (amount, count)
+    outgoing: list[_OutgoingRef]
+    last_attempt_id: int
+    scanned_block: int | None
+
+
+def _custody(asset: Asset) -> int:
     account = LedgerAccount.objects.filter(
         owner_type=OwnerType.PLATFORM, asset=asset, bucket=Bucket.CUSTODY
     ).first()
     return -account.balance if account else 0
 
 
-def _pending_deposits(network: str, addresses: set[str]) -> dict[Asset, int]:
+def _pending_deposits(network: str, addresses: frozenset[str]) -> dict[Asset, tuple[int, int]]:
+    """Deposits that will be credited when final: to a customer's deposit address, from an
+    address that is not ours (our own movements do not change the total). Money seen at
+    any other address of ours is never credited, so it is not "pending": it shows as a
+    difference, which it is."""
+    deposit_addresses = WalletAddress.objects.filter(
+        wallet__network=network, customer__isnull=False
+    ).values("address")
     unfinished = ChainTransfer.objects.filter(
-        network=network, status=TransferStatus.SEEN, to_address__in=addresses
-    ).exclude(from_address__in=addresses)  # our own movements do not change the total
-    trx = unfinished.filter(asset="TRX").aggregate(total=Sum("amount"))["total"] or 0
-    usdt = (
-        unfinished.filter(asset="TRC20", token_contract=usdt_contract(network)).aggregate(
-            total=Sum("amount")
-        )["total"]
-        or 0
-    )
-    return {Asset.TRX: int(trx), Asset.USDT: int(usdt)}
+        network=network, status=TransferStatus.SEEN, to_address__in=deposit_addresses
+    ).exclude(from_address__in=addresses)
+    by_asset = {
+        Asset.TRX: unfinished.filter(asset="TRX"),
+        Asset.USDT: unfinished.filter(asset="TRC20", token_contract=usdt_contract(network)),
+    }
+    pending: dict[Asset, tuple[int, int]] = {}
+    for asset, rows in by_asset.items():
+        summary = rows.aggregate(total=Sum("amount"), count=Count("id"))
+        pending[asset] = (int(summary["total"] or 0), int(summary["count"]))
+    return pending
 
 
-def _pending_trx_out(network: str, addresses: set[str]) -> int:
-    included = OutgoingTransaction.objects.filter(
-        network=network,
-        status=OutgoingStatus.CONFIRMED,
-        contract_type="TransferContract",
-        owner_address__in=addresses,
+def _read_snapshot(network: str) -> _LedgerSnapshot:
+    addresses = frozenset(
+        WalletAddress.objects.filter(wallet__network=network).values_list("address", flat=True)
     )
-    return sum(int(o.parameters.get("amount", 0)) for o in included)
+    outgoing = [
+        _OutgoingRef(o.txid, o.contract_type, dict(o.parameters))
+        for o in OutgoingTransaction.objects.filter(
+            network=network, status__in=ACTIVE_STATUSES, owner_address__in=addresses
+        )
+        .exclude(txid="")
+        .only("txid", "contract_type", "parameters")
+    ]
+    cursor = ScanCursor.objects.filter(network=network).first()
+    return _LedgerSnapshot(
+        addresses=addresses,
+        custody={asset: _custody(asset) for asset in ASSETS},
+        pending_in=_pending_deposits(network, addresses),
+        outgoing=outgoing,
+        last_attempt_id=_last_attempt_id(network),
+        scanned_block=cursor.block_number if cursor else None,
+    )
+
+
+def _last_attempt_id(network: str) -> int:
+    # A signed copy is stored before it is ever broadcast: if no new copy was stored since
+    # the snapshot, nothing the snapshot does not know of can have reached the chain.
+    return OutgoingAttempt.objects.filter(network=network).aggregate(m=Max("id"))["m"] or 0
+
+
+def ledger_snapshot(network: str) -> _LedgerSnapshot:
+    """The database side in one consistent snapshot (REPEATABLE READ, read only)."""
+    if connection.in_atomic_block:  # already inside a transaction (tests): read in it
+        return _read_snapshot(network)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        return _read_snapshot(network)
+
+
+def _outgoing_in_blocks(
+    node: TronNode, snapshot: _LedgerSnapshot, network: str
+) -> dict[str, tuple[int, int]]:
+    """txid → (TRX out incl. fee, USDT out) for each of our unfinished transactions that
+    the node has in a block."""
+    usdt_hex = to_hex(usdt_contract(network))
+    found: dict[str, tuple[int, int]] = {}
+    for ref in snapshot.outgoing:
+        info = reads.transaction_info(node, ref.txid)
+        if info is None:
+            continue
+        trx_out = info.fee
+        usdt_out = 0
+        if not info.failed and ref.contract_type == "TransferContract":
+            to = hex_to_base58(str(ref.parameters.get("to_address", "")))
+            if to not in snapshot.addresses:
+                trx_out += int(str(ref.parameters.get("amount", 0)))
+        for transfer in reads.token_transfers(info):
+            leaving = hex_to_base58(transfer.to_hex) not in snapshot.addresses
+            ours = hex_to_base58(transfer.from_hex) in snapshot.addresses
+            if transfer.contract_hex == usdt_hex and ours and leaving:
+                usdt_out += transfer.amount
+        found[ref.txid] = (trx_out, usdt_out)
+    return found
+
+
+def _chain_balances(
+    node: TronNode, addresses: Iterable[str], progress: Callable[[int], None] | None
+) -> dict[Asset, int]:
+    totals = {Asset.TRX: 0, Asset.USDT: 0}
+    for address in sorted(addresses):
+        view = address_chain_view(address, node=node)
+        totals[Asset.TRX] += view["trx_sun"]
+        totals[Asset.USDT] += view["usdt_units"]
+        if progress is not None:
+            progress(1)
+    return totals
 
 
 def reconcile(
     *, node: TronNode | None = None, progress: Callable[[int], None] | None = None
-) -> list[ReconcileLine]:
+) -> ReconcileReport:
+    """Compare chain and ledger once. Raises ``ReconcileInconclusive`` when our own
+    transactions keep landing while it reads; node errors (``NodeUnavailable``) pass up.
+    """
     network = settings.TRON_NETWORK
     node = node or get_node()
-    addresses = set(
-        WalletAddress.objects.filter(wallet__network=network).values_list("address", flat=True)
+    for _ in range(MAX_ROUNDS):
+        snapshot = ledger_snapshot(network)
+        in_blocks_before = _outgoing_in_blocks(node, snapshot, network)
+        on_chain = _chain_balances(node, snapshot.addresses, progress)
+        in_blocks_after = _outgoing_in_blocks(node, snapshot, network)
+        head = reads.node_info(node).head.number
+        settled = (
+            in_blocks_before == in_blocks_after
+            and _last_attempt_id(network) == snapshot.last_attempt_id
+        )
+        if settled:
+            return _report(snapshot, on_chain, in_blocks_after, head)
+    raise ReconcileInconclusive(
+        f"Our own transactions kept reaching the chain during {MAX_ROUNDS} readings; run it again."
     )
-    on_chain = {Asset.TRX: 0, Asset.USDT: 0}
-    for address in sorted(addresses):
-        view = address_chain_view(address, node=node)
-        on_chain[Asset.TRX] += view["trx_sun"]
-        on_chain[Asset.USDT] += view["usdt_units"]
-        if progress is not None:
-            progress(1)
-    pending_in = _pending_deposits(network, addresses)
-    pending_out = {Asset.TRX: _pending_trx_out(network, addresses), Asset.USDT: 0}
-    return [
+
+
+def _report(
+    snapshot: _LedgerSnapshot,
+    on_chain: dict[Asset, int],
+    in_blocks: dict[str, tuple[int, int]],
+    head: int,
+) -> ReconcileReport:
+    pending_out = {
+        Asset.TRX: sum(trx for trx, _ in in_blocks.values()),
+        Asset.USDT: sum(usdt for _, usdt in in_blocks.values()),
+    }
+    out_count = {
+        Asset.TRX: sum(1 for trx, _ in in_blocks.values() if trx),
+        Asset.USDT: sum(1 for _, usdt in in_blocks.values() if usdt),
+    }
+    lines = [
         ReconcileLine(
             asset=asset,
+            addresses=len(snapshot.addresses),
             on_chain=on_chain[asset],
-            ledger_custody=_ledger_custody(asset),
-            pending_in=pending_in[asset],
+            ledger_custody=snapshot.custody[asset],
+            pending_in=snapshot.pending_in[asset][0],
+            pending_in_count=snapshot.pending_in[asset][1],
             pending_out=pending_out[asset],
+            pending_out_count=out_count[asset],
         )
-        for asset in (Asset.TRX, Asset.USDT)
+        for asset in ASSETS
     ]
+    return ReconcileReport(lines=lines, head_block=head, scanned_block=snapshot.scanned_block)
 
 
 def address_count() -> int:

@@ -72,16 +72,29 @@ class BalanceOutput(serializers.Serializer[Any]):
     held = MoneyOutput()
 
 
+class ChainErrorOutput(serializers.Serializer[Any]):
+    code = serializers.CharField(
+        help_text='Why the chain view is missing, e.g. "node_unavailable", '
+        '"node_bad_response", "node_rejected".'
+    )
+    message = serializers.CharField()
+
+
 class WalletDetailOutput(WalletOutput):
     chain = ChainViewOutput(
         allow_null=True,
-        help_text="On-chain view of the wallet's first address; null when "
-        "the node cannot be reached.",
+        help_text="On-chain view of the wallet's first address; null when the node could "
+        "not be read, and then chain_error says why.",
+    )
+    chain_error = ChainErrorOutput(
+        allow_null=True,
+        help_text="Null when chain is present; otherwise why the node could not be read. "
+        "The rest of the answer (wallet, ledger) comes from the database and is complete.",
     )
     ledger = BalanceOutput(many=True, help_text="The owning client's ledger balances.")
 
     class Meta(WalletOutput.Meta):
-        fields = [*WalletOutput.Meta.fields, "chain", "ledger"]
+        fields = [*WalletOutput.Meta.fields, "chain", "chain_error", "ledger"]
         read_only_fields = fields
 
 

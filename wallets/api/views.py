@@ -19,6 +19,7 @@ from lucid_payments.core.errors import InvalidInput, Unavailable
 from lucid_payments.core.idempotency import IdempotentMixin
 from lucid_payments.core.money import Asset, Money, format_amount
 from lucid_payments.core.schema import error_responses, idempotency_key_parameter
+from lucid_payments.tron.adapter.errors import NodeRejected
 from lucid_payments.tron.addresses import hex_to_base58
 from lucid_payments.tron.models import OutgoingTransaction
 from wallets.api.serializers import (
@@ -57,17 +58,21 @@ def _balances(balances: list[AssetBalance]) -> list[dict[str, Any]]:
     ]
 
 
-def _chain(wallet: Wallet) -> dict[str, Any] | None:
+def _chain(wallet: Wallet) -> tuple[dict[str, Any] | None, dict[str, str] | None]:
+    """(chain view, None), or (None, why not) when the node cannot tell us right now: the
+    wallet and its ledger view are still answered, and the caller sees why the chain part
+    is missing instead of a bare null."""
     try:
         view = address_chain_view(wallet.address)
-    except Unavailable:
-        return None  # the wallet is still shown; the chain part is unknown right now
-    return {
+    except (Unavailable, NodeRejected) as exc:
+        return None, {"code": exc.code, "message": exc.message}
+    chain = {
         "activated": view["activated"],
         "trx": money(view["trx_sun"], Asset.TRX),
         "usdt": money(view["usdt_units"], Asset.USDT),
         "resources": view["resources"],
     }
+    return chain, None
 
 
 class WalletListCreateView(IdempotentMixin, APIView):
@@ -119,7 +124,8 @@ class WalletDetailView(APIView):
         principal = request_principal(request)
         wallet = wallet_get(client=principal.client, wallet_id=wallet_id)
         body = dict(WalletOutput(wallet).data)
-        body["chain"] = _chain(wallet)  # a network call: no transaction is open here
+        # A network call: no transaction is open here.
+        body["chain"], body["chain_error"] = _chain(wallet)
         body["ledger"] = _balances(owner_balances(owner=LedgerOwner.client(principal.client_id)))
         return Response(body)
 

@@ -1,4 +1,4 @@
-"""Writes to the ledger: credit, hold, settle, release and transfer.
+"""Writes to the ledger: credit, hold, settle, release, transfer and network fees.
 
 Every booking runs in one transaction that (1) locks the accounts it touches in id order,
 so two bookings on the same accounts queue instead of deadlocking, (2) checks that no
@@ -225,6 +225,35 @@ def ledger_transfer(
         legs=[
             Leg(source, asset, Bucket.AVAILABLE, -amount),
             Leg(destination, asset, Bucket.AVAILABLE, amount),
+        ],
+        description=description,
+        data=data,
+    )
+    return entry
+
+
+@transaction.atomic
+def ledger_network_fee(
+    *,
+    asset: Asset,
+    amount: int,
+    reference: str,
+    description: str = "",
+    data: Mapping[str, Any] | None = None,
+) -> JournalEntry:
+    """One of our transactions burned ``amount`` on chain: a platform expense.
+
+    Custody shrinks (the fee left our addresses) against the platform's ``network_fees``
+    account. ``reference`` names the chain transaction, so booking it twice books once.
+    """
+    _check_amount(amount)
+    platform = LedgerOwner.platform()
+    entry, _ = _book(
+        kind=EntryKind.NETWORK_FEE,
+        reference=reference,
+        legs=[
+            Leg(platform, asset, Bucket.CUSTODY, amount),
+            Leg(platform, asset, Bucket.NETWORK_FEES, -amount),
         ],
         description=description,
         data=data,

@@ -4,7 +4,9 @@ Sign convention: a posting's amount is signed and never zero. Balances of client
 customer accounts (and the platform's own ``available``/``held``) are what we owe the
 owner, so they are positive. The platform's ``custody`` account is the other side of
 every deposit and withdrawal: it carries minus what we hold on chain, so that every
-entry sums to zero per asset.
+entry sums to zero per asset. The platform's ``network_fees`` account is the expense side
+of TRX our own transactions burned on chain: each fee is booked custody +fee (less held
+on chain) against network_fees -fee, so its balance is minus the fees paid so far.
 
 The database enforces the rules that matter (see migration 0002): postings of one entry
 sum to zero per asset (a deferred constraint trigger, checked at commit), entries and
@@ -31,6 +33,9 @@ class Bucket(models.TextChoices):
     HELD = "held", "Held"
     # Platform only: the counterpart of money that entered or left custody on chain.
     CUSTODY = "custody", "Custody"
+    # Platform only: TRX burned by our own outgoing transactions (bandwidth, energy,
+    # account activation), an expense booked against custody.
+    NETWORK_FEES = "network_fees", "Network fees"
 
 
 class EntryKind(models.TextChoices):
@@ -39,6 +44,7 @@ class EntryKind(models.TextChoices):
     SETTLE = "settle", "Settle"
     RELEASE = "release", "Release"
     TRANSFER = "transfer", "Transfer"
+    NETWORK_FEE = "network_fee", "Network fee"
 
 
 class LedgerAccount(models.Model):
@@ -73,6 +79,11 @@ class LedgerAccount(models.Model):
                 condition=Q(bucket=Bucket.CUSTODY, owner_type=OwnerType.PLATFORM)
                 | ~Q(bucket=Bucket.CUSTODY),
                 name="ledger_account_custody_is_platform_only",
+            ),
+            models.CheckConstraint(
+                condition=Q(bucket=Bucket.NETWORK_FEES, owner_type=OwnerType.PLATFORM)
+                | ~Q(bucket=Bucket.NETWORK_FEES),
+                name="ledger_account_network_fees_is_platform_only",
             ),
             models.CheckConstraint(
                 condition=(Q(owner_type=OwnerType.PLATFORM, owner_id=0, client_id__isnull=True))
