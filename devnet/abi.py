@@ -7,6 +7,8 @@ Addresses inside ABI words are the 20-byte EVM form (no 0x41 prefix).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from Crypto.Hash import keccak
 
 WORD = 32
@@ -22,11 +24,14 @@ def keccak256(data: bytes) -> bytes:
     return keccak.new(digest_bits=256, data=data).digest()
 
 
+# Hashing a signature costs more than executing a token transfer; the set is small.
+@lru_cache(maxsize=1024)
 def selector(signature: str) -> bytes:
     """First 4 bytes of keccak256 of a canonical signature such as `transfer(address,uint256)`."""
     return keccak256(signature.encode("ascii"))[:4]
 
 
+@lru_cache(maxsize=256)
 def event_topic(signature: str) -> bytes:
     """topics[0] of a non-anonymous event: the full keccak256 of its canonical signature."""
     return keccak256(signature.encode("ascii"))
