@@ -15,6 +15,7 @@ from lucid_payments.tron.adapter import reads
 from lucid_payments.tron.adapter.node import TronNode
 from lucid_payments.tron.adapter.types import BlockTransaction
 from lucid_payments.tron.addresses import hex_to_base58, normalize_address
+from lucid_payments.tron.api.tenancy import addresses_of_client
 from lucid_payments.tron.models import ChainTransfer, OutgoingAttempt, ScanCursor
 
 
@@ -101,19 +102,30 @@ def account_detail(node: TronNode, address: str) -> dict[str, Any]:
     }
 
 
-def _our_status(txid: str) -> dict[str, Any] | None:
-    """What the platform knows of ``txid``: a copy we sent (or relayed), transfers we saw."""
+def _our_status(txid: str, *, client_id: int) -> dict[str, Any] | None:
+    """What the platform knows of ``txid`` that ``client_id`` may see: a copy sent or relayed
+    for that client, transfers touching addresses watched for that client (see tenancy)."""
     network = settings.TRON_NETWORK
     attempt = (
-        OutgoingAttempt.objects.filter(network=network, txid=txid)
+        OutgoingAttempt.objects.filter(network=network, txid=txid, outgoing__client_id=client_id)
         .select_related("outgoing")
         .first()
     )
-    transfers = list(
+    rows = list(
         ChainTransfer.objects.filter(network=network, txid=txid)
         .order_by("index")
-        .values("index", "asset", "status", "amount", "to_address")
+        .values("index", "asset", "status", "amount", "from_address", "to_address")
     )
+    mine = addresses_of_client(
+        network=network,
+        addresses={row["from_address"] for row in rows} | {row["to_address"] for row in rows},
+        client_id=client_id,
+    )
+    transfers = [
+        {key: row[key] for key in ("index", "asset", "status", "amount", "to_address")}
+        for row in rows
+        if row["from_address"] in mine or row["to_address"] in mine
+    ]
     if attempt is None and not transfers:
         return None
     return {
@@ -129,10 +141,12 @@ def _our_status(txid: str) -> dict[str, Any] | None:
     }
 
 
-def transaction_detail(node: TronNode, txid: str) -> dict[str, Any]:
+def transaction_detail(node: TronNode, txid: str, *, client_id: int) -> dict[str, Any]:
+    """Chain facts of ``txid`` for anyone; our status only as far as ``client_id`` may see
+    it. Not on chain and nothing of the caller's: 404, whatever else we hold."""
     txid = txid.lower()
     tx = node.post("wallet/gettransactionbyid", {"value": txid})
-    ours = _our_status(txid)
+    ours = _our_status(txid, client_id=client_id)
     if not tx and ours is None:
         raise NotFound(f"No transaction {txid} on this chain.", code="transaction_not_found")
     info = reads.transaction_info(node, txid) if tx else None

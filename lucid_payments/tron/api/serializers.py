@@ -134,7 +134,13 @@ class BroadcastInput(Serializer):
 
 class BroadcastOutput(Serializer):
     txid = serializers.CharField()
-    status = serializers.CharField(help_text="Our tracking status (see GET /transactions/{txid}).")
+    status = serializers.CharField(
+        help_text=(
+            "Our tracking status (see GET /transactions/{txid}), or `untracked`: the same "
+            "signed transaction was already submitted through the platform by someone else; "
+            "it was sent to the node again and its chain facts are at GET /transactions/{txid}."
+        )
+    )
     accepted = serializers.BooleanField(help_text="The node took it (or already had it).")
     node_code = serializers.CharField(help_text="The node's code when it refused, else empty.")
     node_message = serializers.CharField()

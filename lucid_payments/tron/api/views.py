@@ -30,6 +30,9 @@ from lucid_payments.tron.api.serializers import (
 from lucid_payments.tron.outgoing.relay import ClientTransaction, relay_signed_transaction
 
 TAG = "tron"
+# The relay's status for a transaction already submitted through the platform by someone
+# else: it was passed to the node again, but our tracking of it is not the caller's to see.
+UNTRACKED = "untracked"
 # Reads answer 503 when the node does not.
 READ_ERRORS = error_responses(401, 403, 404, 429, 503)
 
@@ -89,7 +92,9 @@ class TransactionDetailView(APIView):
         responses={200: TransactionOutput, **READ_ERRORS},
     )
     def get(self, request: Request, txid: str) -> Response:
-        return Response(TransactionOutput(queries.transaction_detail(get_node(), txid)).data)
+        client_id = request_principal(request).client_id
+        detail = queries.transaction_detail(get_node(), txid, client_id=client_id)
+        return Response(TransactionOutput(detail).data)
 
 
 class BroadcastView(IdempotentMixin, APIView):
@@ -123,6 +128,7 @@ class BroadcastView(IdempotentMixin, APIView):
                 signatures=data["signature"],
                 txid=data.get("txID", ""),
             ),
+            client=principal.client,
             node=get_node(),
             now=timezone.now(),
             actor=AuditActor.api_key(principal.api_key),
@@ -134,8 +140,8 @@ class BroadcastView(IdempotentMixin, APIView):
                 code=f"node_{outcome.code.lower()}",
             )
         body = {
-            "txid": result.outgoing.txid,
-            "status": result.outgoing.status,
+            "txid": result.txid,
+            "status": result.outgoing.status if result.tracked else UNTRACKED,
             "accepted": outcome is not None or result.outgoing.status != "signed",
             "node_code": "" if outcome is None else outcome.code,
             "node_message": "" if outcome is None else outcome.message,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from lucid_payments.accounts.models import Client
 from lucid_payments.core.audit import AuditActor
 from lucid_payments.core.errors import InvalidInput
 from lucid_payments.tron.adapter import rawtx, reads
@@ -21,6 +22,7 @@ from lucid_payments.tron.adapter.transactions import (
     MAX_EXPIRATION_MS,
     BroadcastOutcome,
     SignedTransaction,
+    broadcast,
 )
 from lucid_payments.tron.addresses import hex_to_base58
 from lucid_payments.tron.models import OutgoingTransaction
@@ -43,6 +45,11 @@ class RelayResult:
     # None when nothing was sent now: the chain already decided, or the node did not answer.
     outcome: BroadcastOutcome | None
     new: bool
+    txid: str
+    # False when the transaction was already recorded for someone else (another client
+    # relayed it first, or it is the platform's own): it was passed to the node again, but
+    # its tracking is not the caller's to see.
+    tracked: bool = True
 
 
 def _invalid(field: str, message: str, code: str = "invalid_transaction") -> InvalidInput:
@@ -104,17 +111,36 @@ def relay_validate(
 
 
 def relay_signed_transaction(
-    transaction: ClientTransaction, *, node: TronNode, now: datetime, actor: AuditActor
+    transaction: ClientTransaction,
+    *,
+    client: Client,
+    node: TronNode,
+    now: datetime,
+    actor: AuditActor,
 ) -> RelayResult:
-    """Validate, store (idempotent on txid), then broadcast outside any transaction."""
+    """Validate, store for ``client`` (idempotent on txid), then broadcast outside any
+    transaction.
+
+    A transaction already recorded for someone else is sent to the node as it is and
+    nothing of ours is changed or shown: whoever holds a signed transaction may broadcast
+    it anywhere, but our status of it belongs to its owner.
+    """
     head = reads.now_block(node)
     signed, summary = relay_validate(transaction, head_timestamp_ms=head.timestamp_ms)
     outgoing, new = outgoing_relay_record(
         signed=signed,
         contract_type=summary.contract_type,
         owner_address=hex_to_base58(summary.owner_address_hex),
+        client=client,
         actor=actor,
     )
+    if outgoing.client_id != client.pk:
+        # NodeUnavailable propagates (503): unlike an owner's relay, nothing is kept to
+        # re-send on this caller's behalf.
+        answer = broadcast(node, signed.to_broadcast_json())
+        return RelayResult(
+            outgoing=outgoing, outcome=answer, new=False, txid=signed.txid, tracked=False
+        )
     outcome = outgoing_broadcast(outgoing.pk, node=node, now=now)
     outgoing.refresh_from_db()
-    return RelayResult(outgoing=outgoing, outcome=outcome, new=new)
+    return RelayResult(outgoing=outgoing, outcome=outcome, new=new, txid=signed.txid)

@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
+from lucid_payments.accounts.models import Client
 from lucid_payments.core.audit import AuditActor, audit_log
 from lucid_payments.core.errors import Conflict, InvalidInput
 from lucid_payments.tron.adapter import rawtx
@@ -64,10 +65,15 @@ def outgoing_create(
     call: ContractCall,
     reference: str,
     memo: str = "",
+    client: Client | None = None,
     actor: AuditActor | None = None,
     enqueue: bool = True,
 ) -> OutgoingTransaction:
     """Record a transaction to send, once per ``reference`` (e.g. ``"payout:42"``).
+
+    ``client`` is the tenant it is sent for (a client's payout or transfer); that client's
+    API keys then see its status in the tron-client API. Leave it empty for the platform's
+    own transactions, which no client sees.
 
     The same reference with the same call returns the existing row; with a different call
     it raises ``Conflict``. Nothing is signed or sent here: the worker does that after the
@@ -85,6 +91,7 @@ def outgoing_create(
         "owner_address": call.owner_address,
         "fee_limit": call.fee_limit,
         "memo": memo,
+        "client_id": None if client is None else client.pk,
     }
     try:
         with transaction.atomic():
@@ -108,6 +115,7 @@ def outgoing_create(
         action="tron.outgoing.created",
         target=outgoing,
         data={"reference": reference, "contract_type": call.contract_type, **call.parameters},
+        client_id=outgoing.client_id,
     )
     if enqueue:
         transaction.on_commit(lambda: enqueue_process(outgoing.pk))
@@ -119,10 +127,13 @@ def outgoing_relay_record(
     signed: SignedTransaction,
     contract_type: str,
     owner_address: str,
+    client: Client,
     actor: AuditActor | None = None,
 ) -> tuple[OutgoingTransaction, bool]:
     """Record a client-signed transaction before relaying it; idempotent on its txid.
 
+    The row belongs to ``client``. A transaction already recorded (relayed by another
+    client, or our own) keeps its owner: the existing row is returned untouched.
     Returns the row and whether it was new.
     """
     network = settings.TRON_NETWORK
@@ -136,6 +147,7 @@ def outgoing_relay_record(
                 network=network,
                 reference=f"relay:{signed.txid}",
                 origin=OutgoingOrigin.RELAY,
+                client=client,
                 contract_type=contract_type,
                 parameters=contract.get("parameter", {}).get("value", {}),
                 owner_address=owner_address,

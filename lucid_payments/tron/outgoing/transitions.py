@@ -56,7 +56,13 @@ def _set_status(
     previous = outgoing.status
     outgoing.status = status
     outgoing.save(update_fields=["status", "updated_at", *fields])
-    audit_log(actor=WORKER, action=action, target=outgoing, data={"from": previous, **data})
+    audit_log(
+        actor=WORKER,
+        action=action,
+        target=outgoing,
+        data={"from": previous, **data},
+        client_id=outgoing.client_id,
+    )
     if previous != status:
         notify_status_change(outgoing, previous)
 
@@ -261,7 +267,13 @@ def record_expired(
             "solid_block": solid_number,
             "solid_timestamp_ms": solid_timestamp_ms,
         }
-        audit_log(actor=WORKER, action="tron.outgoing.expired", target=outgoing, data=data)
+        audit_log(
+            actor=WORKER,
+            action="tron.outgoing.expired",
+            target=outgoing,
+            data=data,
+            client_id=outgoing.client_id,
+        )
         if refused_for_good:
             failure = (attempt.last_node_code, attempt.last_node_message)
         elif outgoing.origin == OutgoingOrigin.RELAY:

@@ -1,19 +1,18 @@
 """POST /api/v1/transactions/broadcast: validate a client-signed transaction, store it,
-relay it, track it. Transactions are made by the node (``createtransaction``, as a wallet
-app would) and signed client-side, so our serializer is checked against the node's."""
+relay it, track it (see tests/tron/api/signed.py for how the transactions are made)."""
 
 from __future__ import annotations
 
 import copy
 from typing import Any
 
-import httpx
 import pytest
 from rest_framework.test import APIClient
 
 from lucid_payments.tron.models import OutgoingOrigin, OutgoingStatus, OutgoingTransaction
 from lucid_payments.tron.outgoing.steps import outgoing_process
 from lucid_payments.tron.signing import PrivateKeySigner
+from tests.tron.api.signed import post_broadcast, signed_transfer
 from tests.tron.conftest import SOLID_LAG, DevnetHandle
 from tests.tron.outgoing.conftest import transfers_on_chain, trx_balance
 
@@ -23,37 +22,21 @@ RECIPIENT = PrivateKeySigner(b"\x09" * 32).address
 AMOUNT = 3_141_592
 
 
-def _unsigned(devnet: DevnetHandle, owner_hex: str, amount: int = AMOUNT) -> dict[str, Any]:
-    response = httpx.post(
-        f"{devnet.url}/wallet/createtransaction",
-        json={"owner_address": owner_hex, "to_address": RECIPIENT, "amount": amount},
-        timeout=10,
-    )
-    body = response.json()
-    assert "txID" in body, body
-    return body
-
-
 def _signed(
     devnet: DevnetHandle, *, key_hex: str, owner_hex: str, tronweb_v: bool = False
 ) -> dict[str, Any]:
-    tx = _unsigned(devnet, owner_hex)
-    signature = PrivateKeySigner(bytes.fromhex(key_hex)).sign(bytes.fromhex(tx["txID"]))
-    if tronweb_v:  # TronWeb writes v as 1b/1c, upper-case hex
-        signature = signature[:64] + bytes([signature[64] + 27])
-        text = signature.hex().upper()
-    else:
-        text = signature.hex()
-    return {
-        "txID": tx["txID"],
-        "raw_data": tx["raw_data"],
-        "raw_data_hex": tx["raw_data_hex"],
-        "signature": [text],
-    }
+    return signed_transfer(
+        devnet,
+        key_hex=key_hex,
+        owner_hex=owner_hex,
+        to=RECIPIENT,
+        amount=AMOUNT,
+        tronweb_v=tronweb_v,
+    )
 
 
 def _post(api: APIClient, body: dict[str, Any], key: str = "k-1") -> Any:
-    return api.post("/api/v1/transactions/broadcast", body, format="json", HTTP_IDEMPOTENCY_KEY=key)
+    return post_broadcast(api, body, key)
 
 
 def test_relayed_transaction_is_stored_sent_and_tracked_to_final(

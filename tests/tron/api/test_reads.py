@@ -11,7 +11,7 @@ from lucid_payments.tron.outgoing import contracts
 from lucid_payments.tron.outgoing.services import outgoing_create
 from lucid_payments.tron.outgoing.steps import outgoing_process
 from lucid_payments.tron.signing import PrivateKeySigner
-from tests.tron.api.conftest import keyed_client
+from tests.tron.api.conftest import TenantApiClient, keyed_client
 from tests.tron.conftest import SOLID_LAG, DevnetHandle
 
 pytestmark = [pytest.mark.django_db, pytest.mark.devnet]
@@ -71,8 +71,8 @@ def test_unknown_account_does_not_exist_and_a_bad_address_is_400(
     assert bad.json()["error"]["code"] == "invalid_address"
 
 
-def test_transaction_we_sent_shows_our_status(
-    devnet: DevnetHandle, tron_api: APIClient, settings
+def test_transaction_we_sent_for_a_client_shows_it_our_status(
+    devnet: DevnetHandle, tron_api: TenantApiClient
 ) -> None:
     from lucid_payments.tron.signing import register_signer_source, unregister_signer_source
 
@@ -84,7 +84,9 @@ def test_transaction_we_sent_shows_our_status(
     register_signer_source(source)
     try:
         call = contracts.trx_transfer(owner=sender.address, to=NOBODY, amount_sun=42)
-        outgoing = outgoing_create(call=call, reference="api:1", enqueue=False)
+        outgoing = outgoing_create(
+            call=call, reference="api:1", client=tron_api.tenant, enqueue=False
+        )
         outgoing_process(outgoing.pk)
         devnet.mine(1 + SOLID_LAG)
         outgoing_process(outgoing.pk)
