@@ -62,3 +62,25 @@ def wallets_api(db: None) -> Iterator[tuple[object, object]]:
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {plaintext}")
     yield tenant, api
+
+
+@pytest.fixture
+def unreachable_node(settings: pytest.FixtureRequest) -> Iterator[str]:
+    """Point the platform at a port where nothing listens (fast: one attempt, no waits)."""
+    import socket
+
+    from lucid_payments.tron.adapter.node import reset_node
+
+    with socket.socket() as probe:  # a free port, closed again: connections are refused
+        probe.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    settings.TRON_NODE_URLS = [url]  # type: ignore[attr-defined]
+    settings.TRON_NODE_URL = url  # type: ignore[attr-defined]
+    settings.TRON_NODE_MAX_ATTEMPTS = 1  # type: ignore[attr-defined]
+    settings.TRON_NODE_BACKOFF_MAX_S = 0.01  # type: ignore[attr-defined]
+    settings.TRON_NODE_TIMEOUT_S = 1.0  # type: ignore[attr-defined]
+    reset_node()
+    try:
+        yield url
+    finally:
+        reset_node()

@@ -3,6 +3,7 @@ scope every lookup to the caller's client. No view ever touches key material."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -45,6 +46,14 @@ from wallets.services import customer_deposit_address, wallet_address_create, wa
 from wallets.transfers import wallet_trx_transfer
 
 TAGS = ["wallets"]
+logger = logging.getLogger(__name__)
+
+CHAIN_ERROR_MESSAGES = {
+    "node_unavailable": "The TRON node did not answer; on-chain balances are unknown right now.",
+    "node_bad_response": "The TRON node answered something unreadable; on-chain balances are "
+    "unknown right now.",
+    "node_rejected": "The TRON node refused the balance query.",
+}
 
 
 def _balances(balances: list[AssetBalance]) -> list[dict[str, Any]]:
@@ -65,7 +74,10 @@ def _chain(wallet: Wallet) -> tuple[dict[str, Any] | None, dict[str, str] | None
     try:
         view = address_chain_view(wallet.address)
     except (Unavailable, NodeRejected) as exc:
-        return None, {"code": exc.code, "message": exc.message}
+        # The node's own message names the node's URL: logged for us, not shown to clients.
+        logger.warning("wallet %s: chain view unavailable: %s", wallet.pk, exc.message)
+        reason = CHAIN_ERROR_MESSAGES.get(exc.code, CHAIN_ERROR_MESSAGES["node_unavailable"])
+        return None, {"code": exc.code, "message": reason}
     chain = {
         "activated": view["activated"],
         "trx": money(view["trx_sun"], Asset.TRX),
