@@ -8,8 +8,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and KYC"
 
     def ready(self) -> None:
-        # Registers the OpenAPI description of ApiKeyAuthentication with drf-spectacular.
-        from lucid_payments.accounts.api import schema_extensions  # noqa: F401
         from lucid_payments.accounts.schedules import register_schedules
 
         post_migrate.connect(register_schedules, sender=self)
