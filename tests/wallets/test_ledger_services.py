@@ -14,6 +14,7 @@ from wallets.ledger.selectors import owner_available, owner_balances
 from wallets.ledger.services import (
     ledger_credit,
     ledger_hold,
+    ledger_network_fee,
     ledger_release,
     ledger_settle,
     ledger_transfer,
@@ -165,3 +166,37 @@ def test_postings_record_the_running_balance() -> None:
         12,
         9,
     ]
+
+
+def test_a_network_fee_leaves_custody_into_the_platform_expense_account_once(
+    deferred_checks_after: None,
+) -> None:
+    ledger_credit(owner=ALICE, asset=Asset.TRX, amount=10_000_000, reference="deposit")
+    first = ledger_network_fee(asset=Asset.TRX, amount=1_100_000, reference="network-fee:x")
+    again = ledger_network_fee(asset=Asset.TRX, amount=1_100_000, reference="network-fee:x")
+
+    assert again.pk == first.pk
+    assert first.kind == "network_fee"
+    assert custody(Asset.TRX) == -10_000_000 + 1_100_000  # we hold 8.9 TRX on chain
+    fees = LedgerAccount.objects.get(owner_type="platform", bucket=Bucket.NETWORK_FEES)
+    assert fees.balance == -1_100_000
+    assert balances(ALICE, Asset.TRX) == (10_000_000, 0)  # the customer does not pay it
+    with pytest.raises(LedgerConflict):
+        ledger_network_fee(asset=Asset.TRX, amount=1, reference="network-fee:x")
+    with pytest.raises(InvalidInput):
+        ledger_network_fee(asset=Asset.TRX, amount=0, reference="network-fee:y")
+    assert_ledger_consistent()
+
+
+def test_only_the_platform_has_a_network_fees_account() -> None:
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError, match="network_fees_is_platform_only"):
+        with transaction.atomic():
+            LedgerAccount.objects.create(
+                owner_type="customer",
+                owner_id=ALICE.id,
+                client_id=ALICE.client_id,
+                asset=Asset.TRX,
+                bucket=Bucket.NETWORK_FEES,
+            )
