@@ -201,3 +201,15 @@ def test_there_are_no_bulk_decisions_or_deletes(customer: Customer, bob: User) -
     make_application(customer)
     page = _browser(bob).get(QUEUE).content.decode()
     assert 'name="action"' not in page
+
+
+def test_a_second_pending_application_is_a_form_error_not_a_crash(
+    customer: Customer, alice: User
+) -> None:
+    make_application(customer)
+    response = _add_application(
+        _browser(alice), customer, SimpleUploadedFile("f.png", PNG_BYTES, "image/png")
+    )
+    assert response.status_code == 200
+    assert "already has a pending application" in response.content.decode()
+    assert KycApplication.objects.count() == 1

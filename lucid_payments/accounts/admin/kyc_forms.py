@@ -45,8 +45,9 @@ class KycApplicationForm(forms.ModelForm):
         customer = cleaned.get("customer")
         # The database allows one pending application per customer; say so politely
         # instead of failing on the constraint.
-        if customer is not None and self.instance.pk is None:
-            if customer.kyc_applications.filter(status=KycApplication.Status.PENDING).exists():
+        if customer is not None:
+            others = customer.kyc_applications.exclude(pk=self.instance.pk)
+            if others.filter(status=KycApplication.Status.PENDING).exists():
                 raise forms.ValidationError(
                     "This customer already has a pending application; edit that one."
                 )
