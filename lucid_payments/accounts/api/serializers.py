@@ -6,12 +6,13 @@ from datetime import date
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from lucid_payments.accounts.document_checks import DocumentRejected, check_document
 from lucid_payments.accounts.kyc_services import DocumentUpload
 from lucid_payments.accounts.models import Customer, KycApplication, KycDocument
-from lucid_payments.accounts.selectors import KycSummary
+from lucid_payments.accounts.selectors import KycSummary, customer_kyc_summary
 
 EXTERNAL_REF_PATTERN = r"^[A-Za-z0-9._:@-]{1,128}$"
 
@@ -45,7 +46,11 @@ class CustomerOutput(serializers.Serializer[Customer]):
     display_name = serializers.CharField()
     email = serializers.CharField()
     created_at = serializers.DateTimeField()
-    kyc = KycSummaryOutput(source="kyc_summary")
+    kyc = serializers.SerializerMethodField()
+
+    @extend_schema_field(KycSummaryOutput)
+    def get_kyc(self, customer: Customer) -> dict[str, Any]:
+        return dict(KycSummaryOutput(customer_kyc_summary(customer=customer)).data)
 
 
 class KycDocumentOutput(serializers.Serializer[KycDocument]):

@@ -3,8 +3,6 @@ by services and selectors, every lookup scoped to the caller's client."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from drf_spectacular.utils import extend_schema
 from rest_framework.parsers import MultiPartParser
@@ -20,19 +18,13 @@ from lucid_payments.accounts.api.serializers import (
 )
 from lucid_payments.accounts.authentication import request_principal
 from lucid_payments.accounts.kyc_services import KycIdentity, kyc_submit
-from lucid_payments.accounts.models import Customer
 from lucid_payments.accounts.scopes import Scope
-from lucid_payments.accounts.selectors import customer_get, customer_kyc_summary
+from lucid_payments.accounts.selectors import customer_get
 from lucid_payments.accounts.services import customer_create
 from lucid_payments.core.audit import AuditActor
 from lucid_payments.core.errors import InvalidInput
 from lucid_payments.core.idempotency import IdempotentMixin
 from lucid_payments.core.schema import error_responses, idempotency_key_parameter
-
-
-def _customer_body(customer: Customer) -> dict[str, Any]:
-    customer.kyc_summary = customer_kyc_summary(customer=customer)  # type: ignore[attr-defined]
-    return dict(CustomerOutput(customer).data)
 
 
 class CustomerCreateView(IdempotentMixin, APIView):
@@ -55,7 +47,7 @@ class CustomerCreateView(IdempotentMixin, APIView):
             actor=AuditActor.api_key(principal.api_key),
             **payload.validated_data,
         )
-        return Response(_customer_body(customer), status=201)
+        return Response(CustomerOutput(customer).data, status=201)
 
 
 class CustomerDetailView(APIView):
@@ -70,7 +62,7 @@ class CustomerDetailView(APIView):
     def get(self, request: Request, customer_id: int) -> Response:
         principal = request_principal(request)
         customer = customer_get(client=principal.client, customer_id=customer_id)
-        return Response(_customer_body(customer))
+        return Response(CustomerOutput(customer).data)
 
 
 class CustomerKycSubmitView(APIView):
