@@ -114,6 +114,8 @@ def test_up_serves_every_process_prints_the_banner_and_ctrl_c_stops_them_all(
                 assert url(service.port) in output.text
             assert "user admin / password admin" in output.text
             assert f"{url(8098)}/admin/" in output.text
+            # collectstatic ran and WhiteNoise serves the admin's styles.
+            assert _get(f"{url(8098)}/static/admin/css/base.css") == 200
 
             if devnet_available():
                 assert http_status(f"{url(DEVNET_PORT)}/wallet/getnodeinfo") == 200
