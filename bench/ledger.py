@@ -63,7 +63,7 @@ def run_parallel(operations: list[Operation], threads: int) -> float:
 
     shares = [operations[t::threads] for t in range(threads)]
     start = threading.Barrier(threads + 1)
-    errors: list[BaseException] = []
+    errors: list[Exception] = []
 
     def worker(share: list[Operation]) -> None:
         try:
@@ -71,7 +71,7 @@ def run_parallel(operations: list[Operation], threads: int) -> float:
             start.wait()
             for operation in share:
                 operation()
-        except BaseException as exc:  # reported after the run, never swallowed
+        except Exception as exc:  # noqa: BLE001 - re-raised in the main thread after the run
             errors.append(exc)
         finally:
             connection.close()
