@@ -18,7 +18,7 @@ from operator import or_
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 
 from lucid_payments.core.errors import InvalidInput
@@ -149,10 +149,11 @@ def _book(
             )
 
     try:
-        with transaction.atomic():
-            entry = JournalEntry.objects.create(
-                reference=reference, kind=kind, description=description, data=dict(data or {})
-            )
+        # No savepoint of its own: every public service runs in its own atomic block (a
+        # savepoint when nested), which rolls back when this error leaves it.
+        entry = JournalEntry.objects.create(
+            reference=reference, kind=kind, description=description, data=dict(data or {})
+        )
     except IntegrityError as exc:  # booked concurrently by a transaction holding no lock of ours
         raise LedgerConflict(
             f"The ledger reference {reference!r} is already booked.",
@@ -169,10 +170,17 @@ def _book(
             )
         )
     Posting.objects.bulk_create(postings)  # one statement: the balance trigger sees all legs
-    now = timezone.now()
-    for key, balance in new_balances.items():
-        LedgerAccount.objects.filter(pk=accounts[key].pk).update(balance=balance, updated_at=now)
+    _save_balances({accounts[key].pk: balance for key, balance in new_balances.items()})
     return entry, True
+
+
+def _save_balances(balances: Mapping[int, int]) -> None:
+    """Write the new cached balances of the (locked) accounts in one statement."""
+    ids = list(balances)
+    LedgerAccount.objects.filter(pk__in=ids).update(
+        balance=Case(*(When(pk=pk, then=Value(balances[pk])) for pk in ids)),
+        updated_at=timezone.now(),
+    )
 
 
 @transaction.atomic
