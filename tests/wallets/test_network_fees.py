@@ -133,3 +133,23 @@ def test_usdt_in_flight_and_its_energy_fee_are_accounted_for(
     final = run_reconcile()
     assert final.returncode == 0, final.output + final.error
     assert_ledger_consistent()
+
+
+def test_a_transfer_to_another_wallet_of_ours_stays_in_custody_and_only_the_fee_leaves(
+    devnet: DevnetHandle, wallets_api
+) -> None:
+    tenant, api = wallets_api
+    hot = funded_hot_wallet(devnet, api, tenant.pk, trx=TEN_TRX)
+    fee_wallet = api.post("/api/v1/wallets", {"kind": "fee"}, format="json").json()
+    outgoing = _send_trx(api, hot["id"], fee_wallet["address"], "top-up-fee-wallet")
+
+    include(devnet, outgoing.pk)
+    finalize(devnet, outgoing.pk)
+
+    outgoing.refresh_from_db()
+    assert outgoing.fee and outgoing.fee >= 1_000_000  # the fee wallet was activated
+    trx = next(b for b in owner_balances(owner=LedgerOwner.client(tenant.pk)) if b.asset == "TRX")
+    assert (trx.available, trx.held) == (TEN_TRX, 0)  # released: the client still owns it
+    result = run_reconcile()
+    assert result.returncode == 0, result.output + result.error
+    assert_ledger_consistent()
