@@ -247,9 +247,12 @@ def seen_latency(seconds: float, watched: list[str]) -> dict[str, Any]:
                 time.sleep(SCAN_INTERVAL_S)
         stop.set()
         sender.join()
-        # Let the last block in flight be produced and scanned.
-        time.sleep(BLOCK_INTERVAL_S + 1)
-        scan_once(scanner)
+        # Keep scanning as usual until the last transfers sent are in a block and seen.
+        deadline = time.monotonic() + BLOCK_INTERVAL_S + 1
+        while time.monotonic() < deadline:
+            report = scan_once(scanner)
+            if report is None or report.caught_up:
+                time.sleep(SCAN_INTERVAL_S)
         scanner.close()
     finally:
         stop.set()

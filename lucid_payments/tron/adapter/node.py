@@ -11,6 +11,7 @@ make: reads are pure and a re-broadcast of the same signed transaction has the s
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 import threading
@@ -197,7 +198,7 @@ def _decode_json(response: httpx.Response, path: str) -> Any:
     if not response.content:
         return {}
     try:
-        return response.json()
+        return json.loads(response.content)  # from bytes: skips a text decode of big blocks
     except ValueError as exc:
         raise NodeBadResponse(f"Node answered {path} with something that is not JSON.") from exc
 

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -33,6 +34,9 @@ logger = logging.getLogger(__name__)
 # Test hook: called with each block number after its transfers are written, inside the
 # batch transaction. Raising there aborts the whole batch (simulates a crash mid-batch).
 AfterBlock = Callable[[int], None]
+
+
+MAX_BLOCK_NUMBER = 2**63 - 1
 
 
 class CursorMoved(Exception):
@@ -74,18 +78,17 @@ def record_batch(
 ) -> RecordOutcome:
     """Write the batch's transfers and blocks and move the cursor to its last block."""
     now = timezone.now()
-    recorded = 0
     with transaction.atomic():
         cursor = ScanCursor.objects.select_for_update().get(network=network)
         first = batch[0].block
         if cursor.block_number != first.number - 1:
             raise CursorMoved(f"cursor at {cursor.block_number}, batch starts at {first.number}")
-        for fetched in batch:
-            found = transfers_in_block(fetched, watched)
-            if found:
-                recorded += store_block_transfers(network, fetched.block, found, now=now)
-            if after_block is not None:
-                after_block(fetched.block.number)
+        recorded = store_transfers(
+            network,
+            [(fetched.block, transfers_in_block(fetched, watched)) for fetched in batch],
+            now=now,
+            after_block=after_block,
+        )
         ScannedBlock.objects.bulk_create(
             [
                 ScannedBlock(
@@ -105,140 +108,244 @@ def record_batch(
     return RecordOutcome(blocks=len(batch), recorded=recorded)
 
 
-def store_block_transfers(
+BlockTransfers = tuple[Block, Sequence[FoundTransfer]]
+
+
+def store_transfers(
     network: str,
-    block: Block,
-    found: Sequence[FoundTransfer],
+    blocks: Sequence[BlockTransfers],
     *,
     now: datetime,
     final: bool = False,
+    after_block: AfterBlock | None = None,
 ) -> int:
-    """Insert the block's transfers not yet known; bring back ones a fork had dropped.
+    """Insert the blocks' transfers not yet known; bring back ones a fork had dropped.
 
-    ``final`` (rescans of solidified blocks) records them straight as final, publishing
-    seen then final so handlers see the usual lifecycle. Returns how many changed.
-    Must run inside the caller's transaction.
+    A handful of statements for the whole batch, whatever its size: on a busy database
+    each round trip costs more than the rows it carries. Events are published block by
+    block, in chain order, and ``after_block`` runs after each block's events.
+    ``final`` (rescans of solidified blocks) records transfers straight as final,
+    publishing seen then final so handlers see the usual lifecycle. Returns how many
+    transfers changed. Must run inside the caller's transaction.
     """
-    existing = {
-        (row.txid, row.index): row
-        for row in ChainTransfer.objects.select_for_update().filter(
-            network=network, txid__in={f.txid for f in found}
-        )
-    }
-    new_rows: list[ChainTransfer] = []
-    changed: list[ChainTransfer] = []
-    for item in found:
-        row = existing.get((item.txid, item.index))
-        if row is None:
-            new_rows.append(_new_transfer(network, block, item, now))
-        elif row.block_id == block.block_id and row.status != TransferStatus.DROPPED:
-            if final and row.status == TransferStatus.SEEN:
-                changed.append(row)  # a rescan confirming a seen transfer below the anchor
-            continue
-        elif row.status == TransferStatus.FINAL:
-            logger.error(
-                "final transfer %s:%d found again in block %s", row.txid, row.index, block.block_id
-            )
-        else:
-            # Dropped by a fork (or seen in a block since replaced) and now in this block.
-            row.block_number = block.number
-            row.block_id = block.block_id
-            row.block_timestamp_ms = block.timestamp_ms
-            row.status = TransferStatus.SEEN
-            row.seen_at = now
-            row.dropped_at = None
-            row.save(
-                update_fields=[
-                    "block_number",
-                    "block_id",
-                    "block_timestamp_ms",
-                    "status",
-                    "seen_at",
-                    "dropped_at",
-                    "updated_at",
-                ]
-            )
-            publish_transfer_event(TransferEvent.of(row))
-            changed.append(row)
-    created = insert_transfers(new_rows)
-    for row in created:
-        publish_transfer_event(TransferEvent.of(row))
-    if final:
-        _mark_final([*created, *changed], now)
-    return len(created) + len(changed)
-
-
-def _new_transfer(network: str, block: Block, item: FoundTransfer, now: datetime) -> ChainTransfer:
-    return ChainTransfer(
-        network=network,
-        txid=item.txid,
-        index=item.index,
-        block_number=block.number,
-        block_id=block.block_id,
-        block_timestamp_ms=block.timestamp_ms,
-        asset=Asset.TRC20 if item.token_contract_hex else Asset.TRX,
-        token_contract=hex_to_base58(item.token_contract_hex) if item.token_contract_hex else "",
-        from_address=hex_to_base58(item.from_hex),
-        to_address=hex_to_base58(item.to_hex),
-        amount=item.amount,
-        status=TransferStatus.SEEN,
-        seen_at=now,
-        updated_at=now,
+    txids = {item.txid for _, found in blocks for item in found}
+    existing = (
+        {
+            (txid, index): (pk, status, block_id)
+            for pk, txid, index, status, block_id in ChainTransfer.objects.select_for_update()
+            .filter(network=network, txid__in=txids)
+            .values_list("pk", "txid", "index", "status", "block_id")
+        }
+        if txids
+        else {}
     )
+    new_rows: list[tuple[Block, FoundTransfer]] = []
+    revived: dict[int, list[ChainTransfer]] = {}  # block number -> rows seen again
+    confirmed: list[int] = []
+    for block, found in blocks:
+        for item in found:
+            known = existing.get((item.txid, item.index))
+            if known is None:
+                new_rows.append((block, item))
+                continue
+            pk, status, block_id = known
+            if block_id == block.block_id and status != TransferStatus.DROPPED:
+                if final and status == TransferStatus.SEEN:
+                    confirmed.append(pk)  # a rescan confirming a seen transfer below the anchor
+            elif status == TransferStatus.FINAL:
+                logger.error(
+                    "final transfer %s:%d found again in block %s",
+                    item.txid,
+                    item.index,
+                    block.block_id,
+                )
+            else:
+                revived.setdefault(block.number, []).append(_revive(pk, block, now))
+    inserted = insert_transfers(network, new_rows, now=now)
+    by_block: dict[int, list[tuple[object, ...]]] = {}
+    for row in inserted:
+        by_block.setdefault(int(row[4]), []).append(row)  # type: ignore[call-overload]
+    for block, _ in blocks:
+        for row in by_block.get(block.number, ()):
+            publish_transfer_event(_event(TransferStatus.SEEN.value, row))
+        for transfer in revived.get(block.number, ()):
+            publish_transfer_event(TransferEvent.of(transfer))
+        if after_block is not None:
+            after_block(block.number)
+    changed = [int(row[0]) for row in inserted]  # type: ignore[call-overload]
+    changed += [transfer.pk for rows in revived.values() for transfer in rows]
+    if final:
+        _set_status(TransferStatus.FINAL, now, ids=[*changed, *confirmed])
+    return len(changed) + len(confirmed)
 
 
-_INSERT_COLUMNS = (
-    ("network", "varchar"),
-    ("txid", "varchar"),
-    ("index", "integer"),
-    ("block_number", "bigint"),
-    ("block_id", "varchar"),
-    ("block_timestamp_ms", "bigint"),
-    ("asset", "varchar"),
-    ("token_contract", "varchar"),
-    ("from_address", "varchar"),
-    ("to_address", "varchar"),
-    ("amount", "bigint"),
-    ("status", "varchar"),
-    ("seen_at", "timestamptz"),
-    ("updated_at", "timestamptz"),
+def _revive(pk: int, block: Block, now: datetime) -> ChainTransfer:
+    """A transfer dropped by a fork (or seen in a block since replaced), now in ``block``."""
+    row = ChainTransfer.objects.get(pk=pk)
+    row.block_number = block.number
+    row.block_id = block.block_id
+    row.block_timestamp_ms = block.timestamp_ms
+    row.status = TransferStatus.SEEN
+    row.seen_at = now
+    row.dropped_at = None
+    row.save(
+        update_fields=[
+            "block_number",
+            "block_id",
+            "block_timestamp_ms",
+            "status",
+            "seen_at",
+            "dropped_at",
+            "updated_at",
+        ]
+    )
+    return row
+
+
+_COPY_COLUMNS = (
+    "id",
+    "network",
+    "txid",
+    "index",
+    "block_number",
+    "block_id",
+    "block_timestamp_ms",
+    "asset",
+    "token_contract",
+    "from_address",
+    "to_address",
+    "amount",
+    "status",
+    "seen_at",
+    "updated_at",
 )
 
 
-def insert_transfers(rows: list[ChainTransfer]) -> list[ChainTransfer]:
-    """Insert new transfer rows in one statement and set their primary keys.
+def insert_transfers(
+    network: str, items: Sequence[tuple[Block, FoundTransfer]], *, now: datetime
+) -> list[tuple[object, ...]]:
+    """Insert new transfers as seen; return the rows written (``_COPY_COLUMNS`` order).
 
-    One ``INSERT … SELECT unnest(arrays)``: while catching up this runs for every block
-    with hundreds of rows, and ``bulk_create``'s per-value SQL compilation was most of
-    the scanner's time. RETURNING yields ids in insertion order, as bulk_create assumes.
+    Ids come from the table's sequence first, then the rows go in by COPY: building
+    model instances and INSERT parameters was most of the scanner's time.
     """
-    if not rows:
-        return rows
-    table = connection.ops.quote_name(ChainTransfer._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(name) for name, _ in _INSERT_COLUMNS)
-    arrays = ", ".join(f"%s::{kind}[]" for _, kind in _INSERT_COLUMNS)
-    sql = f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays}) RETURNING id"  # noqa: S608 - only our own identifiers are interpolated
-    params = [[getattr(row, name) for row in rows] for name, _ in _INSERT_COLUMNS]
+    if not items:
+        return []
+    table = ChainTransfer._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [table, len(items)],
+        )
         ids = [pk for (pk,) in cursor.fetchall()]
-    for row, pk in zip(rows, ids, strict=True):
-        row.pk = pk
-        row._state.adding = False
-        row._state.db = "default"
+        rows = [
+            _copy_row(pk, network, block, item, now)
+            for pk, (block, item) in zip(ids, items, strict=True)
+        ]
+        columns = ", ".join(connection.ops.quote_name(name) for name in _COPY_COLUMNS)
+        with cursor.cursor.copy(
+            f"COPY {connection.ops.quote_name(table)} ({columns}) FROM STDIN"
+        ) as copy:
+            for row in rows:
+                copy.write_row(row)
     return rows
 
 
-def _mark_final(rows: Sequence[ChainTransfer], now: datetime) -> None:
-    if not rows:
-        return
-    ChainTransfer.objects.filter(pk__in=[row.pk for row in rows]).update(
-        status=TransferStatus.FINAL, final_at=now, updated_at=now
+def _copy_row(
+    pk: int, network: str, block: Block, item: FoundTransfer, now: datetime
+) -> tuple[object, ...]:
+    token = item.token_contract_hex
+    return (
+        pk,
+        network,
+        item.txid,
+        item.index,
+        block.number,
+        block.block_id,
+        block.timestamp_ms,
+        Asset.TRC20.value if token else Asset.TRX.value,
+        hex_to_base58(token) if token else "",
+        hex_to_base58(item.from_hex),
+        hex_to_base58(item.to_hex),
+        item.amount,
+        TransferStatus.SEEN.value,
+        now,
+        now,
     )
+
+
+def _event(status: str, row: tuple[object, ...]) -> TransferEvent:
+    """An event from a row in ``_COPY_COLUMNS`` order (also ``_RETURNING`` order)."""
+    (
+        pk,
+        network,
+        txid,
+        index,
+        block_number,
+        block_id,
+        _ts,
+        asset,
+        token,
+        sender,
+        recipient,
+        amount,
+    ) = row[:12]
+    return TransferEvent(
+        status=status,
+        transfer_id=int(pk),  # type: ignore[call-overload]
+        network=str(network),
+        txid=str(txid),
+        index=int(index),  # type: ignore[call-overload]
+        asset=str(asset),
+        token_contract=str(token),
+        from_address=str(sender),
+        to_address=str(recipient),
+        amount=int(amount),  # type: ignore[call-overload]
+        block_number=int(block_number),  # type: ignore[call-overload]
+        block_id=str(block_id),
+    )
+
+
+_RETURNING = ", ".join(f'"{name}"' for name in _COPY_COLUMNS[:12])
+_STAMP_COLUMN = {
+    TransferStatus.FINAL: "final_at",
+    TransferStatus.DROPPED: "dropped_at",
+}
+
+
+def _set_status(
+    status: TransferStatus,
+    now: datetime,
+    *,
+    ids: Sequence[int] | None = None,
+    network: str = "",
+    block_range: tuple[int, int] | None = None,
+) -> int:
+    """Move seen transfers (given ``ids``, or in ``network`` with block number in
+    ``block_range``, inclusive) to ``status`` in one UPDATE … RETURNING, publishing an
+    event per row in chain order. Returns how many moved."""
+    table = connection.ops.quote_name(ChainTransfer._meta.db_table)
+    stamp = _STAMP_COLUMN[status]
+    params: list[Any]
+    if ids is not None:
+        if not ids:
+            return 0
+        where, params = "id = ANY(%s)", [list(ids)]
+    else:
+        assert block_range is not None
+        where = "network = %s AND block_number BETWEEN %s AND %s"
+        params = [network, *block_range]
+    sql = (
+        f"UPDATE {table} SET status = %s, {stamp} = %s, updated_at = %s "  # noqa: S608 - our identifiers only
+        f"WHERE status = %s AND {where} RETURNING {_RETURNING}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [status.value, now, now, TransferStatus.SEEN.value, *params])
+        rows = cursor.fetchall()
+    rows.sort(key=lambda row: (row[4], row[2], row[3]))  # block, txid, index
     for row in rows:
-        row.status = TransferStatus.FINAL
-        row.final_at = now
-        publish_transfer_event(TransferEvent.of(row))
+        publish_transfer_event(_event(status.value, row))
+    return len(rows)
 
 
 def finalized_anchor(network: str) -> int | None:
@@ -257,16 +364,11 @@ def finalize_through(network: str, number: int) -> int:
     parent hashes, everything below it is on the solid chain too."""
     now = timezone.now()
     with transaction.atomic():
-        rows = list(
-            ChainTransfer.objects.select_for_update()
-            .filter(network=network, status=TransferStatus.SEEN, block_number__lte=number)
-            .order_by("block_number", "txid", "index")
-        )
-        _mark_final(rows, now)
+        finalized = _set_status(TransferStatus.FINAL, now, network=network, block_range=(0, number))
         ScannedBlock.objects.filter(network=network, number=number).update(solidified=True)
         # Older hashes are never needed again: forks cannot reach below the solid block.
         ScannedBlock.objects.filter(network=network, number__lt=number).delete()
-    return len(rows)
+    return finalized
 
 
 def rewind_to(network: str, ancestor: BlockRef) -> int:
@@ -275,24 +377,17 @@ def rewind_to(network: str, ancestor: BlockRef) -> int:
     now = timezone.now()
     with transaction.atomic():
         cursor = ScanCursor.objects.select_for_update().get(network=network)
-        rows = list(
-            ChainTransfer.objects.select_for_update()
-            .filter(network=network, status=TransferStatus.SEEN, block_number__gt=ancestor.number)
-            .order_by("block_number", "txid", "index")
+        dropped = _set_status(
+            TransferStatus.DROPPED,
+            now,
+            network=network,
+            block_range=(ancestor.number + 1, MAX_BLOCK_NUMBER),
         )
-        if rows:
-            ChainTransfer.objects.filter(pk__in=[row.pk for row in rows]).update(
-                status=TransferStatus.DROPPED, dropped_at=now, updated_at=now
-            )
-        for row in rows:
-            row.status = TransferStatus.DROPPED
-            row.dropped_at = now
-            publish_transfer_event(TransferEvent.of(row))
         ScannedBlock.objects.filter(network=network, number__gt=ancestor.number).delete()
         cursor.block_number = ancestor.number
         cursor.block_id = ancestor.block_id
         cursor.save(update_fields=["block_number", "block_id", "updated_at"])
     logger.warning(
-        "fork on %s: rewound to block %d, dropped %d transfers", network, ancestor.number, len(rows)
+        "fork on %s: rewound to block %d, dropped %d transfers", network, ancestor.number, dropped
     )
-    return len(rows)
+    return dropped

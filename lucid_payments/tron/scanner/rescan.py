@@ -24,7 +24,7 @@ from lucid_payments.tron.models import ScanCursor, ScannedBlock
 from lucid_payments.tron.scanner.extract import FetchedBlock, transfers_in_block
 from lucid_payments.tron.scanner.fetch import fetch_batch
 from lucid_payments.tron.scanner.lock import scanner_lock
-from lucid_payments.tron.scanner.record import finalized_anchor, store_block_transfers
+from lucid_payments.tron.scanner.record import finalized_anchor, store_transfers
 from lucid_payments.tron.watch import WatchSet
 
 Progress = Callable[[int], None]  # called with the number of blocks just done
@@ -93,6 +93,7 @@ def _record(
                     network=network, number__gte=batch[0].block.number, solidified=False
                 ).values_list("number", "block_id")
             )
+            blocks = []
             for fetched in batch:
                 block = fetched.block
                 found = transfers_in_block(fetched, watched)
@@ -103,6 +104,11 @@ def _record(
                     # Above the solid anchor only the scanner's own fork logic may write.
                     report.skipped_unconfirmed += 1
                     continue
-                report.recorded += store_block_transfers(
-                    network, block, found, now=now, final=is_final
+                blocks.append((block, found, is_final))
+            for final in (True, False):
+                report.recorded += store_transfers(
+                    network,
+                    [(block, found) for block, found, is_final in blocks if is_final == final],
+                    now=now,
+                    final=final,
                 )
