@@ -45,7 +45,7 @@ def _quoted(text: str) -> str:
     return json.dumps(text)
 
 
-def _string_list(items: list[Any]) -> str:
+def _string_list(items: list[Any] | tuple[Any, ...]) -> str:
     """A JSON array of strings; one escaping check over all of them (topics, signatures)."""
     try:
         flat = "".join(items)
@@ -150,7 +150,7 @@ def transaction_text(record: TxRecord, *, visible: bool) -> str:
         ('{"visible":true,"ret":[{"contractRet":' if visible else '{"ret":[{"contractRet":')
         + _quoted(record.contract_ret)
         + '}],"signature":'
-        + _string_list(list(record.signatures))
+        + _string_list(record.signatures)
         + ',"txID":"'
         + raw.txid
         + '","raw_data":'
@@ -240,9 +240,9 @@ def _info_value_text(key: str, value: Any, visible: bool) -> str:
         return str(value)
     if key == "receipt" and kind is dict:
         return "{" + ",".join([_key(k) + _scalar(v) for k, v in value.items()]) + "}"
-    if key == "contractResult" and kind is list:
+    if key == "contractResult" and (kind is tuple or kind is list):
         return _string_list(value)
-    if key == "log" and kind is list:
+    if key == "log" and (kind is tuple or kind is list):
         return "[" + ",".join([_log_text(log, visible) for log in value]) + "]"
     if visible and key == "contract_address":
         return _quoted(base58_of(bytes.fromhex(value)))
@@ -275,7 +275,7 @@ def _log_text(log: dict[str, Any], visible: bool) -> str:
 def _log_value_text(key: str, value: Any, visible: bool) -> str:
     if key == "address" and visible:
         return _quoted(base58_of(b"\x41" + bytes.fromhex(value)))
-    if key == "topics" and type(value) is list:
+    if key == "topics" and (type(value) is tuple or type(value) is list):
         return _string_list(value)
     return _scalar(value)
 

@@ -86,10 +86,12 @@ class ResourceMeter:
         return self._limit(address, ENERGY, self.params.total_energy_limit)
 
     def _limit(self, address: bytes, resource: str, network_limit: int) -> int:
+        staked_trx = self.stake.staked_for(address, resource) // SUN_PER_TRX
+        if not staked_trx:  # most payers: skip summing the network's stake
+            return 0
         weight = self.stake.total_weight(resource)
         if weight <= 0:
             return 0
-        staked_trx = self.stake.staked_for(address, resource) // SUN_PER_TRX
         return staked_trx * network_limit // weight
 
     # ---- UsageBook (used by StakeEngine for delegation) ------------------------------
