@@ -13,6 +13,7 @@ from types import FrameType
 from django.conf import settings
 from django.core.management import call_command
 from rich.console import Console
+from rich.markup import escape
 
 from lucid_payments.stack.banner import BannerFacts, print_banner
 from lucid_payments.stack.bootstrap import (
@@ -78,10 +79,9 @@ def development_credentials(console: Console) -> tuple[DevAdmin | None, DemoApiK
 class _StopRequest:
     """Ctrl-C (or SIGTERM) once: stop gracefully. Twice: stop now."""
 
-    def __init__(self, console: Console) -> None:
+    def __init__(self) -> None:
         self.requested = threading.Event()
         self.hurry = threading.Event()
-        self._console = console
 
     def __call__(self, signum: int, frame: FrameType | None) -> None:
         if self.requested.is_set():
@@ -119,10 +119,13 @@ def supervise(
     supervisor = Supervisor(
         specs,
         log_dir=log_dir,
-        report=lambda message: console.print(f"[bold yellow]up:[/] {message}", highlight=False),
+        # escape(): crash reports quote the child's output, whose "[INFO]" is not markup.
+        report=lambda message: console.print(
+            f"[bold yellow]up:[/] {escape(message)}", highlight=False
+        ),
         echo=echo if run.echo_logs else None,
     )
-    stop = _StopRequest(console)
+    stop = _StopRequest()
     stop.install()
     by_name = {spec.name: spec for spec in specs}
     pending = {spec.name for spec in specs if spec.health_url is not None}

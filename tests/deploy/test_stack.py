@@ -26,6 +26,7 @@ from tests.deploy.support import (
     port_is_free,
     scratch_database,
     still_running,
+    wait_until,
 )
 
 pytestmark = pytest.mark.timeout(180)
@@ -134,6 +135,23 @@ def test_up_serves_every_process_prints_the_banner_and_ctrl_c_stops_them_all(
             names = " ".join(" ".join(child.cmdline()) for child in children)
             assert names.count("gunicorn") >= 2 * len(SERVICES)
             assert "qcluster" in names
+
+            # A crash is reported and the process comes back on its own.
+            tron_client = url(8091)
+            (master,) = [
+                child
+                for child in children
+                if child.ppid() == runner.pid and tron_client[7:] in " ".join(child.cmdline())
+            ]
+            master.kill()
+            assert wait_until(
+                lambda: "restarting tron-client (restart #1)" in output.text, timeout_s=30
+            )
+            assert wait_until(
+                lambda: http_status(f"{tron_client}/health/live") == 200, timeout_s=60
+            )
+            assert "tron-client exited with code -9" in output.text
+            children = descendants(runner.pid)
 
             runner.send_signal(signal.SIGINT)
             assert runner.wait(timeout=90) == 0
