@@ -99,9 +99,16 @@ CONTRACT_NAMES: dict[int, str] = {number: name for name, (number, _) in CONTRACT
 # --- writing ---------------------------------------------------------------------------
 
 
+INT64_MIN, INT64_MAX = -(1 << 63), (1 << 63) - 1
+
+
 def _varint(value: int) -> bytes:
     if value < 0:  # int64 two's complement, always 10 bytes on the wire
         value += 1 << 64
+    if not 0 <= value < 1 << 64:
+        # Out of range is refused, not wrapped: a negative beyond int64 would never reach
+        # zero by shifting (an endless loop on client input).
+        raise RawTransactionError("integer out of the 64-bit range")
     out = bytearray()
     while True:
         byte = value & 0x7F
@@ -133,6 +140,8 @@ def _hex(value: Any, key: str) -> bytes:
 def _int(value: Any, key: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise RawTransactionError(f"{key} must be an integer")
+    if not INT64_MIN <= value <= INT64_MAX:  # every integer field of Transaction is int64
+        raise RawTransactionError(f"{key} is out of the int64 range")
     return value
 
 
@@ -161,20 +170,48 @@ def _contract_value(type_name: str, value: Mapping[str, Any]) -> bytes:
                 raise RawTransactionError(f"{key} must be one of {sorted(RESOURCE_CODES)}")
             out += _int_field(number, RESOURCE_CODES[item])
         else:  # _VOTES
+            if not isinstance(item, list) or not all(isinstance(v, Mapping) for v in item):
+                raise RawTransactionError(f"{key} must be a list of objects")
             for vote in item:
-                vote_bytes = _bytes_field(1, _hex(vote["vote_address"], "vote_address"))
-                vote_bytes += _int_field(2, _int(vote["vote_count"], "vote_count"))
+                vote_bytes = _bytes_field(1, _hex(vote.get("vote_address"), "vote_address"))
+                vote_bytes += _int_field(2, _int(vote.get("vote_count"), "vote_count"))
                 out += _bytes_field(number, vote_bytes)
     return bytes(out)
 
 
+# The JSON keys each level may carry. Anything else is refused rather than ignored: the
+# node rebuilds the transaction from the JSON, so a key we skipped would make it sign-check
+# different bytes than the ones we hashed and stored.
+RAW_DATA_KEYS = frozenset(
+    {"contract", "ref_block_bytes", "ref_block_num", "ref_block_hash", "expiration", "data"}
+    | {"scripts", "timestamp", "fee_limit"}
+)
+CONTRACT_KEYS = frozenset({"type", "parameter", "Permission_id"})
+PARAMETER_KEYS = frozenset({"value", "type_url"})
+
+
+def _only(keys: Mapping[str, Any], allowed: frozenset[str], where: str) -> None:
+    if not isinstance(keys, Mapping):
+        raise RawTransactionError(f"{where} must be an object")
+    unknown = set(keys) - allowed
+    if unknown:
+        raise RawTransactionError(f"{where} has unknown fields: {sorted(unknown)}")
+
+
 def _contract(contract: Mapping[str, Any]) -> bytes:
+    _only(contract, CONTRACT_KEYS, "contract")
     type_name = contract.get("type")
     if not isinstance(type_name, str) or type_name not in CONTRACTS:
         raise UnsupportedContract(f"contract type {type_name!r} is not supported")
     parameter = contract.get("parameter") or {}
+    _only(parameter, PARAMETER_KEYS, "contract parameter")
     type_url = parameter.get("type_url") or TYPE_URL_PREFIX + type_name
-    value = _contract_value(type_name, parameter.get("value") or {})
+    if not isinstance(type_url, str):
+        raise RawTransactionError("type_url must be a string")
+    value = parameter.get("value") or {}
+    if not isinstance(value, Mapping):
+        raise RawTransactionError("the contract's parameter value must be an object")
+    value = _contract_value(type_name, value)
     any_message = _bytes_field(1, type_url.encode()) + _bytes_field(2, value)
     return (
         _int_field(1, CONTRACTS[type_name][0])
@@ -185,6 +222,7 @@ def _contract(contract: Mapping[str, Any]) -> bytes:
 
 def encode_raw_data(raw_data: Mapping[str, Any]) -> bytes:
     """Serialize a ``raw_data`` JSON object (hex addresses) into ``Transaction.raw`` bytes."""
+    _only(raw_data, RAW_DATA_KEYS, "raw_data")
     contracts = raw_data.get("contract")
     if not isinstance(contracts, list) or len(contracts) != 1:
         raise RawTransactionError("raw_data must hold exactly one contract")

@@ -6,17 +6,22 @@ Addresses leave here as base58 ``T…``; amounts as integers of SUN or token bas
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.conf import settings
 
-from lucid_payments.core.errors import NotFound
+from lucid_payments.core.errors import InvalidInput, NotFound
 from lucid_payments.tron.adapter import reads
 from lucid_payments.tron.adapter.node import TronNode
 from lucid_payments.tron.adapter.types import BlockTransaction
 from lucid_payments.tron.addresses import hex_to_base58, normalize_address
 from lucid_payments.tron.api.tenancy import addresses_of_client
 from lucid_payments.tron.models import ChainTransfer, OutgoingAttempt, ScanCursor
+
+TXID_PATTERN = re.compile(r"[0-9a-fA-F]{64}")
+# Block numbers are int64 on the chain; anything larger is not a block, and is not sent on.
+MAX_BLOCK_NUMBER = (1 << 63) - 1
 
 
 def _base58_or_empty(address_hex: str) -> str:
@@ -54,6 +59,12 @@ def _transaction_summary(tx: BlockTransaction) -> dict[str, Any]:
 
 
 def block_detail(node: TronNode, number: int) -> dict[str, Any]:
+    if not 0 <= number <= MAX_BLOCK_NUMBER:
+        raise InvalidInput(
+            f"{number} is not a block number.",
+            code="invalid_block_number",
+            fields={"number": [f"Must be within 0..{MAX_BLOCK_NUMBER}."]},
+        )
     block = reads.block_by_number(node, number)
     if block is None:
         raise NotFound(f"No block {number} on this chain (yet).", code="block_not_found")
@@ -144,6 +155,12 @@ def _our_status(txid: str, *, client_id: int) -> dict[str, Any] | None:
 def transaction_detail(node: TronNode, txid: str, *, client_id: int) -> dict[str, Any]:
     """Chain facts of ``txid`` for anyone; our status only as far as ``client_id`` may see
     it. Not on chain and nothing of the caller's: 404, whatever else we hold."""
+    if not TXID_PATTERN.fullmatch(txid):
+        raise InvalidInput(
+            "A txid is 64 hex characters.",
+            code="invalid_txid",
+            fields={"txid": ["Must be 64 hex characters."]},
+        )
     txid = txid.lower()
     tx = node.post("wallet/gettransactionbyid", {"value": txid})
     ours = _our_status(txid, client_id=client_id)

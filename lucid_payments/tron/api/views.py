@@ -33,8 +33,8 @@ TAG = "tron"
 # The relay's status for a transaction already submitted through the platform by someone
 # else: it was passed to the node again, but our tracking of it is not the caller's to see.
 UNTRACKED = "untracked"
-# Reads answer 503 when the node does not.
-READ_ERRORS = error_responses(401, 403, 404, 429, 503)
+# Reads answer 400 for a malformed path value and 503 when the node does not answer.
+READ_ERRORS = error_responses(400, 401, 403, 404, 429, 503)
 
 
 class NetworkStatusView(APIView):

@@ -26,6 +26,7 @@ from lucid_payments.tron.adapter.transactions import (
 )
 from lucid_payments.tron.addresses import hex_to_base58
 from lucid_payments.tron.models import OutgoingTransaction
+from lucid_payments.tron.outgoing.contracts import MAX_FEE_LIMIT_SUN
 from lucid_payments.tron.outgoing.services import outgoing_relay_record
 from lucid_payments.tron.outgoing.steps import outgoing_broadcast
 from lucid_payments.tron.signing import recover_address
@@ -71,12 +72,19 @@ def relay_validate(
         rebuilt = rawtx.encode_raw_data(transaction.raw_data)
     except rawtx.UnsupportedContract as exc:
         raise _invalid("raw_data", str(exc), code="unsupported_transaction") from exc
-    except (rawtx.RawTransactionError, KeyError, TypeError, AttributeError) as exc:
-        raise _invalid("raw_data", f"not a transaction (hex addresses expected): {exc}") from exc
+    except rawtx.RawTransactionError as exc:
+        raise _invalid("raw_data", f"not a transaction: {exc}") from exc
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        raise _invalid(
+            "raw_data", "not a transaction in the node's JSON form (hex 41… addresses)"
+        ) from exc
     if rebuilt != raw:
         raise _invalid(
             "raw_data", "raw_data does not serialize to raw_data_hex", code="raw_data_mismatch"
         )
+    fee_limit = transaction.raw_data.get("fee_limit", 0)
+    if not 0 <= fee_limit <= MAX_FEE_LIMIT_SUN:  # an int by now: it serialized
+        raise _invalid("raw_data.fee_limit", f"fee_limit must be within 0..{MAX_FEE_LIMIT_SUN} SUN")
     if len(transaction.signatures) != 1:
         raise _invalid("signature", "exactly one signature is supported")
     try:

@@ -171,7 +171,11 @@ def outgoing_relay_record(
                 target=outgoing,
                 data={"txid": signed.txid, "contract_type": contract_type},
             )
-    except IntegrityError:  # the same transaction relayed twice at once
-        attempt = OutgoingAttempt.objects.get(network=network, txid=signed.txid)
+    except IntegrityError:
+        # The same transaction relayed twice at once: the other request stored it. Any
+        # other integrity failure (no such row after all) is a bug and must not pass.
+        attempt = OutgoingAttempt.objects.filter(network=network, txid=signed.txid).first()
+        if attempt is None:
+            raise
         return attempt.outgoing, False
     return outgoing, True

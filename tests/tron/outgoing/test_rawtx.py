@@ -84,3 +84,45 @@ def test_unknown_field_is_refused_rather_than_silently_dropped() -> None:
 def test_truncated_or_empty_bytes_do_not_parse(garbage: bytes) -> None:
     with pytest.raises(rawtx.RawTransactionError):
         rawtx.read_raw(garbage)
+
+
+@pytest.mark.parametrize(
+    ("where", "value"),
+    [("amount", -(2**70)), ("amount", 2**63), ("expiration", -(2**63) - 1)],
+)
+def test_integers_beyond_int64_are_refused_not_wrapped(where: str, value: int) -> None:
+    # A negative beyond int64 once sent the varint writer into an endless loop.
+    raw = _raw("TransferContract", {"to_address": OTHER, "amount": 1})
+    if where == "amount":
+        raw["contract"][0]["parameter"]["value"]["amount"] = value
+    else:
+        raw[where] = value
+    with pytest.raises(rawtx.RawTransactionError, match="int64"):
+        rawtx.encode_raw_data(raw)
+
+
+def test_the_int64_limits_themselves_serialize() -> None:
+    for amount in (2**63 - 1, -(2**63)):
+        raw = _raw("TransferContract", {"to_address": OTHER, "amount": amount})
+        assert rawtx.encode_raw_data(raw) == parse_raw_data(raw).raw_bytes
+
+
+@pytest.mark.parametrize(
+    "shape",
+    ["raw_data_key", "contract_key", "parameter_key", "value_not_object", "votes_not_list"],
+)
+def test_keys_the_node_would_read_but_we_would_skip_are_refused(shape: str) -> None:
+    raw = _raw("TransferContract", {"to_address": OTHER, "amount": 1})
+    contract = raw["contract"][0]
+    if shape == "raw_data_key":
+        raw["auths"] = [{"account": {"address": OWNER}}]
+    elif shape == "contract_key":
+        contract["provider"] = "00"
+    elif shape == "parameter_key":
+        contract["parameter"]["extra"] = 1
+    elif shape == "value_not_object":
+        contract["parameter"]["value"] = "x"
+    else:
+        raw = _raw("VoteWitnessContract", {"votes": "x"})
+    with pytest.raises(rawtx.RawTransactionError):
+        rawtx.encode_raw_data(raw)
