@@ -4,8 +4,6 @@ accepted and converted."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import base58
 
 from lucid_payments.core.errors import InvalidInput
@@ -54,13 +52,27 @@ def to_hex(text: str) -> str:
     return base58.b58decode_check(normalize_address(text)).hex()
 
 
-@lru_cache(maxsize=65536)
-def hex_to_base58(address_hex: str) -> str:
-    """Base58check of a ``41…`` hex address the node sent (trusted, so no re-validation).
+# hex -> base58 of addresses seen recently. The scanner converts the same addresses
+# (watched ones, token contracts, hot senders) over and over, and base58 is pure-Python
+# big-integer arithmetic. Cleared when full rather than LRU: cheap and good enough.
+_BASE58_CACHE: dict[str, str] = {}
+_BASE58_CACHE_SIZE = 200_000
 
-    Cached: the scanner converts the same addresses (watched ones, token contracts, hot
-    senders) over and over, and base58 is pure Python big-integer arithmetic."""
-    return base58.b58encode_check(bytes.fromhex(address_hex)).decode()
+
+def hex_to_base58(address_hex: str) -> str:
+    """Base58check of a ``41…`` hex address the node sent (trusted, so no re-validation)."""
+    text = _BASE58_CACHE.get(address_hex)
+    if text is None:
+        text = base58.b58encode_check(bytes.fromhex(address_hex)).decode()
+        remember_address(address_hex, text)
+    return text
+
+
+def remember_address(address_hex: str, address_base58: str) -> None:
+    """Prime the conversion cache with a pair we already have (the watch list)."""
+    if len(_BASE58_CACHE) >= _BASE58_CACHE_SIZE:
+        _BASE58_CACHE.clear()
+    _BASE58_CACHE[address_hex] = address_base58
 
 
 def base58_to_hex(address: str) -> str:

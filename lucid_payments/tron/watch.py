@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import QuerySet
 
-from lucid_payments.tron.addresses import base58_to_hex, normalize_address
+from lucid_payments.tron.addresses import base58_to_hex, normalize_address, remember_address
 from lucid_payments.tron.models import WatchedAddress, WatchListVersion
 
 
@@ -149,7 +149,9 @@ class WatchSet:
 
     def _add(self, rows: QuerySet[WatchedAddress]) -> None:
         for pk, address in rows.order_by("id").values_list("id", "address").iterator():
-            self.addresses.add(base58_to_hex(address))
+            address_hex = base58_to_hex(address)
+            self.addresses.add(address_hex)
+            remember_address(address_hex, address)
             self._max_id = max(self._max_id, pk)
 
     def __contains__(self, address_hex: object) -> bool:

@@ -128,17 +128,8 @@ def store_transfers(
     publishing seen then final so handlers see the usual lifecycle. Returns how many
     transfers changed. Must run inside the caller's transaction.
     """
-    txids = {item.txid for _, found in blocks for item in found}
-    existing = (
-        {
-            (txid, index): (pk, status, block_id)
-            for pk, txid, index, status, block_id in ChainTransfer.objects.select_for_update()
-            .filter(network=network, txid__in=txids)
-            .values_list("pk", "txid", "index", "status", "block_id")
-        }
-        if txids
-        else {}
-    )
+    txids = list({item.txid for _, found in blocks for item in found})
+    existing = _existing_transfers(network, txids) if txids else {}
     new_rows: list[tuple[Block, FoundTransfer]] = []
     revived: dict[int, list[ChainTransfer]] = {}  # block number -> rows seen again
     confirmed: list[int] = []
@@ -177,6 +168,25 @@ def store_transfers(
     if final:
         _set_status(TransferStatus.FINAL, now, ids=[*changed, *confirmed])
     return len(changed) + len(confirmed)
+
+
+def _existing_transfers(
+    network: str, txids: list[str]
+) -> dict[tuple[str, int], tuple[int, str, str]]:
+    """(txid, index) -> (id, status, block_id) of known transfers, locked.
+
+    One array parameter instead of ``txid__in``: Django prepares each of the thousands of
+    values of a catch-up batch one by one."""
+    table = connection.ops.quote_name(ChainTransfer._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'SELECT id, txid, "index", status, block_id FROM {table} '  # noqa: S608 - our identifiers only
+            "WHERE network = %s AND txid = ANY(%s) FOR UPDATE",
+            [network, txids],
+        )
+        return {
+            (txid, index): (pk, status, block_id) for pk, txid, index, status, block_id in cursor
+        }
 
 
 def _revive(pk: int, block: Block, now: datetime) -> ChainTransfer:
