@@ -86,6 +86,12 @@ class TransactionDetailView(APIView):
         operation_id="transaction_retrieve",
         tags=[TAG],
         summary="A transaction on chain, with our status if we sent, relayed or saw it",
+        description=(
+            "Chain facts for any caller. `platform` is our status as far as it is the "
+            "caller's: a transaction relayed by this client or sent on its behalf, transfers "
+            "at addresses watched for this client. Otherwise null; a transaction that is not "
+            "on chain and not the caller's is 404."
+        ),
         parameters=[
             OpenApiParameter("txid", str, OpenApiParameter.PATH, description="64 hex chars")
         ],
@@ -110,7 +116,10 @@ class BroadcastView(IdempotentMixin, APIView):
             "and the expiration is ahead of the node's head (at most 24 h). Then stored and "
             "broadcast; we keep re-sending it until it is in a solidified block or expired. "
             "202 with accepted=false means the node did not answer: it is stored and will be "
-            "re-sent. A node refusal is 422 with code node_<the node's code, lower case>."
+            "re-sent. A node refusal is 422 with code node_<the node's code, lower case>. "
+            "The same transaction already submitted through the platform by someone else is "
+            "sent to the node again and answered with status `untracked`: only the client "
+            "that submitted it first sees our status of it."
         ),
         parameters=[idempotency_key_parameter()],
         request=BroadcastInput,
