@@ -18,7 +18,8 @@ The run uses a throwaway database of its own (``bench_ledger_<pid>``), checks at
 that every entry balances and every cached balance equals its postings, and drops it.
 
 The last line printed is a JSON object: per scenario, ``credit_per_s``, ``hold_per_s``
-and ``settle_per_s``, plus the inputs and the consistency check.
+and ``settle_per_s``; the statements each operation sends (``round_trips``, the figure
+that does not depend on the machine's load); the inputs and the consistency check.
 """
 
 from __future__ import annotations
@@ -125,6 +126,33 @@ def scenario(name: str, *, ops: int, threads: int, hot: bool, first_owner: int) 
     return result
 
 
+def round_trips() -> dict[str, int]:
+    """Statements each operation sends (BEGIN and COMMIT included): the cost that does not
+    depend on how busy the machine is."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from lucid_payments.core.money import Asset
+    from wallets.ledger.owners import LedgerOwner
+    from wallets.ledger.services import ledger_credit, ledger_hold, ledger_settle
+
+    owner = LedgerOwner.client(999_999_999)
+    ledger_credit(owner=owner, asset=Asset.TRX, amount=10, reference="trips:warm")  # accounts
+    calls: dict[str, Operation] = {
+        "credit": partial(
+            ledger_credit, owner=owner, asset=Asset.TRX, amount=10, reference="trips:c"
+        ),
+        "hold": partial(ledger_hold, owner=owner, asset=Asset.TRX, amount=1, reference="trips:h"),
+        "settle": partial(ledger_settle, reference="trips:h"),
+    }
+    counts = {}
+    for label, call in calls.items():
+        with CaptureQueriesContext(connection) as captured:
+            call()
+        counts[f"{label}_statements"] = len(captured.captured_queries)
+    return counts
+
+
 def verify() -> dict[str, Any]:
     from wallets.ledger.verify import balance_mismatches, unbalanced_entries
     from wallets.models.ledger import JournalEntry, Posting
@@ -150,6 +178,7 @@ def main(argv: list[str] | None = None) -> int:
             figures[name] = scenario(
                 name, ops=args.ops, threads=threads, hot=hot, first_owner=1 + index * 10**6
             )
+        figures["round_trips"] = round_trips()
         figures["check"] = verify()
     finally:
         connection.close()
