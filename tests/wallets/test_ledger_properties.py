@@ -1,5 +1,5 @@
-"""Property test: random sequences of credits, holds, settlements, releases and transfers
-keep the ledger sound — every entry sums to zero per asset, no tenant balance goes
+"""Property test: random sequences of credits, holds, settlements, releases, transfers and
+network fees keep the ledger sound — every entry sums to zero per asset, no tenant balance goes
 negative, and every cached balance equals the one recomputed from the postings."""
 
 from __future__ import annotations
@@ -20,10 +20,12 @@ from wallets.ledger.selectors import owner_balances
 from wallets.ledger.services import (
     ledger_credit,
     ledger_hold,
+    ledger_network_fee,
     ledger_release,
     ledger_settle,
     ledger_transfer,
 )
+from wallets.models.ledger import Bucket, LedgerAccount, OwnerType
 
 OWNERS = [
     LedgerOwner.client(1),
@@ -41,6 +43,7 @@ operations = st.one_of(
     st.tuples(st.just("settle"), hold_numbers),
     st.tuples(st.just("release"), hold_numbers),
     st.tuples(st.just("transfer"), owners, owners, assets, amounts),
+    st.tuples(st.just("network_fee"), amounts),
 )
 
 
@@ -55,6 +58,7 @@ class Model:
     available: dict[tuple[LedgerOwner, Asset], int]
     held: dict[tuple[LedgerOwner, Asset], int]
     holds: dict[int, tuple[LedgerOwner, Asset, int, str]]  # number -> owner, asset, amount, state
+    fees: int = 0  # TRX our transactions burned: a platform expense, no tenant pays it
 
     def apply(self, op: tuple, step: int) -> None:
         kind = op[0]
@@ -115,12 +119,20 @@ class Model:
             self.available[destination, asset] = (
                 self.available.get((destination, asset), 0) + amount
             )
+        elif kind == "network_fee":
+            _, amount = op
+            ledger_network_fee(asset=Asset.TRX, amount=amount, reference=f"fee:{step}")
+            self.fees += amount
 
     def check(self) -> None:
         for owner in OWNERS:
             for balance in owner_balances(owner=owner):
                 assert balance.available == self.available.get((owner, balance.asset), 0)
                 assert balance.held == self.held.get((owner, balance.asset), 0)
+        fees = LedgerAccount.objects.filter(
+            owner_type=OwnerType.PLATFORM, asset=Asset.TRX, bucket=Bucket.NETWORK_FEES
+        ).first()
+        assert (fees.balance if fees else 0) == -self.fees
 
 
 @pytest.mark.django_db
