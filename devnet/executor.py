@@ -27,10 +27,10 @@ NO_CONTRACT_MESSAGE = "No contract or not a valid smart contract"
 @dataclass(frozen=True)
 class Execution:
     contract_ret: str
+    fee: int | None
+    """TransactionInfo.fee (None: not written, as java-tron omits a zero fee)."""
     info: dict[str, Any]
-    """Hex-form TransactionInfo without the block fields. Its arrays are tuples: a chain keeps
-    every receipt, and tuples of strings (unlike lists) drop out of the cyclic GC's scans,
-    which otherwise grow with the chain and cost a busy node over a tenth of its time."""
+    """The rest of the hex-form TransactionInfo: without `id`, `fee` and the block fields."""
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ class _Outcome:
 def log_json(log: Log) -> dict[str, Any]:
     return {
         "address": log.address.hex(),
-        "topics": tuple([topic.hex() for topic in log.topics]),
+        "topics": [topic.hex() for topic in log.topics],
         "data": log.data.hex(),
     }
 
@@ -98,13 +98,10 @@ class Executor:
         if bandwidth.net_fee:
             receipt["net_fee"] = bandwidth.net_fee
         fee = bandwidth.net_fee + outcome.extra_fee + int(receipt.get("energy_fee", 0))
-        info: dict[str, Any] = {"id": raw.txid}
-        if fee:
-            info["fee"] = fee
-        info["contractResult"] = ("",)
+        info: dict[str, Any] = {"contractResult": [""]}
         info.update(outcome.info or {})
         info["receipt"] = _ordered_receipt(receipt)
-        return Execution(outcome.contract_ret, info)
+        return Execution(outcome.contract_ret, fee or None, info)
 
     # ---- TRX ---------------------------------------------------------------------------
     def _transfer(self, contract: Contract, raw: RawTransaction, now_ms: int) -> _Outcome:
@@ -165,15 +162,15 @@ class Executor:
             )
         elif not result.success:
             ret = "REVERT"
-            info["contractResult"] = (result.return_data.hex(),)
+            info["contractResult"] = [result.return_data.hex()]
             info["result"] = "FAILED"
             info["resMessage"] = _hex_text(REVERT_MESSAGE)
         else:
             result.apply()
             ret = "SUCCESS"
-            info["contractResult"] = (result.return_data.hex(),)
+            info["contractResult"] = [result.return_data.hex()]
             if result.logs:
-                info["log"] = tuple([log_json(log) for log in result.logs])
+                info["log"] = [log_json(log) for log in result.logs]
         receipt: dict[str, Any] = {"result": ret}
         if energy.energy_usage:
             receipt["energy_usage"] = energy.energy_usage

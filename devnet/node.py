@@ -170,7 +170,9 @@ class Node:
             execution = self.executor.run(
                 raw, signature_count=len(signatures), now_ms=self._pending_time_ms()
             )
-            record = TxRecord(raw, signatures, execution.contract_ret, execution.info)
+            record = TxRecord.executed(
+                raw, signatures, execution.contract_ret, fee=execution.fee, info=execution.info
+            )
             self.pending.append(record)
             self.pending_ids.add(raw.txid)
             return record

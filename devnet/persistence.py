@@ -38,7 +38,7 @@ def _record(data: dict[str, Any]) -> TxRecord:
     raw = parse_raw_data(data["raw_data"])
     if raw.txid != data["info"]["id"]:
         raise StateFileError(f"transaction {data['info']['id']} does not match its raw_data")
-    return TxRecord(raw, tuple(data["signature"]), data["contract_ret"], data["info"])
+    return TxRecord.with_receipt(raw, tuple(data["signature"]), data["contract_ret"], data["info"])
 
 
 def _block_json(block: Block) -> dict[str, Any]:

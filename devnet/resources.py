@@ -24,7 +24,7 @@ from devnet.stake import BANDWIDTH, ENERGY, StakeEngine
 WINDOW_MS = MS_PER_DAY
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: two per transaction, and a frozen init costs 3x
 class Charge:
     """What one transaction costs its payer; `apply()` records the usage, the node debits fees."""
 
@@ -69,6 +69,11 @@ class _AccountUsage:
     energy: _Usage = field(default_factory=_Usage)
 
 
+# What an account that never used a resource reads as. Shared, so never mutated: writers
+# create the account's own entry first.
+_NO_USAGE = _AccountUsage()
+
+
 class ResourceMeter:
     """Per-account bandwidth and energy usage; limits come from the stake engine."""
 
@@ -110,7 +115,9 @@ class ResourceMeter:
             counter.time_ms = now_ms
 
     def _counter(self, address: bytes, resource: str) -> _Usage:
-        usage = self._accounts.setdefault(address, _AccountUsage())
+        usage = self._accounts.get(address)
+        if usage is None:
+            usage = self._accounts[address] = _AccountUsage()
         return usage.net if resource == BANDWIDTH else usage.energy
 
     # ---- charges -----------------------------------------------------------------------
@@ -123,7 +130,7 @@ class ResourceMeter:
         java-tron's 64-byte result allowance per contract (the node adds it).
         """
         size = tx_bytes
-        usage = self._accounts.get(payer, _AccountUsage())
+        usage = self._accounts.get(payer) or _NO_USAGE
         staked_left = self.net_limit(payer) - usage.net.now(now_ms)
         if creates_account:
             cost = size * self.params.create_new_account_bandwidth_rate
@@ -143,7 +150,7 @@ class ResourceMeter:
     def energy(self, *, payer: bytes, energy: int, fee_limit: int, now_ms: int) -> Charge:
         """Energy for one contract call that consumed `energy` units."""
         price = self.params.energy_fee_sun
-        usage = self._accounts.get(payer, _AccountUsage())
+        usage = self._accounts.get(payer) or _NO_USAGE
         staked_left = max(0, self.energy_limit(payer) - usage.energy.now(now_ms))
         if energy <= staked_left:
             return Charge(
@@ -176,7 +183,9 @@ class ResourceMeter:
         self, payer: bytes, counter_name: str, units: int, now_ms: int
     ) -> Callable[[], None]:
         def apply() -> None:
-            usage = self._accounts.setdefault(payer, _AccountUsage())
+            usage = self._accounts.get(payer)
+            if usage is None:
+                usage = self._accounts[payer] = _AccountUsage()
             counter: _Usage = getattr(usage, counter_name)
             counter.used = counter.now(now_ms) + units
             counter.time_ms = now_ms
@@ -186,7 +195,7 @@ class ResourceMeter:
     # ---- JSON bodies -------------------------------------------------------------------
     def resource_fields(self, address: bytes, *, now_ms: int) -> dict[str, Any]:
         """`getaccountresource` body (proto3 JSON: zero values omitted)."""
-        usage = self._accounts.get(address, _AccountUsage())
+        usage = self._accounts.get(address) or _NO_USAGE
         body = {
             "freeNetUsed": usage.free_net.now(now_ms),
             "freeNetLimit": self.params.free_net_limit,
@@ -205,7 +214,7 @@ class ResourceMeter:
 
     def net_fields(self, address: bytes, *, now_ms: int) -> dict[str, Any]:
         """`getaccountnet` body (proto3 JSON: zero values omitted)."""
-        usage = self._accounts.get(address, _AccountUsage())
+        usage = self._accounts.get(address) or _NO_USAGE
         body = {
             "freeNetUsed": usage.free_net.now(now_ms),
             "freeNetLimit": self.params.free_net_limit,

@@ -139,6 +139,14 @@ def _records(node: Node) -> list[tuple[TxRecord, Block]]:
     return [(record, block) for block in node.blocks for record in block.txs]
 
 
+def test_a_record_gives_back_the_receipt_it_was_made_from(chain: Node) -> None:
+    for record, _ in _records(chain):
+        info = record.info
+        assert next(iter(info)) == "id"
+        again = TxRecord.with_receipt(record.raw, record.signatures, record.contract_ret, info)
+        assert again == record
+
+
 def test_the_chain_covers_every_receipt_shape(chain: Node) -> None:
     rets = {record.contract_ret for record, _ in _records(chain)}
     assert rets == {"SUCCESS", "REVERT", "OUT_OF_ENERGY"}
@@ -177,7 +185,7 @@ def test_values_that_need_escaping_are_escaped_like_json_dumps(
     chain: Node, edit: Callable[[dict[str, Any]], dict[str, Any]]
 ) -> None:
     record, block = _records(chain)[0]
-    edited = replace(record, info=edit(record.info), signatures=("ab\tcd",))
+    edited = TxRecord.with_receipt(record.raw, ("ab\tcd",), record.contract_ret, edit(record.info))
     for visible in (False, True):
         expected = _dumps(transaction_info_json(edited, block, visible=visible))
         assert transaction_info_text(edited, block, visible=visible) == expected
