@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_q",
     "lucid_payments.core",
     "lucid_payments.accounts",
@@ -136,6 +137,11 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
+    # Swagger UI's assets come from our own static files: operators' networks often have
+    # no route to a public CDN, and /api/docs/ must still render there.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     # One name per choice set shared by several serializers (else --fail-on-warn fails).
     "ENUM_NAME_OVERRIDES": {
         "AssetEnum": "lucid_payments.core.money.Asset",

@@ -35,3 +35,11 @@ def test_unknown_url_is_a_json_404(api_client: APIClient) -> None:
     response = api_client.get("/no/such/thing")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+def test_api_docs_load_swagger_from_our_own_static_files(api_client: APIClient) -> None:
+    response = api_client.get("/api/docs/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in page
+    assert "cdn.jsdelivr" not in page and "unpkg.com" not in page
