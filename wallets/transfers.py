@@ -51,7 +51,7 @@ def wallet_trx_transfer(
         description=f"TRX transfer from wallet {wallet.pk}",
         data={"wallet_id": wallet.pk, "to": call.parameters["to_address"]},
     )
-    return outgoing_create(call=call, reference=reference, actor=actor)
+    return outgoing_create(call=call, reference=reference, client=wallet.client, actor=actor)
 
 
 def _stays_in_custody(outgoing_id: int) -> bool:

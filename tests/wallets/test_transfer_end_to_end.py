@@ -38,6 +38,7 @@ def test_a_trx_transfer_is_signed_by_the_keystore_and_settled_when_final(
     )
     assert response.status_code == 202, response.content
     outgoing = OutgoingTransaction.objects.get(pk=response.json()["id"])
+    assert outgoing.client_id == tenant.pk  # so the tenant sees its status on tron-client
 
     outgoing_process(outgoing.pk)  # sign (WalletSigner) and broadcast
     devnet.mine(SOLID_LAG + 1)
