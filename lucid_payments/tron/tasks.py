@@ -1,6 +1,7 @@
 """django-q entry points for the scanner (thin: they call ``scanner.scan_once``).
 
-``scanner_tick`` is scheduled every minute by ``ensure_scanner_schedule`` as a safety net;
+``scanner_tick`` is scheduled every minute (``ensure_scanner_schedule``, run after every
+migrate) as a safety net;
 low-latency scanning is the ``scan`` command's foreground loop. Both take the network's
 advisory lock, so running them together (or the tick twice) is safe: extra ones skip.
 """
@@ -9,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps as global_apps
+from django.apps.registry import Apps
 from django.conf import settings
 
 from lucid_payments.tron.scanner import BlockScanner, scan_once
@@ -41,16 +44,20 @@ def scanner_tick(network: str | None = None, max_blocks: int = TICK_MAX_BLOCKS) 
     }
 
 
-def ensure_scanner_schedule() -> None:
-    """Create (or keep) the every-minute ``scanner_tick`` schedule. Idempotent."""
-    from django_q.models import Schedule
-
-    Schedule.objects.update_or_create(
-        name=SCANNER_SCHEDULE_NAME,
-        defaults={
-            "func": SCANNER_TICK_TASK,
-            "schedule_type": Schedule.MINUTES,
-            "minutes": 1,
-            "repeats": -1,
-        },
-    )
+def ensure_scanner_schedule(*, apps: Apps | None = None, using: str = "default", **_: Any) -> None:
+    """Create the every-minute ``scanner_tick`` schedule if there is none. Connected to
+    ``post_migrate`` (so a flushed database gets it back); an existing schedule is left
+    alone, since an operator may have retimed it in the admin."""
+    registry = apps or global_apps  # ``flush`` sends post_migrate without ``apps``
+    try:
+        schedule = registry.get_model("django_q", "Schedule")
+    except LookupError:  # django_q not migrated (yet) in this database
+        return
+    if not schedule.objects.using(using).filter(func=SCANNER_TICK_TASK).exists():
+        schedule.objects.using(using).create(
+            name=SCANNER_SCHEDULE_NAME,
+            func=SCANNER_TICK_TASK,
+            schedule_type="I",  # django_q Schedule.MINUTES
+            minutes=1,
+            repeats=-1,
+        )
