@@ -14,7 +14,7 @@ from typing import Any
 
 from devnet.addresses import to_base58
 from devnet.blocks import Block, TxRecord
-from devnet.render_text import block_infos_text, block_text
+from devnet.render_text import block_infos_text, block_text, visible_info_value
 from devnet.txcodec import raw_data_json
 
 
@@ -63,20 +63,8 @@ def transaction_info_json(record: TxRecord, block: Block, *, visible: bool) -> d
     for key, value in info.items():
         if key in ("id", "fee"):
             continue
-        out[key] = _visible_info_value(key, value) if visible else value
+        out[key] = visible_info_value(key, value) if visible else value
     return out
-
-
-def _visible_info_value(key: str, value: Any) -> Any:
-    if key == "contract_address":
-        return to_base58(bytes.fromhex(value))
-    if key == "resMessage":
-        return bytes.fromhex(value).decode("utf-8", "replace")
-    if key == "log":
-        return [
-            {**log, "address": to_base58(b"\x41" + bytes.fromhex(log["address"]))} for log in value
-        ]
-    return value
 
 
 class RenderCache:

@@ -192,32 +192,7 @@ def block_text(block: Block, *, visible: bool) -> str:
 
 
 # ---- receipts -----------------------------------------------------------------------------
-_KNOWN_KEYS = (
-    "contractResult",
-    "contract_address",
-    "receipt",
-    "log",
-    "result",
-    "resMessage",
-    "withdraw_amount",
-    "withdraw_expire_amount",
-    "cancel_unfreezeV2_amount",
-    "energy_usage",
-    "energy_fee",
-    "origin_energy_usage",
-    "energy_usage_total",
-    "net_usage",
-    "net_fee",
-    "address",
-    "topics",
-    "data",
-)
-_KEY_TEXT = {key: '"' + key + '":' for key in _KNOWN_KEYS}
-
-
-def _key(key: str) -> str:
-    text = _KEY_TEXT.get(key)
-    return text if text is not None else _quoted(key) + ":"
+_COMPACT_JSON = json.JSONEncoder(separators=_SEPARATORS)
 
 
 def transaction_info_text(record: TxRecord, block: Block, *, visible: bool) -> str:
@@ -229,10 +204,8 @@ def transaction_info_text(record: TxRecord, block: Block, *, visible: bool) -> s
     text += ',"blockNumber":' + str(block.number) + ',"blockTimeStamp":' + str(block.timestamp)
     rest = record.info_rest_json
     if visible and _has_visible_forms(rest):
-        parts = [text]
-        for key, value in json.loads(rest).items():
-            parts.append(_key(key) + _info_value_text(key, value, visible))
-        return ",".join(parts) + "}"
+        fields = json.loads(rest)
+        rest = _COMPACT_JSON.encode({k: visible_info_value(k, v) for k, v in fields.items()})
     return text + ("}" if rest == "{}" else "," + rest[1:])
 
 
@@ -245,50 +218,17 @@ def _has_visible_forms(rest: str) -> bool:
     return any(key in rest for key in _VISIBLE_KEYS)
 
 
-def _info_value_text(key: str, value: Any, visible: bool) -> str:
-    kind = type(value)
-    if kind is int:
-        return str(value)
-    if key == "receipt" and kind is dict:
-        return "{" + ",".join([_key(k) + _scalar(v) for k, v in value.items()]) + "}"
-    if key == "contractResult" and (kind is tuple or kind is list):
-        return _string_list(value)
-    if key == "log" and (kind is tuple or kind is list):
-        return "[" + ",".join([_log_text(log, visible) for log in value]) + "]"
-    if visible and key == "contract_address":
-        return _quoted(base58_of(bytes.fromhex(value)))
-    if visible and key == "resMessage":
-        return json.dumps(bytes.fromhex(value).decode("utf-8", "replace"))
-    if kind is str:
-        return _quoted(value)
-    return json.dumps(value, separators=_SEPARATORS)
-
-
-_LOG_KEYS = ("address", "topics", "data")
-
-
-def _log_text(log: dict[str, Any], visible: bool) -> str:
-    if tuple(log) != _LOG_KEYS:
-        return (
-            "{" + ",".join([_key(k) + _log_value_text(k, v, visible) for k, v in log.items()]) + "}"
-        )
-    return (
-        '{"address":'
-        + _log_value_text("address", log["address"], visible)
-        + ',"topics":'
-        + _log_value_text("topics", log["topics"], visible)
-        + ',"data":'
-        + _scalar(log["data"])
-        + "}"
-    )
-
-
-def _log_value_text(key: str, value: Any, visible: bool) -> str:
-    if key == "address" and visible:
-        return _quoted(base58_of(b"\x41" + bytes.fromhex(value)))
-    if key == "topics" and (type(value) is tuple or type(value) is list):
-        return _string_list(value)
-    return _scalar(value)
+def visible_info_value(key: str, value: Any) -> Any:
+    """A receipt field as `visible=true` shows it: base58 addresses, the message as text."""
+    if key == "contract_address":
+        return base58_of(bytes.fromhex(value))
+    if key == "resMessage":
+        return bytes.fromhex(value).decode("utf-8", "replace")
+    if key == "log":
+        return [
+            {**log, "address": base58_of(b"\x41" + bytes.fromhex(log["address"]))} for log in value
+        ]
+    return value
 
 
 def block_infos_text(block: Block, *, visible: bool) -> str:
