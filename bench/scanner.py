@@ -163,8 +163,9 @@ def catch_up(state: Path, meta: dict[str, Any]) -> dict[str, Any]:
         served = Path(tmp) / "chain.json"
         shutil.copy(state, served)  # the devnet rewrites its state file on exit
         print("starting the devnet with the benchmark chain…", flush=True)
-        devnet = DevnetProcess("--state", str(served), "--block-time", "0",
-                               "--solid-lag", str(SOLID_LAG))
+        devnet = DevnetProcess(
+            "--state", str(served), "--block-time", "0", "--solid-lag", str(SOLID_LAG)
+        )
         try:
             point_at(devnet.url)
             settings.TRON_SCAN_START_BLOCK = 1
@@ -229,8 +230,10 @@ def seen_latency(seconds: float, watched: list[str]) -> dict[str, Any]:
         with httpx.Client(timeout=10) as client:
             while not stop.is_set():
                 address = rng.choice(watched)
-                client.post(f"{devnet.url}/devnet/faucet",
-                            json={"address": address, "trx": 1_000_000, "usdt": 1_000_000})
+                client.post(
+                    f"{devnet.url}/devnet/faucet",
+                    json={"address": address, "trx": 1_000_000, "usdt": 1_000_000},
+                )
                 sent["n"] += 2
                 stop.wait(0.1)
 
@@ -282,18 +285,27 @@ def main() -> int:
     parser.add_argument("--watched", type=int, default=10_000)
     parser.add_argument("--latency-seconds", type=float, default=45.0)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--with-subscribers", action="store_true",
-                        help="keep the installed apps' transfer handlers (wallets deposits…)")
+    parser.add_argument(
+        "--with-subscribers",
+        action="store_true",
+        help="keep the installed apps' transfer handlers (wallets deposits…)",
+    )
     parser.add_argument("--rebuild", action="store_true", help="rebuild the cached chain")
     args = parser.parse_args()
 
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
     state = CACHE_DIR / f"scanner-{args.blocks}x{args.transfers}-w{args.watched}-s{args.seed}.json"
     if args.rebuild or not state.exists() or not state.with_suffix(".meta.json").exists():
-        print(f"building the chain ({args.blocks} blocks x {args.transfers} transfers)…",
-              flush=True)
-        build_chain(state, blocks=args.blocks, transfers=args.transfers,
-                    watched=args.watched, seed=args.seed)
+        print(
+            f"building the chain ({args.blocks} blocks x {args.transfers} transfers)…", flush=True
+        )
+        build_chain(
+            state,
+            blocks=args.blocks,
+            transfers=args.transfers,
+            watched=args.watched,
+            seed=args.seed,
+        )
     meta = json.loads(state.with_suffix(".meta.json").read_text())
 
     connection = setup_django()
@@ -305,16 +317,22 @@ def main() -> int:
         hooks._handlers.clear()
     try:
         results = catch_up(state, meta)
-        print(f"catch-up: {results['catchup_blocks']} blocks in {results['catchup_seconds']} s "
-              f"= {results['catchup_blocks_per_s']} blocks/s; "
-              f"{results['recorded_transfers']} transfers recorded", flush=True)
+        print(
+            f"catch-up: {results['catchup_blocks']} blocks in {results['catchup_seconds']} s "
+            f"= {results['catchup_blocks_per_s']} blocks/s; "
+            f"{results['recorded_transfers']} transfers recorded",
+            flush=True,
+        )
         if results["recorded_transfers"] != results["expected_transfers"]:
             print(f"MISMATCH: expected {results['expected_transfers']} transfers", flush=True)
         if args.latency_seconds > 0:
             results.update(seen_latency(args.latency_seconds, meta["watched"]))
-            print(f"seen latency at {BLOCK_INTERVAL_S:.0f} s blocks: p50 "
-                  f"{results['seen_p50_s']} s, p95 {results['seen_p95_s']} s "
-                  f"({results['seen_samples']} transfers)", flush=True)
+            print(
+                f"seen latency at {BLOCK_INTERVAL_S:.0f} s blocks: p50 "
+                f"{results['seen_p50_s']} s, p95 {results['seen_p95_s']} s "
+                f"({results['seen_samples']} transfers)",
+                flush=True,
+            )
     finally:
         from lucid_payments.tron.adapter.node import reset_node
 
