@@ -11,6 +11,7 @@ make: reads are pure and a re-broadcast of the same signed transaction has the s
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import random
@@ -73,6 +74,8 @@ class TronNode:
             timeout=httpx.Timeout(timeout_s, connect=connect_timeout_s),
         )
         self._tron: Tron | None = None
+        # Set on views made by ``pinned()``: the node whose failover they report to.
+        self._pinned_from: TronNode | None = None
 
     @classmethod
     def from_settings(cls) -> TronNode:
@@ -89,8 +92,33 @@ class TronNode:
         """The URL currently in use."""
         return self.urls[self._current]
 
+    @property
+    def is_pinned(self) -> bool:
+        return self._pinned_from is not None
+
+    def pinned(self) -> TronNode:
+        """A view that sends every request to the URL in use now and never fails over.
+
+        For decisions built from several reads that must describe one chain: "the
+        solidified head is past the expiration" and "the solidified chain does not hold
+        the txid" prove a transaction dead only if both come from the same node. With
+        failover between the two reads, a lagging second node could miss a transaction
+        the first one holds, and we would build and send a second copy. When the pinned
+        URL fails, the view gives up (``NodeUnavailable``) and moves this node on to the
+        next URL, so the next pin can use a healthy node.
+        """
+        if self._pinned_from is not None:
+            return self
+        view = copy.copy(self)  # shares the HTTP client, timeouts and retry policy
+        view.urls = [self.url]
+        view._current = 0
+        view._tron = None
+        view._pinned_from = self
+        return view
+
     def close(self) -> None:
-        self._client.close()
+        if self._pinned_from is None:  # a view does not own the shared client
+            self._client.close()
 
     # -- requests ---------------------------------------------------------------------
 
@@ -167,8 +195,15 @@ class TronNode:
     # -- internals --------------------------------------------------------------------
 
     def _fail_over(self) -> None:
-        if len(self.urls) > 1:
+        if self._pinned_from is not None:
+            self._pinned_from._fail_over_from(self.urls[0])
+        elif len(self.urls) > 1:
             self._current = (self._current + 1) % len(self.urls)
+
+    def _fail_over_from(self, url: str) -> None:
+        # Several pinned views may report one failure; move on only once per URL.
+        if self.url == url:
+            self._fail_over()
 
     def _backoff(self, attempt: int) -> float:
         ceiling = min(self.backoff_max_s, self.backoff_base_s * (2 ** (attempt - 1)))

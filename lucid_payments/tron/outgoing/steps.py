@@ -8,7 +8,8 @@ Rules that make "on chain exactly once" hold whatever fails when:
 - a new copy is built only after the old one is proven dead: the solidified chain's head
   is past its expiration (read FIRST) and the solidified chain does not hold its txid
   (looked up AFTER). No block after that head can include it, and every block up to it
-  is solidified and was searched.
+  is solidified and was searched. Both reads go to one node (``TronNode.pinned``): a
+  lagging failover node could miss a transaction the first node holds.
 """
 
 from __future__ import annotations
@@ -127,7 +128,10 @@ def outgoing_track(
     attempt = live_attempt(outgoing_id)
     if attempt is None or attempt.status not in transitions.UNDECIDED:
         return
-    if solid_head is None:
+    if solid_head is None or not node.is_pinned:
+        # Every read below must come from the node the solidified head came from; see
+        # TronNode.pinned. A head read by an unpinned node may be another URL's.
+        node = node.pinned()
         solid_head = reads.now_block(node, solid=True)
     solid_info = reads.transaction_info(node, attempt.txid, solid=True)
     if solid_info is not None:
@@ -209,7 +213,9 @@ def outgoing_sweep(
     )
     if not ids:
         return 0
-    node = node or get_node()
+    # The whole round talks to one node, so the head read once here describes the same
+    # chain as every lookup made with it (see TronNode.pinned).
+    node = (node or get_node()).pinned()
     try:
         # One read for the whole round instead of one per transaction (a full block on a
         # real node); read before any lookup, as outgoing_track requires.
