@@ -1,0 +1,85 @@
+"""Fixtures for the API fuzz run: a demo tenant with an all-scopes key, a customer and a
+hot wallet it owns, and a devnet the platform's node settings point at.
+
+The devnet fixture is the chain tests' own (tests/tron/conftest.py), so chain reads answer
+from a real node over HTTP rather than from a stub.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from lucid_payments.accounts.models import Client, Customer
+from tests.tron.conftest import DevnetHandle, devnet  # noqa: F401 - the shared devnet fixture
+from tests.wallets.conftest import TEST_MASTER_KEY
+
+FUNDING_UNITS = 1_000_000_000  # 1,000 TRX / 1,000 USDT in base units
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "fuzz: property-based API run (LUCID_FUZZ_EXAMPLES sets its budget)"
+    )
+
+
+@dataclass(frozen=True)
+class FuzzTenant:
+    """What a generated request may refer to: ids that exist and belong to the caller."""
+
+    client: Client
+    api_key: str
+    customer: Customer
+    wallet_id: int
+    wallet_address: str
+    funding_txid: str
+    devnet: DevnetHandle
+
+    @property
+    def auth_headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.api_key}"}
+
+
+@pytest.fixture
+def fuzz_tenant(
+    db: None,
+    settings: pytest.FixtureRequest,
+    devnet: DevnetHandle,  # noqa: F811 - the fixture imported above
+) -> FuzzTenant:
+    from lucid_payments.accounts.services import api_key_create, client_create, customer_create
+    from lucid_payments.core.audit import AuditActor
+    from lucid_payments.core.money import Asset
+    from wallets.ledger.owners import LedgerOwner
+    from wallets.ledger.services import ledger_credit
+    from wallets.models import WalletKind
+    from wallets.services import wallet_create
+
+    settings.LUCID_MASTER_KEY = TEST_MASTER_KEY  # type: ignore[attr-defined]
+    settings.LUCID_MASTER_KEYS_RETIRED = []  # type: ignore[attr-defined]
+    tenant = client_create(name="fuzz-demo")
+    _, plaintext = api_key_create(client=tenant, name="fuzz", scopes=None)
+    customer = customer_create(
+        client=tenant, external_ref="fuzz-customer-1", actor=AuditActor.system("fuzz")
+    )
+    wallet = wallet_create(kind=WalletKind.HOT, client=tenant, label="fuzz hot")
+    # Funds on chain and the same on the tenant's ledger, so a generated transfer can get
+    # past the balance check into signing and broadcasting.
+    txids = devnet.faucet(wallet.address, trx=FUNDING_UNITS, usdt=FUNDING_UNITS)
+    devnet.mine(4)
+    for asset in (Asset.TRX, Asset.USDT):
+        ledger_credit(
+            owner=LedgerOwner.client(tenant.pk),
+            asset=asset,
+            amount=FUNDING_UNITS,
+            reference=f"fuzz-top-up:{wallet.address}:{asset}",
+        )
+    return FuzzTenant(
+        client=tenant,
+        api_key=plaintext,
+        customer=customer,
+        wallet_id=wallet.pk,
+        wallet_address=wallet.address,
+        funding_txid=txids["trx"],
+        devnet=devnet,
+    )
