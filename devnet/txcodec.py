@@ -9,7 +9,7 @@ Tron.proto and core/contract/*.proto.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from devnet import protobuf as pb
@@ -303,15 +303,26 @@ def _parse_contract(entry: object) -> tuple[Contract, str]:
     return Contract(type_name=type_name, fields=fields, permission_id=permission_id), type_url
 
 
+@lru_cache(maxsize=256)
+def _type_url_field(type_url: str) -> bytes:
+    """`Any.type_url` as field 1; the same handful of URLs on every transaction."""
+    return pb.bytes_field(1, type_url.encode())
+
+
 def encode_contract(contract: Contract, type_url: str) -> bytes:
     """`Transaction.Contract` bytes: type, parameter (Any{type_url, value}), Permission_id."""
     type_number, schema = CONTRACT_SCHEMAS[contract.type_name]
-    body = b"".join(
-        _encode_value(number, kind, contract.fields[name])
-        for name, number, kind in schema
-        if name in contract.fields
-    )
-    any_message = pb.bytes_field(1, type_url.encode()) + pb.bytes_field(2, body)
+    fields = contract.fields
+    parts = []
+    for name, number, kind in schema:
+        if name in fields:
+            value = fields[name]
+            if kind == ADDRESS or kind == HEX:  # most fields: skip the dispatch
+                parts.append(pb.bytes_field(number, value))
+            else:
+                parts.append(_encode_value(number, kind, value))
+    body = b"".join(parts)
+    any_message = _type_url_field(type_url) + pb.bytes_field(2, body)
     return (
         pb.int_field(1, type_number)
         + pb.message_field(2, any_message)
