@@ -74,7 +74,7 @@ class RenderCache:
     ~0.5 MB, so a fixed entry count would let a long scan pin gigabytes.
     """
 
-    def __init__(self, capacity_chars: int = 256 * 1024 * 1024) -> None:
+    def __init__(self, capacity_chars: int = 128 * 1024 * 1024) -> None:
         self._capacity_chars = capacity_chars
         self._held_chars = 0
         self._entries: OrderedDict[tuple[bytes, str, bool], str] = OrderedDict()
