@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Container, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from lucid_payments.tron.adapter.types import Block, BlockRef
 from lucid_payments.tron.addresses import hex_to_base58
-from lucid_payments.tron.hooks import TransferEvent, publish_transfer_event
+from lucid_payments.tron.hooks import TransferEvent, has_subscribers, publish_transfer_event
 from lucid_payments.tron.models import (
     Asset,
     ChainTransfer,
@@ -47,6 +47,13 @@ class CursorMoved(Exception):
 class RecordOutcome:
     blocks: int
     recorded: int  # transfers newly seen, or seen again after a drop
+    finalized: int = 0  # transfers that became final in the same transaction
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    changed: int  # transfers inserted, revived or confirmed
+    finalized: int  # of those (and of no others), how many are now final
 
 
 def no_cursor_block() -> BlockRef:
@@ -74,21 +81,38 @@ def record_batch(
     batch: Sequence[FetchedBlock],
     watched: Container[str],
     *,
+    final_through: int = -1,
     after_block: AfterBlock | None = None,
 ) -> RecordOutcome:
-    """Write the batch's transfers and blocks and move the cursor to its last block."""
+    """Write the batch's transfers and blocks and move the cursor to its last block.
+
+    ``final_through`` is the highest block of the batch the caller checked against the
+    node's solid chain (-1: none). Transfers at or below it are written straight as final
+    (one write per row instead of an insert now and an UPDATE later, which is most of
+    the database's work while catching up); since our blocks are linked by parent hashes,
+    whatever earlier batches left seen is on the solid chain too and is finalized first.
+    """
     now = timezone.now()
     with transaction.atomic():
         cursor = ScanCursor.objects.select_for_update().get(network=network)
         first = batch[0].block
         if cursor.block_number != first.number - 1:
             raise CursorMoved(f"cursor at {cursor.block_number}, batch starts at {first.number}")
-        recorded = store_transfers(
+        earlier = 0
+        if final_through >= first.number:
+            earlier = _set_status(
+                TransferStatus.FINAL, now, network=network, block_range=(0, first.number - 1)
+            )
+        stored = store_transfers(
             network,
             [(fetched.block, transfers_in_block(fetched, watched)) for fetched in batch],
             now=now,
+            final_through=final_through,
             after_block=after_block,
         )
+        # Below the solid block no hash is ever needed again (forks cannot reach there),
+        # so only the solid anchor and the blocks above it are kept, as finalize_through
+        # would leave them.
         ScannedBlock.objects.bulk_create(
             [
                 ScannedBlock(
@@ -97,15 +121,21 @@ def record_batch(
                     block_id=f.block.block_id,
                     parent_id=f.block.parent_id,
                     timestamp_ms=f.block.timestamp_ms,
+                    solidified=f.block.number == final_through,
                 )
                 for f in batch
+                if f.block.number >= final_through
             ]
         )
+        if final_through >= first.number:
+            ScannedBlock.objects.filter(network=network, number__lt=final_through).delete()
         last = batch[-1].block
         cursor.block_number = last.number
         cursor.block_id = last.block_id
         cursor.save(update_fields=["block_number", "block_id", "updated_at"])
-    return RecordOutcome(blocks=len(batch), recorded=recorded)
+    return RecordOutcome(
+        blocks=len(batch), recorded=stored.changed, finalized=earlier + stored.finalized
+    )
 
 
 BlockTransfers = tuple[Block, Sequence[FoundTransfer]]
@@ -116,17 +146,18 @@ def store_transfers(
     blocks: Sequence[BlockTransfers],
     *,
     now: datetime,
-    final: bool = False,
+    final_through: int = -1,
     after_block: AfterBlock | None = None,
-) -> int:
+) -> Stored:
     """Insert the blocks' transfers not yet known; bring back ones a fork had dropped.
 
     A handful of statements for the whole batch, whatever its size: on a busy database
-    each round trip costs more than the rows it carries. Events are published block by
-    block, in chain order, and ``after_block`` runs after each block's events.
-    ``final`` (rescans of solidified blocks) records transfers straight as final,
-    publishing seen then final so handlers see the usual lifecycle. Returns how many
-    transfers changed. Must run inside the caller's transaction.
+    each round trip costs more than the rows it carries. Transfers of blocks at or below
+    ``final_through`` (checked solid by the caller) are written straight as final, and
+    seen transfers already recorded in such a block are confirmed final. Events are
+    published block by block, in chain order: the block's seen events, then its final
+    ones, so handlers see the usual lifecycle; ``after_block`` runs after each block's
+    events. Must run inside the caller's transaction.
     """
     txids = list({item.txid for _, found in blocks for item in found})
     existing = _existing_transfers(network, txids) if txids else {}
@@ -134,6 +165,7 @@ def store_transfers(
     revived: dict[int, list[ChainTransfer]] = {}  # block number -> rows seen again
     confirmed: list[int] = []
     for block, found in blocks:
+        final = block.number <= final_through
         for item in found:
             known = existing.get((item.txid, item.index))
             if known is None:
@@ -142,7 +174,7 @@ def store_transfers(
             pk, status, block_id = known
             if block_id == block.block_id and status != TransferStatus.DROPPED:
                 if final and status == TransferStatus.SEEN:
-                    confirmed.append(pk)  # a rescan confirming a seen transfer below the anchor
+                    confirmed.append(pk)  # seen earlier, its block now known solid
             elif status == TransferStatus.FINAL:
                 logger.error(
                     "final transfer %s:%d found again in block %s",
@@ -151,23 +183,58 @@ def store_transfers(
                     block.block_id,
                 )
             else:
-                revived.setdefault(block.number, []).append(_revive(pk, block, now))
-    inserted = insert_transfers(network, new_rows, now=now)
-    by_block: dict[int, list[tuple[object, ...]]] = {}
-    for row in inserted:
-        by_block.setdefault(int(row[4]), []).append(row)  # type: ignore[call-overload]
+                revived.setdefault(block.number, []).append(_revive(pk, block, now, final=final))
+    inserted = insert_transfers(network, new_rows, now=now, final_through=final_through)
+    confirmed_rows = _update_status(TransferStatus.FINAL, now, ids=confirmed)
+    if has_subscribers():
+        _publish_by_block(blocks, inserted, revived, confirmed_rows, final_through, after_block)
+    elif after_block is not None:
+        for block, _ in blocks:
+            after_block(block.number)
+    revived_rows = [row for rows in revived.values() for row in rows]
+    return Stored(
+        changed=len(inserted) + len(revived_rows) + len(confirmed_rows),
+        finalized=sum(1 for row in inserted if row[12] == TransferStatus.FINAL.value)
+        + sum(1 for row in revived_rows if row.status == TransferStatus.FINAL)
+        + len(confirmed_rows),
+    )
+
+
+def _publish_by_block(
+    blocks: Sequence[BlockTransfers],
+    inserted: Sequence[tuple[object, ...]],
+    revived: dict[int, list[ChainTransfer]],
+    confirmed: Sequence[tuple[object, ...]],
+    final_through: int,
+    after_block: AfterBlock | None,
+) -> None:
+    seen, final = TransferStatus.SEEN.value, TransferStatus.FINAL.value
+    inserted_by_block = _rows_by_block(inserted)
+    confirmed_by_block = _rows_by_block(confirmed)
     for block, _ in blocks:
-        for row in by_block.get(block.number, ()):
-            publish_transfer_event(_event(TransferStatus.SEEN.value, row))
-        for transfer in revived.get(block.number, ()):
-            publish_transfer_event(TransferEvent.of(transfer))
+        rows = inserted_by_block.get(block.number, ())
+        brought_back = revived.get(block.number, ())
+        for row in rows:
+            publish_transfer_event(_event(seen, row))
+        for transfer in brought_back:
+            publish_transfer_event(replace(TransferEvent.of(transfer), status=seen))
+        if block.number <= final_through:
+            for row in rows:
+                publish_transfer_event(_event(final, row))
+            for transfer in brought_back:
+                publish_transfer_event(TransferEvent.of(transfer))
+            for row in confirmed_by_block.get(block.number, ()):
+                publish_transfer_event(_event(final, row))
         if after_block is not None:
             after_block(block.number)
-    changed = [int(row[0]) for row in inserted]  # type: ignore[call-overload]
-    changed += [transfer.pk for rows in revived.values() for transfer in rows]
-    if final:
-        _set_status(TransferStatus.FINAL, now, ids=[*changed, *confirmed])
-    return len(changed) + len(confirmed)
+
+
+def _rows_by_block(rows: Sequence[tuple[object, ...]]) -> dict[int, list[tuple[object, ...]]]:
+    """Rows in ``_COPY_COLUMNS`` order grouped by their block number."""
+    by_block: dict[int, list[tuple[object, ...]]] = {}
+    for row in rows:
+        by_block.setdefault(int(row[4]), []).append(row)  # type: ignore[call-overload]
+    return by_block
 
 
 def _existing_transfers(
@@ -189,14 +256,16 @@ def _existing_transfers(
         }
 
 
-def _revive(pk: int, block: Block, now: datetime) -> ChainTransfer:
-    """A transfer dropped by a fork (or seen in a block since replaced), now in ``block``."""
+def _revive(pk: int, block: Block, now: datetime, *, final: bool) -> ChainTransfer:
+    """A transfer dropped by a fork (or seen in a block since replaced), now in ``block``;
+    ``final`` if that block is known solid."""
     row = ChainTransfer.objects.get(pk=pk)
     row.block_number = block.number
     row.block_id = block.block_id
     row.block_timestamp_ms = block.timestamp_ms
-    row.status = TransferStatus.SEEN
+    row.status = TransferStatus.FINAL if final else TransferStatus.SEEN
     row.seen_at = now
+    row.final_at = now if final else None
     row.dropped_at = None
     row.save(
         update_fields=[
@@ -205,6 +274,7 @@ def _revive(pk: int, block: Block, now: datetime) -> ChainTransfer:
             "block_timestamp_ms",
             "status",
             "seen_at",
+            "final_at",
             "dropped_at",
             "updated_at",
         ]
@@ -228,13 +298,19 @@ _COPY_COLUMNS = (
     "status",
     "seen_at",
     "updated_at",
+    "final_at",
 )
 
 
 def insert_transfers(
-    network: str, items: Sequence[tuple[Block, FoundTransfer]], *, now: datetime
+    network: str,
+    items: Sequence[tuple[Block, FoundTransfer]],
+    *,
+    now: datetime,
+    final_through: int = -1,
 ) -> list[tuple[object, ...]]:
-    """Insert new transfers as seen; return the rows written (``_COPY_COLUMNS`` order).
+    """Insert new transfers as seen, or as final in blocks at or below ``final_through``;
+    return the rows written (``_COPY_COLUMNS`` order).
 
     Ids come from the table's sequence first, then the rows go in by COPY: building
     model instances and INSERT parameters was most of the scanner's time.
@@ -249,7 +325,7 @@ def insert_transfers(
         )
         ids = [pk for (pk,) in cursor.fetchall()]
         rows = [
-            _copy_row(pk, network, block, item, now)
+            _copy_row(pk, network, block, item, now, final=block.number <= final_through)
             for pk, (block, item) in zip(ids, items, strict=True)
         ]
         columns = ", ".join(connection.ops.quote_name(name) for name in _COPY_COLUMNS)
@@ -262,7 +338,7 @@ def insert_transfers(
 
 
 def _copy_row(
-    pk: int, network: str, block: Block, item: FoundTransfer, now: datetime
+    pk: int, network: str, block: Block, item: FoundTransfer, now: datetime, *, final: bool
 ) -> tuple[object, ...]:
     token = item.token_contract_hex
     return (
@@ -278,9 +354,10 @@ def _copy_row(
         hex_to_base58(item.from_hex),
         hex_to_base58(item.to_hex),
         item.amount,
-        TransferStatus.SEEN.value,
+        TransferStatus.FINAL.value if final else TransferStatus.SEEN.value,
         now,
         now,
+        now if final else None,
     )
 
 
@@ -327,19 +404,34 @@ def _set_status(
     status: TransferStatus,
     now: datetime,
     *,
+    network: str = "",
+    block_range: tuple[int, int],
+) -> int:
+    """Move seen transfers in ``network`` with block number in ``block_range``
+    (inclusive) to ``status``, publishing an event per row in chain order. Returns how
+    many moved."""
+    rows = _update_status(status, now, network=network, block_range=block_range)
+    for row in rows:
+        publish_transfer_event(_event(status.value, row))
+    return len(rows)
+
+
+def _update_status(
+    status: TransferStatus,
+    now: datetime,
+    *,
     ids: Sequence[int] | None = None,
     network: str = "",
     block_range: tuple[int, int] | None = None,
-) -> int:
-    """Move seen transfers (given ``ids``, or in ``network`` with block number in
-    ``block_range``, inclusive) to ``status`` in one UPDATE … RETURNING, publishing an
-    event per row in chain order. Returns how many moved."""
+) -> list[tuple[Any, ...]]:
+    """Move seen transfers (given ``ids``, or by ``network`` and ``block_range``) to
+    ``status`` in one UPDATE … RETURNING; the rows (``_RETURNING`` order) in chain order."""
     table = connection.ops.quote_name(ChainTransfer._meta.db_table)
     stamp = _STAMP_COLUMN[status]
     params: list[Any]
     if ids is not None:
         if not ids:
-            return 0
+            return []
         where, params = "id = ANY(%s)", [list(ids)]
     else:
         assert block_range is not None
@@ -353,9 +445,7 @@ def _set_status(
         cursor.execute(sql, [status.value, now, now, TransferStatus.SEEN.value, *params])
         rows = cursor.fetchall()
     rows.sort(key=lambda row: (row[4], row[2], row[3]))  # block, txid, index
-    for row in rows:
-        publish_transfer_event(_event(status.value, row))
-    return len(rows)
+    return rows
 
 
 def finalized_anchor(network: str) -> int | None:

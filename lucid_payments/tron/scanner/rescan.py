@@ -93,22 +93,17 @@ def _record(
                     network=network, number__gte=batch[0].block.number, solidified=False
                 ).values_list("number", "block_id")
             )
+            final_through = -1 if anchor is None else anchor
             blocks = []
             for fetched in batch:
                 block = fetched.block
                 found = transfers_in_block(fetched, watched)
                 if not found:
                     continue
-                is_final = anchor is not None and block.number <= anchor
-                if not is_final and unconfirmed.get(block.number) != block.block_id:
+                if block.number > final_through and unconfirmed.get(block.number) != block.block_id:
                     # Above the solid anchor only the scanner's own fork logic may write.
                     report.skipped_unconfirmed += 1
                     continue
-                blocks.append((block, found, is_final))
-            for final in (True, False):
-                report.recorded += store_transfers(
-                    network,
-                    [(block, found) for block, found, is_final in blocks if is_final == final],
-                    now=now,
-                    final=final,
-                )
+                blocks.append((block, found))
+            stored = store_transfers(network, blocks, now=now, final_through=final_through)
+            report.recorded += stored.changed

@@ -26,7 +26,7 @@ from lucid_payments.tron.adapter.reads import (
 from lucid_payments.tron.adapter.types import BlockRef, NodeInfo
 from lucid_payments.tron.models import ScanCursor, ScannedBlock
 from lucid_payments.tron.scanner.extract import FetchedBlock
-from lucid_payments.tron.scanner.fetch import fetch_batch
+from lucid_payments.tron.scanner.fetch import ScanBatch, fetch_scan_batch
 from lucid_payments.tron.scanner.record import (
     AfterBlock,
     finalize_through,
@@ -56,7 +56,7 @@ class ChainMismatch(NodeBadResponse):
 @dataclass(frozen=True)
 class _Prefetch:
     start: int
-    future: Future[list[FetchedBlock]]
+    future: Future[ScanBatch]
 
 
 @dataclass
@@ -124,10 +124,13 @@ class BlockScanner:
                 start = cursor.block_number + 1
                 end = self._range_end(start, info, max_blocks - report.blocks)
                 if prefetch is not None and prefetch.start == start:
-                    batch = prefetch.future.result()
+                    fetched = prefetch.future.result()
                 else:
-                    batch = fetch_batch(self.node, start, end, pool=self._info_pool())
+                    fetched = fetch_scan_batch(
+                        self.node, start, end, solid=info.solid, pool=self._info_pool()
+                    )
                 prefetch = None
+                batch = fetched.blocks
                 if not batch:
                     report.notes.append(f"node gave no usable block at {start}")
                     break
@@ -140,10 +143,15 @@ class BlockScanner:
                 prefetch = self._prefetch_next(batch, info, max_blocks - report.blocks)
                 self.watched.refresh()
                 outcome = record_batch(
-                    self.network, batch, self.watched, after_block=self.after_block
+                    self.network,
+                    batch,
+                    self.watched,
+                    final_through=fetched.solid_through,
+                    after_block=self.after_block,
                 )
                 report.blocks += outcome.blocks
                 report.recorded += outcome.recorded
+                report.finalized += outcome.finalized
                 cursor = ScanCursor.objects.get(network=self.network)
                 self._finalize(report, info, cursor)
         finally:
@@ -167,7 +175,9 @@ class BlockScanner:
         if self._prefetcher is None:
             self._prefetcher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tron-next")
         end = self._range_end(start, info, budget)
-        future = self._prefetcher.submit(fetch_batch, self.node, start, end, pool=self._info_pool())
+        future = self._prefetcher.submit(
+            fetch_scan_batch, self.node, start, end, solid=info.solid, pool=self._info_pool()
+        )
         return _Prefetch(start=start, future=future)
 
     # -- steps ------------------------------------------------------------------------
