@@ -194,6 +194,16 @@ TRON_NODE_URLS: list[str] = env.list("TRON_NODE_URLS", default=[]) or [
 ]
 TRON_NODE_URL = TRON_NODE_URLS[0]
 TRONGRID_API_KEY = secret("TRONGRID_API_KEY") or ""
+# Node requests. A read of a 100-block range from a busy public node can take seconds, so
+# the per-request timeout is generous; retries (with jittered backoff capped at
+# BACKOFF_MAX) ride out 429/503/SERVER_BUSY and fail over to the next URL before a
+# request gives up and the scanner's pass ends (the next pass retries anyway).
+TRON_NODE_TIMEOUT_S = env.float("TRON_NODE_TIMEOUT_S", default=10.0)
+TRON_NODE_MAX_ATTEMPTS = env.int("TRON_NODE_MAX_ATTEMPTS", default=6)
+TRON_NODE_BACKOFF_MAX_S = env.float("TRON_NODE_BACKOFF_MAX_S", default=5.0)
+# Where a network's very first scan starts (a block number). Unset: at the node's head, so
+# a new install does not walk the whole chain; set it to pick up history from a known block.
+TRON_SCAN_START_BLOCK: int | None = env.int("TRON_SCAN_START_BLOCK", default=None)
 # Outgoing transactions. How long a signed copy stays valid past the node's head (java-tron
 # accepts at most 24 h): a copy that expires unincluded is rebuilt, so shorter means faster
 # recovery from a dropped broadcast, longer means more slack for a congested network.
