@@ -7,15 +7,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from devnet import protobuf as pb
+from devnet.compact_json import dumps_compact
 from devnet.crypto import sha256, sign_digest
 from devnet.txcodec import RawTransaction
 
 BLOCK_VERSION = 32
 ZERO_HASH = bytes(32)
-
-
-# One encoder for every receipt: json.dumps(..., separators=...) would build a new one per call.
-_COMPACT_JSON = json.JSONEncoder(separators=(",", ":"))
 
 
 @dataclass
@@ -49,7 +46,7 @@ class TxRecord:
         info: dict[str, Any],
     ) -> TxRecord:
         """A record from a receipt without `id` and `fee` (both kept outside the text)."""
-        return cls(raw, signatures, contract_ret, fee, _COMPACT_JSON.encode(info))
+        return cls(raw, signatures, contract_ret, fee, dumps_compact(info))
 
     @classmethod
     def with_receipt(

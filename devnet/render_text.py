@@ -17,6 +17,7 @@ from typing import Any
 
 from devnet.addresses import to_base58
 from devnet.blocks import Block, TxRecord
+from devnet.compact_json import dumps_compact
 from devnet.txcodec import (
     ADDRESS,
     CONTRACT_SCHEMAS,
@@ -177,9 +178,6 @@ def block_text(block: Block, *, visible: bool) -> str:
 
 
 # ---- receipts -----------------------------------------------------------------------------
-_COMPACT_JSON = json.JSONEncoder(separators=_SEPARATORS)
-
-
 def transaction_info_text(record: TxRecord, block: Block, *, visible: bool) -> str:
     """render.transaction_info_json as text: the block fields spliced into the receipt text
     the record keeps (TxRecord.info_rest_json)."""
@@ -205,7 +203,7 @@ def _has_visible_forms(rest: str) -> bool:
 def _visible_rest(rest: str) -> str:
     """The visible form of a receipt text: its addresses in base58, its message as text."""
     fields = json.loads(rest)
-    return _COMPACT_JSON.encode({k: visible_info_value(k, v) for k, v in fields.items()})
+    return dumps_compact({k: visible_info_value(k, v) for k, v in fields.items()})
 
 
 def visible_info_value(key: str, value: Any) -> Any:

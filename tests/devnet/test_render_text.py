@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from devnet.blocks import Block, TxRecord
+from devnet.compact_json import dumps_compact
 from devnet.crypto import address_of_private_key, sha256
 from devnet.errors import BroadcastError
 from devnet.genesis import KeyPair
@@ -191,3 +192,16 @@ def test_values_that_need_escaping_are_escaped_like_json_dumps(
         assert transaction_info_text(edited, block, visible=visible) == expected
         altered = replace(block, txs=[edited])
         assert block_text(altered, visible=visible) == _dumps(block_json(altered, visible=visible))
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"contractResult": [""], "receipt": {"net_fee": 100_000}},
+        {"text": 'a "quoted" \\ back\nslash \x01 \u00e9 \u2603 \U0001f600', "n": -(2**70)},
+        [True, False, None, 1.5, float("inf"), {"nested": [[], {}]}],
+        "plain",
+    ],
+)
+def test_dumps_compact_is_json_dumps(value: Any) -> None:
+    assert dumps_compact(value) == json.dumps(value, separators=(",", ":"))
