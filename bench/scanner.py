@@ -315,6 +315,7 @@ def main() -> int:
         from lucid_payments.tron import hooks
 
         hooks._handlers.clear()
+        hooks._batch_handlers.clear()
     try:
         results = catch_up(state, meta)
         print(

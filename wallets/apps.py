@@ -13,15 +13,15 @@ class WalletsConfig(AppConfig):
         # Deposits are credited from the scanner's hook; outgoing transactions find their
         # signer by address through the keystore; their end settles wallet transfers and
         # books the network fee they burned.
-        from lucid_payments.tron.hooks import transfer_subscribe
+        from lucid_payments.tron.hooks import transfer_subscribe_batch
         from lucid_payments.tron.outgoing.hooks import outgoing_subscribe
         from lucid_payments.tron.signing import register_signer_source
-        from wallets.deposits import deposit_on_transfer
+        from wallets.deposits import deposits_on_transfers
         from wallets.network_fees import network_fee_on_outgoing
         from wallets.signer import signer_for_address
         from wallets.transfers import transfer_on_outgoing
 
-        transfer_subscribe(deposit_on_transfer)
+        transfer_subscribe_batch(deposits_on_transfers)
         outgoing_subscribe(transfer_on_outgoing)
         outgoing_subscribe(network_fee_on_outgoing)
         register_signer_source(signer_for_address)

@@ -1,15 +1,23 @@
 """Money in: a final transfer to a customer's deposit address credits the customer.
 
-Subscribed to the chain app's transfer hook, so the credit is written inside the very
-transaction that marks the transfer final: both commit or neither does. The ledger
-reference is the transfer's identity on chain (network, txid, index), so even a handler
-called twice for the same transfer books it once.
+Subscribed to the chain app's transfer hook (in bulk: ``transfer_subscribe_batch``), so
+the credit is written inside the very transaction that marks the transfer final: both
+commit or neither does. The ledger reference is the transfer's identity on chain
+(network, txid, index), so even a handler called twice for the same transfer books it
+once.
+
+While the scanner catches up, a block brings hundreds of final transfers to watched
+addresses, most of them not customers' deposit addresses (hot wallets, payouts…). The
+addresses of a whole list of events are therefore resolved in two queries, not two per
+event; nothing is cached across calls, so an address assigned a moment ago is found.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
+from lucid_payments.core.money import Asset
 from lucid_payments.tron.hooks import TransferEvent
 from wallets.ledger.owners import LedgerOwner
 from wallets.ledger.services import ledger_credit
@@ -26,26 +34,52 @@ def deposit_reference(event: TransferEvent) -> str:
 
 
 def deposit_on_transfer(event: TransferEvent) -> None:
-    """Credit a final transfer to a customer deposit address (no network calls)."""
-    if event.status != FINAL or event.amount <= 0:
+    """Credit one final transfer to a customer deposit address (no network calls)."""
+    deposits_on_transfers([event])
+
+
+def deposits_on_transfers(events: Sequence[TransferEvent]) -> None:
+    """Credit the final transfers among ``events`` that reach a customer's deposit
+    address from outside our wallets, in the order given (no network calls)."""
+    finals = [(event, asset) for event in events if (asset := _creditable_asset(event)) is not None]
+    if not finals:
         return
-    asset = asset_of_transfer(
+    deposit_addresses = {
+        (address.address, address.wallet.network): address
+        for address in WalletAddress.objects.select_related("wallet", "customer").filter(
+            address__in={event.to_address for event, _ in finals}, customer__isnull=False
+        )
+    }
+    to_customers = [
+        (event, asset, address)
+        for event, asset in finals
+        if (address := deposit_addresses.get((event.to_address, event.network))) is not None
+    ]
+    if not to_customers:
+        return
+    # Our own movements (e.g. the fee wallet topping up TRX for a sweep): the money stays
+    # in custody and is not the customer's.
+    ours = set(
+        WalletAddress.objects.filter(
+            address__in={event.from_address for event, _, _ in to_customers}
+        ).values_list("address", flat=True)
+    )
+    for event, asset, address in to_customers:
+        if event.from_address not in ours:
+            _credit(event, asset, address)
+
+
+def _creditable_asset(event: TransferEvent) -> Asset | None:
+    if event.status != FINAL or event.amount <= 0:
+        return None
+    return asset_of_transfer(
         network=event.network, asset=event.asset, token_contract=event.token_contract
     )
-    if asset is None:
-        return
-    address = (
-        WalletAddress.objects.select_related("wallet", "customer")
-        .filter(address=event.to_address, customer__isnull=False, wallet__network=event.network)
-        .first()
-    )
-    if address is None or address.customer is None:
-        return
-    if WalletAddress.objects.filter(address=event.from_address).exists():
-        # Our own movement (e.g. the fee wallet topping up TRX for a sweep): the money
-        # stays in custody and is not the customer's.
-        return
+
+
+def _credit(event: TransferEvent, asset: Asset, address: WalletAddress) -> None:
     customer = address.customer
+    assert customer is not None  # the query asked for customers' addresses only
     ledger_credit(
         owner=LedgerOwner.customer(customer.pk, client_id=customer.client_id),
         asset=asset,

@@ -18,11 +18,22 @@ Contract:
   ``dropped`` means a fork removed the transfer before it was final; a re-included
   transaction is reported ``seen`` again (with its new block) and later ``final``.
 - One transfer is one (network, txid, index); ``transfer_id`` is ``ChainTransfer.pk``.
+
+A handler with per-row database work can take the events in bulk instead, and look up
+once for all of them what it would otherwise query per event:
+
+    @transfer_subscribe_batch
+    def on_transfers(events: Sequence[TransferEvent]) -> None:
+        ...
+
+It gets the same events under the same contract, as lists in chain order: a block's
+events together (while catching up, a block carries hundreds), or those of one status
+change (finality or a fork).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from lucid_payments.tron.models import ChainTransfer
@@ -62,8 +73,10 @@ class TransferEvent:
 
 
 TransferHandler = Callable[[TransferEvent], None]
+TransferBatchHandler = Callable[[Sequence[TransferEvent]], None]
 
 _handlers: list[TransferHandler] = []
+_batch_handlers: list[TransferBatchHandler] = []
 
 
 def transfer_subscribe(handler: TransferHandler) -> TransferHandler:
@@ -77,16 +90,33 @@ def transfer_subscribe(handler: TransferHandler) -> TransferHandler:
     return handler
 
 
-def transfer_unsubscribe(handler: TransferHandler) -> None:
-    if handler in _handlers:
-        _handlers.remove(handler)
+def transfer_subscribe_batch(handler: TransferBatchHandler) -> TransferBatchHandler:
+    """Register ``handler`` for lists of transfer events (see the module's docstring)."""
+    if handler not in _batch_handlers:
+        _batch_handlers.append(handler)
+    return handler
+
+
+def transfer_unsubscribe(handler: TransferHandler | TransferBatchHandler) -> None:
+    for handlers in (_handlers, _batch_handlers):
+        if handler in handlers:
+            handlers.remove(handler)  # type: ignore[arg-type]
+
+
+def publish_transfer_events(events: Sequence[TransferEvent]) -> None:
+    """Called by the scanner inside its transaction, in chain order; not for domain apps."""
+    if not events:
+        return
+    for event in events:
+        for handler in list(_handlers):
+            handler(event)
+    for batch_handler in list(_batch_handlers):
+        batch_handler(events)
 
 
 def publish_transfer_event(event: TransferEvent) -> None:
-    """Called by the scanner inside its transaction; not for domain apps."""
-    for handler in list(_handlers):
-        handler(event)
+    publish_transfer_events((event,))
 
 
 def has_subscribers() -> bool:
-    return bool(_handlers)
+    return bool(_handlers or _batch_handlers)

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from lucid_payments.tron.adapter.types import Block, BlockRef
 from lucid_payments.tron.addresses import hex_to_base58
-from lucid_payments.tron.hooks import TransferEvent, has_subscribers, publish_transfer_event
+from lucid_payments.tron.hooks import TransferEvent, has_subscribers, publish_transfer_events
 from lucid_payments.tron.models import (
     Asset,
     ChainTransfer,
@@ -214,17 +214,13 @@ def _publish_by_block(
     for block, _ in blocks:
         rows = inserted_by_block.get(block.number, ())
         brought_back = revived.get(block.number, ())
-        for row in rows:
-            publish_transfer_event(_event(seen, row))
-        for transfer in brought_back:
-            publish_transfer_event(replace(TransferEvent.of(transfer), status=seen))
+        events = [_event(seen, row) for row in rows]
+        events += [replace(TransferEvent.of(transfer), status=seen) for transfer in brought_back]
         if block.number <= final_through:
-            for row in rows:
-                publish_transfer_event(_event(final, row))
-            for transfer in brought_back:
-                publish_transfer_event(TransferEvent.of(transfer))
-            for row in confirmed_by_block.get(block.number, ()):
-                publish_transfer_event(_event(final, row))
+            events += [_event(final, row) for row in rows]
+            events += [TransferEvent.of(transfer) for transfer in brought_back]
+            events += [_event(final, row) for row in confirmed_by_block.get(block.number, ())]
+        publish_transfer_events(events)
         if after_block is not None:
             after_block(block.number)
 
@@ -411,8 +407,7 @@ def _set_status(
     (inclusive) to ``status``, publishing an event per row in chain order. Returns how
     many moved."""
     rows = _update_status(status, now, network=network, block_range=block_range)
-    for row in rows:
-        publish_transfer_event(_event(status.value, row))
+    publish_transfer_events([_event(status.value, row) for row in rows])
     return len(rows)
 
 
