@@ -57,6 +57,12 @@ def fuzz_tenant(
 
     settings.LUCID_MASTER_KEY = TEST_MASTER_KEY  # type: ignore[attr-defined]
     settings.LUCID_MASTER_KEYS_RETIRED = []  # type: ignore[attr-defined]
+    # A large run sends far more than the per-key rate; past it every answer would be 429
+    # and nothing else would be tested (429 itself is still a documented answer).
+    settings.REST_FRAMEWORK = {  # type: ignore[attr-defined]
+        **settings.REST_FRAMEWORK,  # type: ignore[attr-defined]
+        "DEFAULT_THROTTLE_RATES": {"api_key": "1000000/min"},
+    }
     tenant = client_create(name="fuzz-demo")
     _, plaintext = api_key_create(client=tenant, name="fuzz", scopes=None)
     customer = customer_create(
