@@ -24,17 +24,23 @@ def _encode_varint(value: int) -> bytes:
 _SMALL_VARINTS = [_encode_varint(value) for value in range(1 << 14)]
 
 
+# The low 14 bits of a larger value: two bytes, both with the continuation bit set.
+_CONTINUED_14_BITS = [bytes([(low & 0x7F) | 0x80, (low >> 7) | 0x80]) for low in range(1 << 14)]
+
+
 def varint(value: int) -> bytes:
-    """Unsigned LEB128; negative int64 values take their 64-bit two's complement (10 bytes)."""
+    """Unsigned LEB128; negative int64 values take their 64-bit two's complement (10 bytes).
+
+    Fourteen bits at a time from the tables: every transaction carries two millisecond
+    timestamps (six bytes each), and a byte-at-a-time loop was a twentieth of admission."""
     if 0 <= value < 1 << 14:
         return _SMALL_VARINTS[value]
     value &= _UINT64_MASK
-    out = bytearray()
-    while value > 0x7F:
-        out.append((value & 0x7F) | 0x80)
-        value >>= 7
-    out.append(value)
-    return bytes(out)
+    out = b""
+    while value >= 1 << 14:
+        out += _CONTINUED_14_BITS[value & 0x3FFF]
+        value >>= 14
+    return out + _SMALL_VARINTS[value]
 
 
 # Field tags for field numbers below 32 (all TRON uses in transactions and headers).
