@@ -69,3 +69,23 @@ def idempotency_key_parameter(*, required: bool = True) -> OpenApiParameter:
             "Keys are kept at least 24 hours."
         ),
     )
+
+
+UNSUPPORTED_MEDIA_TYPE_DESCRIPTION = "The body's Content-Type is not one this operation reads."
+
+
+def document_unsupported_media_type(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
+    """drf-spectacular postprocessing hook: every operation that reads a body answers 415 in
+    the error shape when the body's Content-Type (or its absence) is not one it parses; the
+    parsers decide that before any view code, so the hook documents it once for all."""
+    error = {
+        "description": UNSUPPORTED_MEDIA_TYPE_DESCRIPTION,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            if isinstance(operation, dict) and "requestBody" in operation:
+                operation.setdefault("responses", {}).setdefault("415", error)
+    return result

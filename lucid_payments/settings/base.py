@@ -142,6 +142,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "lucid_payments.core.schema.document_unsupported_media_type",  # 415 on every body
+    ],
     # One name per choice set shared by several serializers (else --fail-on-warn fails).
     "ENUM_NAME_OVERRIDES": {
         "AssetEnum": "lucid_payments.core.money.Asset",

@@ -13,21 +13,20 @@ from lucid_payments.accounts.document_checks import DocumentRejected, check_docu
 from lucid_payments.accounts.kyc_services import DocumentUpload
 from lucid_payments.accounts.models import Customer, KycApplication, KycDocument
 from lucid_payments.accounts.selectors import KycSummary, customer_kyc_summary
+from lucid_payments.core.fields import StrictCharField, StrictEmailField, StrictRegexField
 
 EXTERNAL_REF_PATTERN = r"^[A-Za-z0-9._:@-]{1,128}$"
 
 
 class CustomerCreateInput(serializers.Serializer[Any]):
-    external_ref = serializers.RegexField(
+    external_ref = StrictRegexField(
         EXTERNAL_REF_PATTERN,
         max_length=128,
         help_text="Your own id for the customer: 1-128 of A-Z a-z 0-9 . _ : @ -; unique "
         "among your customers.",
     )
-    display_name = serializers.CharField(
-        max_length=200, required=False, allow_blank=True, default=""
-    )
-    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    display_name = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
+    email = StrictEmailField(required=False, allow_blank=True, default="")
 
 
 class KycSummaryOutput(serializers.Serializer[KycSummary]):

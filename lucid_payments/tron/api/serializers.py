@@ -7,6 +7,8 @@ from typing import Any
 
 from rest_framework import serializers
 
+from lucid_payments.core.fields import StrictCharField, StrictRegexField
+
 Serializer = serializers.Serializer[Any]
 
 
@@ -119,11 +121,11 @@ class TransactionOutput(Serializer):
 
 
 class BroadcastInput(Serializer):
-    txID = serializers.RegexField(r"^[0-9a-fA-F]{64}$", required=False)  # the node's own field name
+    txID = StrictRegexField(r"^[0-9a-fA-F]{64}$", required=False)  # the node's own field name
     raw_data = serializers.JSONField(help_text="The node's JSON form, hex 41… addresses.")
-    raw_data_hex = serializers.RegexField(r"^([0-9a-fA-F]{2})+$", max_length=1_000_000)
+    raw_data_hex = StrictRegexField(r"^([0-9a-fA-F]{2})+$", max_length=1_000_000)
     signature = serializers.ListField(
-        child=serializers.RegexField(r"^[0-9a-fA-F]{130}$"), min_length=1, max_length=1
+        child=StrictRegexField(r"^[0-9a-fA-F]{130}$"), min_length=1, max_length=1
     )
 
     def validate_raw_data(self, value: Any) -> Any:
@@ -147,7 +149,7 @@ class BroadcastOutput(Serializer):
 
 
 class AddressValidateInput(Serializer):
-    address = serializers.CharField(max_length=128, trim_whitespace=True)
+    address = StrictCharField(max_length=128, trim_whitespace=True)
 
 
 class AddressValidateOutput(Serializer):
