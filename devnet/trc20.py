@@ -43,6 +43,7 @@ ERR_UNKNOWN_SELECTOR = "function selector was not recognized and there's no fall
 TRANSFER_EVENT = "Transfer(address,address,uint256)"
 APPROVAL_EVENT = "Approval(address,address,uint256)"
 ZERO_ADDRESS = abi.TRON_ADDRESS_PREFIX + bytes(20)
+_TRUE_WORD = abi.encode_bool(True)
 
 
 @dataclass(frozen=True)
@@ -211,7 +212,7 @@ class Trc20Token:
             self._version += 1
 
         log = self._log(TRANSFER_EVENT, source, to, value)
-        return ExecResult(True, abi.encode_bool(True), energy, (log,), apply)
+        return ExecResult(True, _TRUE_WORD, energy, (log,), apply)
 
     def _approve(self, owner: bytes, spender: bytes, value: int) -> ExecResult:
         if spender == ZERO_ADDRESS:
@@ -225,7 +226,7 @@ class Trc20Token:
             self._version += 1
 
         log = self._log(APPROVAL_EVENT, owner, spender, value)
-        return ExecResult(True, abi.encode_bool(True), energy, (log,), apply)
+        return ExecResult(True, _TRUE_WORD, energy, (log,), apply)
 
     def _log(self, event: str, first: bytes, second: bytes, value: int) -> Log:
         topics = (abi.event_topic(event), abi.encode_address(first), abi.encode_address(second))
