@@ -122,11 +122,20 @@ class TronNode:
 
     # -- requests ---------------------------------------------------------------------
 
-    def request(self, path: str, payload: dict[str, Any] | None = None) -> Any:
+    def request(
+        self,
+        path: str,
+        payload: dict[str, Any] | None = None,
+        *,
+        decode: Callable[[bytes], Any] | None = None,
+    ) -> Any:
         """POST ``payload`` to ``path`` and return the decoded JSON, whatever its shape.
 
         Retries transport failures and ``SERVER_BUSY``; does not interpret other errors
-        in the body (tronpy's provider needs the raw answer).
+        in the body (tronpy's provider needs the raw answer). ``decode`` replaces the
+        default JSON decoding of the body's bytes (the scanner decodes big answers
+        straight into typed objects); ``SERVER_BUSY`` is then read from the result's
+        ``code`` attribute.
         """
         path = path.lstrip("/")
         last_reason = "no attempt made"
@@ -142,8 +151,10 @@ class TronNode:
                 elif response.status_code != 200:
                     raise NodeBadResponse(f"Node answered HTTP {response.status_code} to {path}.")
                 else:
-                    body = _decode_json(response, path)
-                    code = body.get("code") if isinstance(body, dict) else None
+                    body = _decode_json(response, path, decode)
+                    code = (
+                        body.get("code") if isinstance(body, dict) else getattr(body, "code", None)
+                    )
                     if code not in RETRYABLE_NODE_CODES:
                         return body
                     last_reason = f"{code} from {url}"
@@ -229,10 +240,14 @@ def decode_node_message(message: object) -> str:
         return text
 
 
-def _decode_json(response: httpx.Response, path: str) -> Any:
-    if not response.content:
+def _decode_json(
+    response: httpx.Response, path: str, decode: Callable[[bytes], Any] | None = None
+) -> Any:
+    if not response.content and decode is None:
         return {}
     try:
+        if decode is not None:
+            return decode(response.content or b"{}")
         return json.loads(response.content)  # from bytes: skips a text decode of big blocks
     except ValueError as exc:
         raise NodeBadResponse(f"Node answered {path} with something that is not JSON.") from exc

@@ -4,14 +4,23 @@ to base58 only what it stores.
 
 Every function takes the node explicitly (``get_node()`` in production) so a caller
 can hold one client for a whole batch.
+
+Blocks and transaction infos (the scanner's bulk, ~0.5 MB per busy block) are decoded
+with msgspec straight from the body's bytes into the few fields we read: signatures,
+``raw_data_hex`` and the rest are skipped without ever becoming Python objects. An answer
+whose shape that schema does not foresee takes the general path (JSON into dicts, then
+the same parsing), so the result never depends on which path ran.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+import msgspec
+
 from lucid_payments.tron.adapter.errors import NodeBadResponse
-from lucid_payments.tron.adapter.node import TronNode, decode_node_message
+from lucid_payments.tron.adapter.node import TronNode, decode_node_message, raise_for_node_error
 from lucid_payments.tron.adapter.types import (
     TRC20_TRANSFER_TOPIC,
     Block,
@@ -49,7 +58,11 @@ def now_block(node: TronNode, *, solid: bool = False) -> Block:
 
 def block_by_number(node: TronNode, number: int, *, solid: bool = False) -> Block | None:
     prefix = "walletsolidity" if solid else "wallet"
-    return parse_block(node.post(f"{prefix}/getblockbynum", {"num": number}))
+    body = node.request(f"{prefix}/getblockbynum", {"num": number}, decode=_decode_block)
+    if isinstance(body, _WireBlock):
+        raise_for_node_error(_error_fields(body))
+        return _block_from_wire(body)
+    return parse_block(_object_body(body, "getblockbynum"))
 
 
 def blocks_in_range(node: TronNode, start: int, end: int) -> list[Block]:
@@ -58,16 +71,37 @@ def blocks_in_range(node: TronNode, start: int, end: int) -> list[Block]:
         raise ValueError(f"at most {MAX_BLOCKS_PER_RANGE} blocks per range")
     if end <= start:
         return []
-    body = node.post("wallet/getblockbylimitnext", {"startNum": start, "endNum": end})
-    blocks = [parse_block(raw) for raw in body.get("block", [])]
+    body = node.request(
+        "wallet/getblockbylimitnext",
+        {"startNum": start, "endNum": end},
+        decode=_decode_block_range,
+    )
+    if isinstance(body, _WireBlockRange):
+        raise_for_node_error(_error_fields(body))
+        blocks = [_block_from_wire(wire) for wire in body.block]
+    else:
+        raw_blocks = _object_body(body, "getblockbylimitnext").get("block", [])
+        blocks = [parse_block(raw) for raw in raw_blocks]
     return sorted((b for b in blocks if b is not None), key=lambda b: b.number)
 
 
 def transaction_infos_by_block(node: TronNode, number: int) -> list[TransactionInfo]:
-    return [
-        parse_transaction_info(raw)
-        for raw in node.post_list("wallet/gettransactioninfobyblocknum", {"num": number})
-    ]
+    body = node.request(
+        "wallet/gettransactioninfobyblocknum", {"num": number}, decode=_decode_infos
+    )
+    if isinstance(body, tuple):
+        return [_info_from_wire(wire) for wire in body]
+    if isinstance(body, _WireInfosError):
+        raise_for_node_error(_error_fields(body))
+        return []  # {}: some node versions say "none" that way
+    if isinstance(body, dict):
+        raise_for_node_error(body)
+        if not body:
+            return []
+        raise NodeBadResponse("Node answered an object to gettransactioninfobyblocknum.")
+    if not isinstance(body, list):
+        raise NodeBadResponse(f"Node answered {type(body).__name__} to a list request.")
+    return [parse_transaction_info(raw) for raw in body]
 
 
 def transaction_info(node: TronNode, txid: str, *, solid: bool = False) -> TransactionInfo | None:
@@ -142,6 +176,190 @@ def parse_transaction_info(raw: dict[str, Any]) -> TransactionInfo:
                 data=log.get("data", ""),
             )
             for log in raw.get("log", ())
+        ),
+    )
+
+
+def _object_body(body: Any, what: str) -> dict[str, Any]:
+    if not isinstance(body, dict):
+        raise NodeBadResponse(f"Node answered {type(body).__name__} to {what}, not an object.")
+    raise_for_node_error(body)
+    return body
+
+
+# -- the typed fast path --------------------------------------------------------------
+# Wire shapes: only the fields we read, under the node's own names (camelCase included),
+# with the dict path's ``.get`` defaults.
+# ``strict=False`` accepts numbers sent as strings, as ``int(...)`` does on the dict path.
+
+
+class _WireValue(msgspec.Struct, frozen=True):
+    owner_address: str = ""
+    to_address: str = ""
+    amount: int = 0
+    contract_address: str = ""
+
+
+class _WireParameter(msgspec.Struct, frozen=True):
+    value: _WireValue = _WireValue()
+
+
+class _WireContract(msgspec.Struct, frozen=True):
+    parameter: _WireParameter = _WireParameter()
+    type: str = ""
+
+
+class _WireRawData(msgspec.Struct, frozen=True):
+    contract: tuple[_WireContract, ...] = ()
+
+
+class _WireRet(msgspec.Struct, frozen=True):
+    contractRet: str = ""
+
+
+class _WireTransaction(msgspec.Struct, frozen=True):
+    txID: str = ""
+    raw_data: _WireRawData = _WireRawData()
+    ret: tuple[_WireRet, ...] = ()
+
+
+class _WireHeaderRaw(msgspec.Struct, frozen=True):
+    number: int = 0
+    parentHash: str = ""
+    timestamp: int = 0
+
+
+class _WireHeader(msgspec.Struct, frozen=True):
+    raw_data: _WireHeaderRaw = _WireHeaderRaw()
+
+
+class _WireNodeError(msgspec.Struct, frozen=True):
+    """The node's error fields, which may come instead of (or around) an answer."""
+
+    Error: Any = None
+    code: Any = None
+    message: Any = ""
+
+
+class _WireBlock(_WireNodeError, frozen=True):
+    blockID: str = ""
+    block_header: _WireHeader = _WireHeader()
+    transactions: tuple[_WireTransaction, ...] = ()
+
+
+class _WireBlockRange(_WireNodeError, frozen=True):
+    block: tuple[_WireBlock, ...] = ()
+
+
+class _WireInfosError(_WireNodeError, frozen=True, forbid_unknown_fields=True):
+    """An object where a list of infos was asked for: ``{}`` or an error, nothing else."""
+
+
+class _WireLog(msgspec.Struct, frozen=True):
+    address: str = ""
+    topics: tuple[str, ...] = ()
+    data: str = ""
+
+
+class _WireReceipt(msgspec.Struct, frozen=True):
+    result: str = ""
+    energy_usage_total: int = 0
+    net_usage: int = 0
+
+
+class _WireInfo(msgspec.Struct, frozen=True):
+    id: str = ""
+    blockNumber: int = 0
+    blockTimeStamp: int = 0
+    fee: int = 0
+    receipt: _WireReceipt = _WireReceipt()
+    result: str = ""
+    resMessage: str = ""
+    log: tuple[_WireLog, ...] = ()
+
+
+_BLOCK_DECODER = msgspec.json.Decoder(_WireBlock, strict=False)
+_RANGE_DECODER = msgspec.json.Decoder(_WireBlockRange, strict=False)
+_INFOS_DECODER = msgspec.json.Decoder(tuple[_WireInfo, ...] | _WireInfosError, strict=False)
+
+
+def _typed_or_general(decoder: msgspec.json.Decoder[Any], content: bytes) -> Any:
+    try:
+        return decoder.decode(content)
+    except msgspec.ValidationError:
+        # Valid JSON of a shape the schema does not foresee (a null, an odd type): decode
+        # it generally and let the dict path judge it. Malformed JSON still raises.
+        return json.loads(content)
+
+
+def _decode_block(content: bytes) -> Any:
+    return _typed_or_general(_BLOCK_DECODER, content)
+
+
+def _decode_block_range(content: bytes) -> Any:
+    return _typed_or_general(_RANGE_DECODER, content)
+
+
+def _decode_infos(content: bytes) -> Any:
+    return _typed_or_general(_INFOS_DECODER, content)
+
+
+def _error_fields(wire: _WireNodeError) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    if wire.Error is not None:
+        fields["Error"] = wire.Error
+    if wire.code is not None:
+        fields["code"] = wire.code
+        fields["message"] = wire.message
+    return fields
+
+
+_NO_CONTRACT = _WireContract()
+_NO_RET = _WireRet()
+
+
+def _block_from_wire(wire: _WireBlock) -> Block | None:
+    if not wire.blockID:
+        return None
+    header = wire.block_header.raw_data
+    return Block(
+        number=header.number,
+        block_id=wire.blockID,
+        parent_id=header.parentHash,
+        timestamp_ms=header.timestamp,
+        transactions=tuple(_transaction_from_wire(tx) for tx in wire.transactions),
+    )
+
+
+def _transaction_from_wire(tx: _WireTransaction) -> BlockTransaction:
+    contract = tx.raw_data.contract[0] if tx.raw_data.contract else _NO_CONTRACT
+    value = contract.parameter.value
+    return BlockTransaction(
+        txid=tx.txID,
+        contract_type=contract.type,
+        succeeded=(tx.ret[0] if tx.ret else _NO_RET).contractRet == "SUCCESS",
+        owner_hex=value.owner_address,
+        to_hex=value.to_address,
+        amount=value.amount,
+        contract_hex=value.contract_address,
+    )
+
+
+def _info_from_wire(wire: _WireInfo) -> TransactionInfo:
+    receipt = wire.receipt
+    return TransactionInfo(
+        txid=wire.id,
+        block_number=wire.blockNumber,
+        block_timestamp_ms=wire.blockTimeStamp,
+        fee=wire.fee,
+        receipt_result=receipt.result,
+        result=wire.result,
+        message=decode_node_message(wire.resMessage) if wire.resMessage else "",
+        energy_usage_total=receipt.energy_usage_total,
+        net_usage=receipt.net_usage,
+        logs=tuple(
+            Log(address_hex=_log_address_hex(log.address), topics=log.topics, data=log.data)
+            for log in wire.log
         ),
     )
 
