@@ -27,8 +27,12 @@ def keccak256(data: bytes) -> bytes:
 # Hashing a signature costs more than executing a token transfer; the set is small.
 @lru_cache(maxsize=1024)
 def selector(signature: str) -> bytes:
-    """First 4 bytes of keccak256 of a canonical signature such as `transfer(address,uint256)`."""
-    return keccak256(signature.encode("ascii"))[:4]
+    """First 4 bytes of keccak256 of a canonical signature such as `transfer(address,uint256)`.
+
+    Any text is hashed as java-tron hashes a `function_selector` (`String.getBytes()`: UTF-8,
+    an unpaired surrogate as `?`); a selector no contract has then reverts like any other.
+    """
+    return keccak256(signature.encode("utf-8", "replace"))[:4]
 
 
 @lru_cache(maxsize=256)

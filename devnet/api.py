@@ -16,12 +16,13 @@ from devnet import abi
 from devnet.addresses import AddressError, parse, render, to_base58
 from devnet.blocks import Block
 from devnet.crypto import SignatureError, recover_address
-from devnet.errors import BroadcastError, JavaException, illegal_argument, parse_error
+from devnet.errors import BroadcastError, illegal_argument, parse_error
 from devnet.executor import REVERT_MESSAGE
 from devnet.faults import Faults
+from devnet.java_input import JavaNumberError, int64_value, number_format_error, parse_long
 from devnet.node import Node
 from devnet.render import RenderCache, transaction_info_json, transaction_json
-from devnet.txcodec import TYPE_URL_PREFIX, TransactionFormatError, parse_raw_data
+from devnet.txcodec import TYPE_URL_PREFIX, RawTransaction, parse_raw_data
 
 CODE_VERSION = "4.7.6"
 MAX_BLOCKS_PER_RANGE = 100
@@ -165,8 +166,10 @@ class WalletApi:
         with self.node.lock:
             if key in (None, ""):
                 block = self.node.solid_head if request.solid else self.node.head
-            elif isinstance(key, int) or (isinstance(key, str) and key.isdigit()):
-                block = self.node.block_by_number(int(key), solid=request.solid)
+            elif isinstance(key, int) or (isinstance(key, str) and _is_long(key)):
+                block = self.node.block_by_number(
+                    _int_arg(request.body, "id_or_num"), solid=request.solid
+                )
             else:
                 block = self.node.block_by_id(
                     _hex_arg(request.body, "id_or_num"), solid=request.solid
@@ -519,11 +522,8 @@ def _unsigned_transaction_json(raw: Any, *, visible: bool) -> dict[str, Any]:
     }
 
 
-def _parse_transaction(body: dict[str, Any]) -> Any:
-    try:
-        return parse_raw_data(body.get("raw_data"))
-    except TransactionFormatError as exc:
-        raise parse_error(str(exc)) from exc
+def _parse_transaction(body: dict[str, Any]) -> RawTransaction:
+    return parse_raw_data(body.get("raw_data"))  # TransactionFormatError is a JavaException
 
 
 def _text(message: str, visible: bool) -> str:
@@ -539,16 +539,31 @@ def _return_failure(code: str, message: str, visible: bool) -> dict[str, Any]:
 
 
 def _int_arg(body: dict[str, Any], key: str, *, default: int | None = None) -> int:
+    """An int64 argument: a JSON number as JsonFormat reads it, a string (query parameters)
+    as Long.parseLong reads it."""
     value = body.get(key)
     if value is None and default is not None:
         return default
     if isinstance(value, bool):
         raise illegal_argument(f"{key} must be a number")
     if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value)
-    raise JavaException("java.lang.NumberFormatException", f'For input string: "{value}"')
+        try:
+            return int64_value(value)
+        except JavaNumberError as exc:
+            raise parse_error(f"Couldn't parse integer: {exc}") from exc
+    try:
+        return parse_long(value.strip()) if isinstance(value, str) else int64_value(value)
+    except JavaNumberError as exc:
+        raise number_format_error(exc) from exc
+
+
+def _is_long(text: str) -> bool:
+    """java-tron's getblock takes `id_or_num` as a number when Long.parseLong accepts it."""
+    try:
+        parse_long(text)
+    except JavaNumberError:
+        return False
+    return True
 
 
 def _bool_arg(body: dict[str, Any], key: str) -> bool:

@@ -21,7 +21,7 @@ from devnet import persistence
 from devnet.genesis import GENESIS_BALANCE_SUN, TOKEN_ADDRESS, TOKEN_SYMBOL
 from devnet.node import Node
 from devnet.params import MS_PER_DAY, ChainParams
-from devnet.server import BlockProducer, DevnetServer
+from devnet.server import IDLE_TIMEOUT_S, BlockProducer, DevnetServer
 
 log = logging.getLogger("devnet")
 
@@ -61,6 +61,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=14.0,
         help="Stake 2.0 unfreeze delay in days (default 14; fractions allowed)",
     )
+    parser.add_argument(
+        "--idle-timeout",
+        type=float,
+        default=IDLE_TIMEOUT_S,
+        help="seconds a connection may send nothing (mid-request too) before it is closed "
+        f"(default {IDLE_TIMEOUT_S:g})",
+    )
     parser.add_argument("--quiet", action="store_true", help="do not print the accounts")
     return parser
 
@@ -98,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except persistence.StateFileError as exc:
         print(f"devnet: {exc}", file=sys.stderr)
         return 2
-    server = DevnetServer(node, args.host, args.port)
+    server = DevnetServer(node, args.host, args.port, idle_timeout_s=args.idle_timeout)
     if not args.quiet:
         print_banner(node, server.url)
     producer = BlockProducer(node) if args.block_time > 0 else None

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from devnet.abi import UINT256_MAX
 from devnet.addresses import AddressError, parse, to_base58
-from devnet.errors import BroadcastError
+from devnet.errors import BroadcastError, JavaException
 from devnet.faults import Faults, FaultSpecError
 from devnet.genesis import TOKEN_ADDRESS
+from devnet.java_input import INT64_MAX
 from devnet.node import ForkError, Node
 from devnet.txcodec import TYPE_URL_PREFIX
 
@@ -63,6 +65,8 @@ class ControlApi:
             return 200, route()
         except ControlError as exc:
             return 400, {"error": str(exc)}
+        except JavaException as exc:  # input the TRON-side parsers refuse is a bad request too
+            return 400, {"error": exc.body()["Error"]}
 
     def status(self) -> dict[str, Any]:
         with self.node.lock:
@@ -78,7 +82,8 @@ class ControlApi:
             recipient = parse(body.get("address"))
         except AddressError as exc:
             raise ControlError("address must be a TRON address (T... or 41...)") from exc
-        trx, usdt = _amount(body, "trx"), _amount(body, "usdt")
+        trx = _amount(body, "trx", maximum=INT64_MAX)  # TransferContract.amount is an int64
+        usdt = _amount(body, "usdt", maximum=UINT256_MAX)  # an ABI uint256 word
         if not trx and not usdt:
             raise ControlError("give trx and/or usdt (base units)")
         node = self.node
@@ -144,12 +149,13 @@ def _block_ref(number: int, block_id: str) -> dict[str, Any]:
     return {"number": number, "id": block_id}
 
 
-def _amount(body: dict[str, Any], key: str) -> int:
+def _amount(body: dict[str, Any], key: str, *, maximum: int) -> int:
+    """A base-unit amount: a JSON integer or a string of ASCII digits, 0..maximum."""
     value = body.get(key, 0)
-    if isinstance(value, str) and value.isdigit():
+    if isinstance(value, str) and value.isascii() and value.isdigit():
         value = int(value)
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise ControlError(f"{key} must be a non-negative integer of base units")
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= maximum:
+        raise ControlError(f"{key} must be an integer of base units in 0..{maximum}")
     return value
 
 

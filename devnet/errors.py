@@ -44,5 +44,8 @@ def json_error(message: str) -> JavaException:
     return JavaException("com.alibaba.fastjson.JSONException", message)
 
 
+PARSE_EXCEPTION = "org.tron.core.services.http.JsonFormat$ParseException"
+
+
 def parse_error(message: str) -> JavaException:
-    return JavaException("org.tron.core.services.http.JsonFormat$ParseException", message)
+    return JavaException(PARSE_EXCEPTION, message)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -19,18 +20,34 @@ from devnet.api import Request, WalletApi
 from devnet.control import ControlApi
 from devnet.errors import JavaException, json_error
 from devnet.faults import Faults
+from devnet.java_input import parse_json
 from devnet.node import Node
 
 log = logging.getLogger("devnet")
-MAX_BODY_BYTES = 4 * 1024 * 1024
+MAX_BODY_BYTES = 4 * 1024 * 1024  # java-tron's default maxMessageSize
+MAX_DRAIN_BYTES = 64 * 1024 * 1024  # a larger body is not read at all: the connection closes
+IDLE_TIMEOUT_S = 30.0  # a connection that sends nothing for this long is closed
+_CONTENT_LENGTH = re.compile(r"\s*-?[0-9]+\s*")
+
+
+class BadRequest(Exception):
+    """HTTP framing the server cannot read (Jetty answers these 400 before any servlet)."""
 
 
 class DevnetServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, node: Node, host: str = "127.0.0.1", port: int = 8090) -> None:
+    def __init__(
+        self,
+        node: Node,
+        host: str = "127.0.0.1",
+        port: int = 8090,
+        *,
+        idle_timeout_s: float = IDLE_TIMEOUT_S,
+    ) -> None:
         self.node = node
+        self.idle_timeout_s = idle_timeout_s
         self.faults = Faults(node.clock)
         self.wallet = WalletApi(node, self.faults)
         self.control = ControlApi(node, self.faults)
@@ -72,6 +89,12 @@ class _Handler(BaseHTTPRequestHandler):
     server: DevnetServer
     protocol_version = "HTTP/1.1"
 
+    def setup(self) -> None:
+        super().setup()
+        # Every read on the socket (request line, headers, body) waits at most this long: a
+        # client that stalls no longer holds a thread forever. 0 or None: wait forever.
+        self.connection.settimeout(self.server.idle_timeout_s or None)
+
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("%s %s", self.address_string(), format % args)
 
@@ -90,6 +113,13 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve(self, method: str) -> None:
         try:
             status, text = self._dispatch(method)
+        except TimeoutError:  # the client stalled mid-body: drop it without an answer
+            log.debug("%s timed out sending its body", self.address_string())
+            self.close_connection = True
+            return
+        except BadRequest as exc:
+            self.close_connection = True  # the framing is unknown: the rest of the stream too
+            status, text = 400, json.dumps({"Error": f"Bad Message 400: {exc}"})
         except Exception as exc:  # a bug must never reach the client as a traceback
             log.exception("unhandled error serving %s", self.path)
             status, text = (
@@ -103,6 +133,8 @@ class _Handler(BaseHTTPRequestHandler):
         parts = [part for part in split.path.split("/") if part]
         raw_body = self._read_body()
         if len(parts) == 2 and parts[0] == "devnet":
+            if raw_body is None:
+                return 400, json.dumps({"error": f"body larger than {MAX_BODY_BYTES} bytes"})
             body = _control_body(raw_body)
             if body is None:
                 return 400, json.dumps({"error": "body must be a JSON object"})
@@ -123,6 +155,10 @@ class _Handler(BaseHTTPRequestHandler):
         if handler is None:
             return 404, json.dumps({"Error": f"no such endpoint: {split.path}"})
         try:
+            if raw_body is None:
+                raise JavaException(
+                    "java.lang.Exception", f"body size is too big, the limit is {MAX_BODY_BYTES}"
+                )
             body = _wallet_body(raw_body, split.query)
             visible = _truthy(body.get("visible", False))
             solid = parts[0] == "walletsolidity"
@@ -131,11 +167,26 @@ class _Handler(BaseHTTPRequestHandler):
             return 200, json.dumps(exc.body())
         return 200, result if isinstance(result, str) else json.dumps(result)
 
-    def _read_body(self) -> bytes:
-        length = int(self.headers.get("Content-Length") or 0)
+    def _read_body(self) -> bytes | None:
+        """The body, or None when it is larger than MAX_BODY_BYTES (then read and dropped, so
+        the connection stays in step; past MAX_DRAIN_BYTES it is closed instead)."""
+        header = self.headers.get("Content-Length") or "0"
+        if not _CONTENT_LENGTH.fullmatch(header):
+            raise BadRequest("Invalid Content-Length Value")
+        length = int(header)
         if length <= 0:
             return b""
-        return self.rfile.read(min(length, MAX_BODY_BYTES))
+        if length <= MAX_BODY_BYTES:
+            return self.rfile.read(length)
+        if length > MAX_DRAIN_BYTES:
+            self.close_connection = True
+            return None
+        while length > 0:
+            chunk = self.rfile.read(min(length, 1 << 16))
+            if not chunk:
+                break
+            length -= len(chunk)
+        return None
 
     def _send(self, status: int, text: str) -> None:
         data = text.encode()
@@ -156,10 +207,7 @@ def _wallet_body(raw_body: bytes, query: str) -> dict[str, Any]:
     body: dict[str, Any] = {key: values[-1] for key, values in parse_qs(query).items()}
     text = raw_body.decode("utf-8", "replace").strip()
     if text:
-        try:
-            parsed = json.loads(text)
-        except ValueError as exc:
-            raise json_error(f"syntax error, {exc}") from exc
+        parsed = parse_json(text)
         if not isinstance(parsed, dict):
             raise json_error("syntax error, expect {, actual " + type(parsed).__name__)
         body.update(parsed)
@@ -170,7 +218,7 @@ def _control_body(raw_body: bytes) -> dict[str, Any] | None:
     if not raw_body.strip():
         return {}
     try:
-        parsed = json.loads(raw_body)
-    except ValueError:
+        parsed = parse_json(raw_body.decode("utf-8", "replace"))
+    except JavaException:
         return None
     return parsed if isinstance(parsed, dict) else None

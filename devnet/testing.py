@@ -24,7 +24,7 @@ from devnet.blocks import Block
 from devnet.genesis import TOKEN_ADDRESS
 from devnet.node import Node
 from devnet.params import ChainParams
-from devnet.server import BlockProducer, DevnetServer
+from devnet.server import IDLE_TIMEOUT_S, BlockProducer, DevnetServer
 
 
 @dataclass(frozen=True)
@@ -56,11 +56,13 @@ def running_devnet(
     clock: Callable[[], float] | None = None,
     unfreeze_delay_ms: int = 14 * 86_400_000,
     node: Node | None = None,
+    idle_timeout_s: float = IDLE_TIMEOUT_S,
 ) -> Iterator[RunningDevnet]:
     """Start a devnet HTTP server in a background thread; stop it on exit.
 
     block_time 0 means blocks only on demand (`mine()`); `node` serves an existing chain
-    (e.g. one loaded from a state file) instead of a fresh one.
+    (e.g. one loaded from a state file) instead of a fresh one; `idle_timeout_s` is how long
+    a connection may send nothing before the server closes it.
     """
     if node is None:
         node = Node(
@@ -70,7 +72,7 @@ def running_devnet(
             clock=clock or time.time,
             params=ChainParams(unfreeze_delay_ms=unfreeze_delay_ms),
         )
-    server = DevnetServer(node, "127.0.0.1", 0)
+    server = DevnetServer(node, "127.0.0.1", 0, idle_timeout_s=idle_timeout_s)
     serving = threading.Thread(
         target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="devnet-http", daemon=True
     )

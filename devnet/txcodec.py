@@ -15,6 +15,8 @@ from typing import Any
 from devnet import protobuf as pb
 from devnet.addresses import AddressError, parse, render
 from devnet.crypto import sha256
+from devnet.errors import PARSE_EXCEPTION, JavaException
+from devnet.java_input import JavaNumberError, int64_value
 
 RESOURCE_CODES = {"BANDWIDTH": 0, "ENERGY": 1, "TRON_POWER": 2}
 RESOURCE_NAMES = {code: name for name, code in RESOURCE_CODES.items()}
@@ -77,11 +79,14 @@ CONTRACT_SCHEMAS: dict[str, tuple[int, list[tuple[str, int, str]]]] = {
 }
 
 TYPE_URL_PREFIX = "type.googleapis.com/protocol."
-INT64_MIN, INT64_MAX = -(1 << 63), (1 << 63) - 1
 
 
-class TransactionFormatError(ValueError):
-    """The JSON is not a transaction the node can parse (java-tron: a JsonFormat error)."""
+class TransactionFormatError(JavaException, ValueError):
+    """The JSON is not a transaction the node can parse: answered as java-tron's JsonFormat
+    ParseException wherever it is raised (node-built transactions included)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(PARSE_EXCEPTION, message)
 
 
 @dataclass(frozen=True)
@@ -159,17 +164,10 @@ class RawTransaction:
 
 
 def _int(value: object, name: str) -> int:
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, int):
-        number = value
-    elif isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        number = int(value.strip())
-    else:
-        raise TransactionFormatError(f"Expected a number for {name}, got {value!r}")
-    if not INT64_MIN <= number <= INT64_MAX:
-        raise TransactionFormatError(f"Number out of range for {name}: {number}")
-    return number
+    try:
+        return int64_value(value)
+    except JavaNumberError as exc:
+        raise TransactionFormatError(f"Couldn't parse integer: {exc}") from exc
 
 
 def _bool(value: object, name: str) -> bool:
@@ -281,7 +279,10 @@ def _parse_contract(entry: object) -> tuple[Contract, str]:
     if not isinstance(entry, dict):
         raise TransactionFormatError("contract must be an object")
     type_name = entry.get("type")
-    if type_name not in CONTRACT_SCHEMAS:
+    if isinstance(type_name, list | dict):  # JsonFormat reads an enum as an identifier token
+        opening = "[" if isinstance(type_name, list) else "{"
+        raise TransactionFormatError(f"Expected identifier. -{opening}")
+    if not isinstance(type_name, str) or type_name not in CONTRACT_SCHEMAS:
         raise TransactionFormatError(f"Unknown or unsupported contract type: {type_name!r}")
     _, schema = CONTRACT_SCHEMAS[type_name]
     parameter = entry.get("parameter")

@@ -8,10 +8,10 @@ listens to that logger, so a handler bug counts as a crash even though no traceb
 the client. A hung handler shows up as a client timeout. The control API (`/devnet/*`) must
 answer 200, 400 `{"error": ...}` or 404.
 
-Crashes already found and not yet fixed (devnet/** belongs to P1 while it optimises) are in
-KNOWN_CRASHES; each has a strict-xfail regression test below, so fixing it flips that test
-to XPASS (a failure) — then delete the xfail mark and its KNOWN_CRASHES entry. The fuzz
-tests tolerate only those known signatures and fail on anything new.
+Crashes found and not yet fixed go in KNOWN_CRASHES, each with a strict-xfail regression
+test below, so fixing it flips that test to XPASS (a failure) — then delete the xfail mark
+and its KNOWN_CRASHES entry. The fuzz tests tolerate only those known signatures and fail on
+anything new. The seven found so far are fixed; their regression tests must pass.
 
 Budget: `DEVNET_FUZZ_EXAMPLES` hypothesis examples per fuzz test (default 15, which keeps
 this module well under 30 s). For a real hunt:
@@ -96,23 +96,10 @@ class KnownCrash:
         return crash.type_name == self.type_name and bool(self.message.search(crash.message))
 
 
-# Found by this module; each one has a strict-xfail regression test named after it.
-KNOWN_CRASHES = [
-    KnownCrash("unicode_digit_number", "ValueError", re.compile(r"invalid literal for int\(\)")),
-    KnownCrash("deep_json_nesting", "RecursionError", re.compile(r"maximum recursion depth")),
-    KnownCrash(
-        "out_of_int64_built_transaction",
-        "TransactionFormatError",
-        re.compile(
-            r"Number out of range for (amount|fee_limit|Permission_id|call_value|"
-            r"call_token_value|token_id)"
-        ),
-    ),
-    KnownCrash("non_ascii_function_selector", "UnicodeEncodeError", re.compile(r"'ascii' codec")),
-    KnownCrash("faucet_usdt_over_uint256", "OverflowError", re.compile(r"int too big to convert")),
-    KnownCrash("bad_content_length", "ValueError", re.compile(r"invalid literal for int\(\)")),
-    KnownCrash("unhashable_contract_type", "TypeError", re.compile(r"unhashable type")),
-]
+# Crashes found by this module and not yet fixed; each gets a strict-xfail regression test
+# (`@xfail_crash(name)`) until its fix flips it to XPASS. Empty: every one found so far is
+# fixed and its regression test below must pass.
+KNOWN_CRASHES: list[KnownCrash] = []
 
 
 class CrashLog(logging.Handler):
@@ -788,6 +775,37 @@ def test_a_stalled_client_does_not_stop_others_being_served(probe: Probe) -> Non
     assert_still_serving(probe)
 
 
+@pytest.mark.parametrize(
+    "sent",
+    [
+        b"",  # connected, never asked anything
+        b"POST /wallet/getnowblock HTTP/1.1\r\nHost: x\r\n",  # headers never finished
+        b"POST /wallet/getnowblock HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{",
+        b"POST /devnet/mine HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{",
+    ],
+    ids=["idle", "headers", "wallet_body", "control_body"],
+)
+def test_a_stalled_client_is_disconnected_after_the_idle_timeout(
+    crash_log: CrashLog, sent: bytes
+) -> None:
+    """A client that promises more and stalls loses its connection (and the server thread is
+    freed) once it has sent nothing for `idle_timeout_s`; nothing is answered, nothing logged
+    as a crash. REQUEST_TIMEOUT_S only guards against a hang: the server must close first."""
+    with running_devnet(idle_timeout_s=0.2) as running:
+        watch_socket_errors(running, crash_log)
+        probe = Probe(running, crash_log)
+        crash_log.take()
+        stalled = socket.create_connection((probe.host, probe.port), timeout=REQUEST_TIMEOUT_S)
+        try:
+            stalled.sendall(sent)
+            received = stalled.recv(65536)  # b"" once the server closes its end
+        finally:
+            stalled.close()
+        assert received == b""
+        assert not crash_log.take()
+        assert_still_serving(probe)
+
+
 def test_negative_content_length_is_read_as_an_empty_body(probe: Probe) -> None:
     answer = probe.send("POST", "/wallet/getnowblock", b"", {"Content-Length": "-5"})
     assert_answered_like_a_node("POST /wallet/getnowblock Content-Length: -5", answer)
@@ -808,7 +826,7 @@ def test_duplicate_broadcast_is_refused_with_dup_transaction_error(fresh_probe: 
     assert bytes.fromhex(again["message"]).decode() == "Dup transaction."
 
 
-# ---- regressions: crashes found by fuzzing (fixed when P1 hands devnet/ back) ---------------
+# ---- regressions: crashes found by fuzzing, fixed ------------------------------------------
 def assert_java_error_without_crash(answer: Answer, request: str) -> None:
     """What java-tron does with a bad argument: 200 + {"Error": "class … : …"}, no bug."""
     assert not answer.crashes, describe(request, answer)
@@ -818,15 +836,14 @@ def assert_java_error_without_crash(answer: Answer, request: str) -> None:
 
 
 def xfail_crash(name: str) -> pytest.MarkDecorator:
+    """Mark the regression test of a KNOWN_CRASHES entry (for crashes found but not fixed)."""
     known = next(k for k in KNOWN_CRASHES if k.name == name)
     return pytest.mark.xfail(
         strict=True,
-        reason=f"devnet bug {known.name}: {known.type_name} escapes to the catch-all handler "
-        "(devnet/** is P1's while it optimises)",
+        reason=f"devnet bug {known.name}: {known.type_name} escapes to the catch-all handler",
     )
 
 
-@xfail_crash("unicode_digit_number")
 @pytest.mark.parametrize(
     ("path", "body"),
     [
@@ -842,9 +859,17 @@ def test_number_field_holding_a_digit_python_cannot_parse_is_a_number_format_err
 ) -> None:
     answer = probe.post_json(path, body)
     assert_java_error_without_crash(answer, f"POST {path} {body}")
+    if path != "/wallet/getblock":  # there a non-number is read as a block id
+        assert answer.json()["Error"].startswith("class java.lang.NumberFormatException : ")
 
 
-@xfail_crash("unicode_digit_number")
+def test_number_field_in_another_scripts_digits_is_read_as_java_reads_it(probe: Probe) -> None:
+    """Long.parseLong takes any script's decimal digits (Arabic-Indic U+0660 is 0), as int()."""
+    answer = probe.post_json("/wallet/getblockbynum", {"num": "\u0660"})
+    assert_answered_like_a_node("POST /wallet/getblockbynum {num: U+0660}", answer)
+    assert answer.json()["block_header"]["raw_data"].get("number", 0) == 0
+
+
 @pytest.mark.parametrize("amount", ["²", "--5"])
 def test_transaction_amount_python_cannot_parse_is_a_parse_error(probe: Probe, amount: str) -> None:
     chain = probe.chain
@@ -871,21 +896,28 @@ def test_transaction_amount_python_cannot_parse_is_a_parse_error(probe: Probe, a
     assert_java_error_without_crash(answer, f"POST /wallet/broadcasttransaction {body}")
 
 
-@xfail_crash("deep_json_nesting")
 @pytest.mark.parametrize("body", [b"[" * 100_000, b'{"a":' * 100_000])
 def test_json_nested_past_the_parser_depth_is_a_json_exception(probe: Probe, body: bytes) -> None:
     answer = probe.send("POST", "/wallet/getnowblock", body)
     assert_java_error_without_crash(answer, f"POST /wallet/getnowblock {body[:20]!r}…")
+    level = "array level" if body.startswith(b"[") else "object key level"
+    assert answer.json()["Error"] == f"class com.alibaba.fastjson.JSONException : {level} > 512"
 
 
-@xfail_crash("deep_json_nesting")
+def test_json_nested_within_the_parser_depth_is_parsed(probe: Probe) -> None:
+    """The depth limit is fastjson's, not Python's recursion limit: 500 levels are JSON."""
+    body = b'{"visible": true, "pad": ' + b"[" * 500 + b"]" * 500 + b"}"
+    answer = probe.send("POST", "/wallet/getnowblock", body)
+    assert_answered_like_a_node("POST /wallet/getnowblock <500 levels>", answer)
+    assert answer.json()["blockID"]
+
+
 def test_control_body_nested_past_the_parser_depth_is_a_400(probe: Probe) -> None:
     answer = probe.send("POST", "/devnet/mine", b"[" * 100_000)
     assert not answer.crashes, describe("POST /devnet/mine [[[…", answer)
     assert answer.status == 400 and "error" in answer.json()
 
 
-@xfail_crash("out_of_int64_built_transaction")
 @pytest.mark.parametrize(
     ("path", "field", "value"),
     [
@@ -914,9 +946,12 @@ def test_node_built_transaction_with_a_number_beyond_int64_is_an_error(
     body[field] = value
     answer = probe.post_json(path, body)
     assert_java_error_without_crash(answer, f"POST {path} {body}")
+    assert answer.json()["Error"] == (
+        "class org.tron.core.services.http.JsonFormat$ParseException : Couldn't parse integer: "
+        f"Number out of range for 64-bit signed integer: {value}"
+    )
 
 
-@xfail_crash("non_ascii_function_selector")
 @pytest.mark.parametrize(
     "path",
     ["/wallet/triggerconstantcontract", "/wallet/triggersmartcontract", "/wallet/estimateenergy"],
@@ -934,7 +969,6 @@ def test_non_ascii_function_selector_is_an_error(probe: Probe, path: str) -> Non
     assert answer.status == 200
 
 
-@xfail_crash("out_of_int64_built_transaction")
 def test_faucet_trx_beyond_int64_is_a_400(probe: Probe) -> None:
     body = {"address": probe.chain.accounts[2].address, "trx": 2**64}
     answer = probe.post_json("/devnet/faucet", body)
@@ -942,7 +976,6 @@ def test_faucet_trx_beyond_int64_is_a_400(probe: Probe) -> None:
     assert answer.status == 400 and "error" in answer.json()
 
 
-@xfail_crash("faucet_usdt_over_uint256")
 def test_faucet_usdt_beyond_uint256_is_a_400(probe: Probe) -> None:
     body = {"address": probe.chain.accounts[2].address, "usdt": 2**256}
     answer = probe.post_json("/devnet/faucet", body)
@@ -950,14 +983,12 @@ def test_faucet_usdt_beyond_uint256_is_a_400(probe: Probe) -> None:
     assert answer.status == 400 and "error" in answer.json()
 
 
-@xfail_crash("bad_content_length")
 def test_non_numeric_content_length_is_a_400(probe: Probe) -> None:
     answer = probe.send("POST", "/wallet/getnowblock", b"{}", {"Content-Length": "abc"})
     assert not answer.crashes, describe("POST /wallet/getnowblock Content-Length: abc", answer)
     assert answer.status == 400
 
 
-@xfail_crash("unhashable_contract_type")
 @pytest.mark.parametrize("path", ["/wallet/getsignweight", "/wallet/broadcasttransaction"])
 @pytest.mark.parametrize("contract_type", [["TransferContract"], {"a": 1}])
 def test_contract_type_that_is_not_a_string_is_a_parse_error(
@@ -967,3 +998,5 @@ def test_contract_type_that_is_not_a_string_is_a_parse_error(
     body = {"raw_data": raw_data, "signature": ["00" * 65]}
     answer = probe.post_json(path, body)
     assert_java_error_without_crash(answer, f"POST {path} {body}")
+    opening = "[" if isinstance(contract_type, list) else "{"
+    assert answer.json()["Error"].endswith(f"Expected identifier. -{opening}")
