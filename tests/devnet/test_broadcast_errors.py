@@ -173,8 +173,11 @@ def test_malformed_transactions_are_refused_without_crashing(chain: RunningDevne
         {"raw_data": "nope"},
         {"raw_data": {"contract": []}},
         {"raw_data": {"contract": [{"type": "NoSuchContract", "parameter": {"value": {}}}]}},
-        {"raw_data": {"contract": [{"type": "TransferContract",
-                                    "parameter": {"value": {"amount": "x"}}}]}},
+        {
+            "raw_data": {
+                "contract": [{"type": "TransferContract", "parameter": {"value": {"amount": "x"}}}]
+            }
+        },
     ]
     for body in bad_bodies:
         reply = call(chain, "wallet/broadcasttransaction", body)

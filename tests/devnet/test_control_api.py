@@ -151,16 +151,19 @@ def test_solidity_api_lags_the_head() -> None:
         assert client.get_transaction_info(receipt.txid)["blockNumber"] == 1
         with pytest.raises(TransactionNotFound):
             client.get_solid_transaction_info(receipt.txid)
-        assert call(chain, "walletsolidity/getaccount", {"address": NEW_ADDRESS,
-                                                         "visible": True}) == {}
+        assert (
+            call(chain, "walletsolidity/getaccount", {"address": NEW_ADDRESS, "visible": True})
+            == {}
+        )
         assert call(chain, "walletsolidity/getblockbynum", {"num": 1}) == {}
         chain.mine(2)
         assert client.get_latest_solid_block_number() == 0
         chain.mine(1)
         assert client.get_latest_solid_block_number() == 1
         assert client.get_solid_transaction_info(receipt.txid)["blockNumber"] == 1
-        solid_account = call(chain, "walletsolidity/getaccount",
-                             {"address": NEW_ADDRESS, "visible": True})
+        solid_account = call(
+            chain, "walletsolidity/getaccount", {"address": NEW_ADDRESS, "visible": True}
+        )
         assert solid_account["balance"] == 2_000_000
         now_block = call(chain, "walletsolidity/getnowblock")
         assert now_block["block_header"]["raw_data"]["number"] == 1

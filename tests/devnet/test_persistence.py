@@ -27,9 +27,7 @@ def test_saved_chain_reloads_with_blocks_receipts_and_state(tmp_path: Path) -> N
         faucet = call(chain, "devnet/faucet", {"address": NEW_ADDRESS, "trx": 7, "usdt": 9})
         chain.mine(3)
         sender = chain.accounts[1]
-        pending = (
-            client.trx.transfer(sender.address, NEW_ADDRESS, 1).build().sign(key_of(sender))
-        )
+        pending = client.trx.transfer(sender.address, NEW_ADDRESS, 1).build().sign(key_of(sender))
         pending.broadcast()
         persistence.save(chain.node, state_file)
         head_id = chain.node.head.id_hex
@@ -59,9 +57,24 @@ def test_cli_prints_accounts_serves_and_saves_on_sigterm(tmp_path: Path) -> None
     state_file = tmp_path / "cli.json"
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "devnet", "--port", str(port), "--block-time", "0",
-         "--solid-lag", "0", "--state", str(state_file), "--seed", "3"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "devnet",
+            "--port",
+            str(port),
+            "--block-time",
+            "0",
+            "--solid-lag",
+            "0",
+            "--state",
+            str(state_file),
+            "--seed",
+            "3",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     try:

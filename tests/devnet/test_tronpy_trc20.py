@@ -77,9 +77,7 @@ def test_approve_allowance_and_transfer_from(chain: RunningDevnet, client: tronp
     approval = _send(chain, token.functions.approve(spender.address, 500), 0).wait()
     assert approval["log"][0]["topics"][0] == APPROVAL_TOPIC
     assert token.functions.allowance(owner.address, spender.address) == 500
-    moved = _send(
-        chain, token.functions.transferFrom(owner.address, target.address, 300), 6
-    ).wait()
+    moved = _send(chain, token.functions.transferFrom(owner.address, target.address, 300), 6).wait()
     assert moved["receipt"]["result"] == "SUCCESS"
     assert token.functions.allowance(owner.address, spender.address) == 200
     assert token.functions.balanceOf(target.address) == 300
