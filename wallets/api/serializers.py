@@ -8,6 +8,12 @@ from typing import Any
 from rest_framework import serializers
 
 from lucid_payments.core.money import Asset, MoneySerializer, format_amount
+from wallets.api.fields import (
+    InputCharField,
+    InputChoiceField,
+    InputDateTimeField,
+    InputIntegerField,
+)
 from wallets.models.ledger import EntryKind
 from wallets.models.wallets import Wallet, WalletAddress, WalletKind
 
@@ -22,10 +28,13 @@ class MoneyOutput(serializers.Serializer[Any]):
 
 
 class WalletCreateInput(serializers.Serializer[Any]):
-    kind = serializers.ChoiceField(choices=WalletKind.choices)
-    label = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)  # type: ignore[assignment]
-    address = serializers.CharField(
-        max_length=64, required=False, help_text="Cold wallets only: the address to watch."
+    kind = InputChoiceField(choices=WalletKind.choices)
+    label = InputCharField(max_length=200, required=False, default="", allow_blank=True)  # type: ignore[assignment]
+    address = InputCharField(
+        max_length=64,
+        required=False,
+        help_text="Cold wallets only (required there): the address to watch. Leave it out "
+        "for the other kinds; an empty string is refused, not read as absent.",
     )
 
 
@@ -46,7 +55,7 @@ class WalletAddressOutput(serializers.ModelSerializer[WalletAddress]):
 
 
 class AddressCreateInput(serializers.Serializer[Any]):
-    label = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)  # type: ignore[assignment]
+    label = InputCharField(max_length=200, required=False, default="", allow_blank=True)  # type: ignore[assignment]
 
 
 class ChainResourcesOutput(serializers.Serializer[Any]):
@@ -98,6 +107,15 @@ class WalletDetailOutput(WalletOutput):
         read_only_fields = fields
 
 
+class BalancesFilter(serializers.Serializer[Any]):
+    customer = InputIntegerField(
+        required=False,
+        min_value=1,
+        help_text="One customer's balances instead of your own. A customer id that is not one "
+        "of yours is 404, whether or not it exists.",
+    )
+
+
 class BalancesOutput(serializers.Serializer[Any]):
     owner = serializers.CharField(help_text='"client" or "customer"')
     owner_id = serializers.IntegerField()
@@ -105,7 +123,7 @@ class BalancesOutput(serializers.Serializer[Any]):
 
 
 class TransferInput(serializers.Serializer[Any]):
-    to = serializers.CharField(max_length=64)
+    to = InputCharField(max_length=64, help_text="The TRON address to send to.")
     amount = MoneySerializer(assets=(Asset.TRX,))
 
 
@@ -137,8 +155,16 @@ class LedgerEntryOutput(serializers.Serializer[Any]):
 
 
 class LedgerEntryFilter(serializers.Serializer[Any]):
-    asset = serializers.ChoiceField(choices=Asset.choices, required=False)
-    kind = serializers.ChoiceField(choices=EntryKind.choices, required=False)
-    customer = serializers.IntegerField(required=False, min_value=1)
-    created_after = serializers.DateTimeField(required=False)
-    created_before = serializers.DateTimeField(required=False)
+    """Query filters of the ledger entry list. Leave a parameter out for no filter; an
+    empty value (``?asset=``) is refused with 400 like any other invalid value."""
+
+    asset = InputChoiceField(choices=Asset.choices, required=False)
+    kind = InputChoiceField(choices=EntryKind.choices, required=False)
+    customer = InputIntegerField(
+        required=False,
+        min_value=1,
+        help_text="Only entries on this customer's accounts. A customer id that is not one "
+        "of yours is 404, whether or not it exists.",
+    )
+    created_after = InputDateTimeField(required=False)
+    created_before = InputDateTimeField(required=False)

@@ -6,8 +6,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.pagination import LimitOffsetPagination
+from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -16,15 +15,17 @@ from lucid_payments.accounts.authentication import request_principal
 from lucid_payments.accounts.scopes import Scope
 from lucid_payments.accounts.selectors import customer_get
 from lucid_payments.core.audit import AuditActor
-from lucid_payments.core.errors import InvalidInput, Unavailable
+from lucid_payments.core.errors import Unavailable
 from lucid_payments.core.idempotency import IdempotentMixin
 from lucid_payments.core.money import Asset, Money, format_amount
 from lucid_payments.core.schema import error_responses, idempotency_key_parameter
 from lucid_payments.tron.adapter.errors import NodeRejected
 from lucid_payments.tron.addresses import hex_to_base58
 from lucid_payments.tron.models import OutgoingTransaction
+from wallets.api.pagination import LedgerEntryPagination
 from wallets.api.serializers import (
     AddressCreateInput,
+    BalancesFilter,
     BalancesOutput,
     LedgerEntryFilter,
     LedgerEntryOutput,
@@ -152,7 +153,7 @@ class WalletAddressCreateView(IdempotentMixin, APIView):
         summary="Derive the wallet's next address",
         parameters=[idempotency_key_parameter(required=False)],
         request=AddressCreateInput,
-        responses={201: WalletAddressOutput, **error_responses(400, 401, 403, 404, 409, 422)},
+        responses={201: WalletAddressOutput, **error_responses(400, 401, 403, 404, 409, 422, 429)},
     )
     def post(self, request: Request, wallet_id: int) -> Response:
         principal = request_principal(request)
@@ -229,20 +230,18 @@ class BalancesView(APIView):
         operation_id="balances_retrieve",
         tags=TAGS,
         summary="Available and held balances per asset: the caller's client, or one customer",
-        parameters=[OpenApiParameter("customer", int, required=False, description="a customer id")],
+        parameters=[BalancesFilter],
         responses={200: BalancesOutput, **error_responses(400, 401, 403, 404, 429)},
     )
     def get(self, request: Request) -> Response:
         principal = request_principal(request)
-        customer_param = request.query_params.get("customer")
-        if customer_param is None:
+        filters = BalancesFilter(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        customer_id = filters.validated_data.get("customer")
+        if customer_id is None:
             owner = LedgerOwner.client(principal.client_id)
         else:
-            if not customer_param.isdigit():
-                raise InvalidInput(
-                    "customer must be a customer id.", fields={"customer": ["Not an id."]}
-                )
-            customer = customer_get(client=principal.client, customer_id=int(customer_param))
+            customer = customer_get(client=principal.client, customer_id=customer_id)
             owner = LedgerOwner.customer(customer.pk, client_id=customer.client_id)
         return Response(
             {
@@ -251,11 +250,6 @@ class BalancesView(APIView):
                 "balances": _balances(owner_balances(owner=owner)),
             }
         )
-
-
-class LedgerEntryPagination(LimitOffsetPagination):
-    default_limit = 50
-    max_limit = 500
 
 
 def _entry_body(entry: JournalEntry) -> dict[str, Any]:
@@ -284,13 +278,15 @@ def _entry_body(entry: JournalEntry) -> dict[str, Any]:
 
 class LedgerEntryListView(APIView):
     required_scope = Scope.WALLETS
+    # Read by drf-spectacular too: the 200 is documented as the paginated envelope.
+    pagination_class = LedgerEntryPagination
 
     @extend_schema(
         operation_id="ledger_entry_list",
         tags=TAGS,
         summary="Ledger entries on the caller's and its customers' accounts, newest first",
         parameters=[LedgerEntryFilter],
-        responses={200: LedgerEntryOutput(many=True), **error_responses(400, 401, 403, 429)},
+        responses={200: LedgerEntryOutput(many=True), **error_responses(400, 401, 403, 404, 429)},
     )
     def get(self, request: Request) -> Response:
         principal = request_principal(request)
@@ -298,7 +294,8 @@ class LedgerEntryListView(APIView):
         filters.is_valid(raise_exception=True)
         wanted = filters.validated_data
         if "customer" in wanted:
-            customer_get(client=principal.client, customer_id=wanted["customer"])  # 404 if not ours
+            # Another client's customer is 404 exactly as a non-existent one: ids reveal nothing.
+            customer_get(client=principal.client, customer_id=wanted["customer"])
         entries = ledger_entries_for_client(
             client_id=principal.client_id,
             asset=wanted.get("asset"),
@@ -307,6 +304,6 @@ class LedgerEntryListView(APIView):
             created_after=wanted.get("created_after"),
             created_before=wanted.get("created_before"),
         )
-        paginator = LedgerEntryPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(entries, request, view=self) or []
         return paginator.get_paginated_response([_entry_body(entry) for entry in page])
