@@ -81,20 +81,7 @@ GENERATION_CONFIG = schemathesis.Config.from_dict(
 # Failures found in code whose owners are still at work on it: reported to them with a
 # focused reproduction, listed here so that the normal suite stays green meanwhile. Remove an
 # entry once its fix lands; anything not listed fails the run.
-KNOWN_OPEN: dict[tuple[str, str], str] = {
-    ("GET /api/v1/ledger/entries", "Response violates schema"): (
-        "wallets (W2): the 200 body is a paginated object, the document says a bare array"
-    ),
-    ("GET /api/v1/ledger/entries", "Undocumented status code"): (
-        "wallets (W2): ?customer=<unknown id> answers 404, not documented"
-    ),
-    ("GET /api/v1/ledger/entries", "Schema-violating request accepted"): (
-        "wallets (W2): ?asset= (empty) is accepted as 'no filter', the document says minLength 1"
-    ),
-    ("POST /api/v1/wallets", "Schema-violating request accepted"): (
-        "wallets (W2): address='' is accepted as absent, the document says minLength 1"
-    ),
-}
+KNOWN_OPEN: dict[tuple[str, str], str] = {}
 
 
 # DRF trims surrounding whitespace before it checks a string's length (CharField's

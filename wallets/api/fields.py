@@ -1,11 +1,11 @@
 """Input fields of the wallet-manager API: a value that is sent is validated, even when empty.
 
-DRF reads a form or query value that is present but empty (``?asset=``, a multipart
-``address=``) as if the parameter had been left out, whenever the field is optional. The
-OpenAPI document cannot say that (it says ``minLength: 1`` or an enum), and a client that
-sends ``?asset=`` by mistake would silently get every asset. Here an empty value is a value:
-refused unless the field allows blank (``label``), exactly as the same value in a JSON body
-is. Leaving the parameter out still means "no filter" or the default.
+DRF reads a query (or form) value that is present but empty (``?asset=``) as if the
+parameter had been left out, whenever the field is optional. The OpenAPI document cannot say
+that (it says ``minLength: 1`` or an enum), and a client that sends ``?asset=`` by mistake
+would silently get every asset. Here an empty value is a value: refused unless the field
+allows blank (``label``), exactly as the same value in a JSON body is. Leaving the parameter
+out still means "no filter" or the default. String fields also refuse JSON numbers.
 """
 
 from __future__ import annotations

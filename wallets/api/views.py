@@ -18,6 +18,7 @@ from lucid_payments.core.audit import AuditActor
 from lucid_payments.core.errors import Unavailable
 from lucid_payments.core.idempotency import IdempotentMixin
 from lucid_payments.core.money import Asset, Money, format_amount
+from lucid_payments.core.parsers import StrictJSONParser
 from lucid_payments.core.schema import error_responses, idempotency_key_parameter
 from lucid_payments.tron.adapter.errors import NodeRejected
 from lucid_payments.tron.addresses import hex_to_base58
@@ -48,6 +49,11 @@ from wallets.transfers import wallet_trx_transfer
 
 TAGS = ["wallets"]
 logger = logging.getLogger(__name__)
+# Wallet bodies are JSON only. They carry no files, and in a form an empty value can
+# vanish: Django's multipart parser drops a part sent without a body section (as
+# werkzeug's encoder writes an empty field), so address="" would arrive as "no address".
+# One body format, one set of rules; the document lists only application/json.
+JSON_BODY_ONLY = [StrictJSONParser]
 
 CHAIN_ERROR_MESSAGES = {
     "node_unavailable": "The TRON node did not answer; on-chain balances are unknown right now.",
@@ -90,6 +96,7 @@ def _chain(wallet: Wallet) -> tuple[dict[str, Any] | None, dict[str, str] | None
 
 class WalletListCreateView(IdempotentMixin, APIView):
     required_scope = Scope.WALLETS
+    parser_classes = JSON_BODY_ONLY
     idempotency_required = False  # creating a wallet moves no money; the key is optional
 
     @extend_schema(
@@ -145,6 +152,7 @@ class WalletDetailView(APIView):
 
 class WalletAddressCreateView(IdempotentMixin, APIView):
     required_scope = Scope.WALLETS
+    parser_classes = JSON_BODY_ONLY
     idempotency_required = False
 
     @extend_schema(
@@ -187,6 +195,7 @@ class CustomerDepositAddressView(APIView):
 
 class WalletTransferView(IdempotentMixin, APIView):
     required_scope = Scope.WALLETS
+    parser_classes = JSON_BODY_ONLY
 
     @extend_schema(
         operation_id="wallet_transfer_create",
