@@ -6,11 +6,9 @@ form: no add, change or delete here, and sealed columns are not even displayed.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
+from lucid_payments.core.admin_mixins import ListedOnlyInline, ReadOnlyAdmin
 from wallets.models import (
     Hold,
     JournalEntry,
@@ -60,27 +58,11 @@ POSTING_FIELDS: tuple[str, ...] = (
 )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class WalletAddressInline(admin.TabularInline):
+class WalletAddressInline(ListedOnlyInline):
     model = WalletAddress
     readonly_fields = ADDRESS_INLINE_FIELDS
     fields = ADDRESS_INLINE_FIELDS
-    extra = 0
-    can_delete = False
     show_change_link = True
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Wallet)
@@ -124,15 +106,10 @@ class LedgerAccountAdmin(ReadOnlyAdmin):
     search_fields = ["=owner_id", "=client_id"]
 
 
-class PostingInline(admin.TabularInline):
+class PostingInline(ListedOnlyInline):
     model = Posting
     readonly_fields = POSTING_FIELDS
     fields = POSTING_FIELDS
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(JournalEntry)

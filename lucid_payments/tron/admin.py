@@ -16,6 +16,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from lucid_payments.core.admin_mixins import ListedOnlyInline, ReadOnlyAdmin
 from lucid_payments.tron.models import (
     ChainTransfer,
     OutgoingAttempt,
@@ -99,44 +100,30 @@ def _lower_txids(search_term: str) -> str:
     )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Browse only: no add, change or delete, every field shown read-only. Search terms
-    that look like txids are lower-cased first (see ``_lower_txids``)."""
+class ChainAdmin(ReadOnlyAdmin):
+    """Browse only, every field shown read-only. Search terms that look like txids are
+    lower-cased first (see ``_lower_txids``)."""
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
     ) -> tuple[QuerySet[Any], bool]:
         return super().get_search_results(request, queryset, _lower_txids(search_term))
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class OutgoingAttemptInline(admin.TabularInline):
+class OutgoingAttemptInline(ListedOnlyInline):
     """Every signed copy of the transaction, newest first."""
 
     model = OutgoingAttempt
     fields = readonly_fields = ATTEMPT_INLINE_FIELDS
     ordering = ("-created_at",)
-    extra = 0
-    can_delete = False
     show_change_link = True
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
 @admin.register(OutgoingTransaction)
-class OutgoingTransactionAdmin(ReadOnlyAdmin):
+class OutgoingTransactionAdmin(ChainAdmin):
     list_display = (
         "id",
         "reference",
@@ -162,7 +149,7 @@ class OutgoingTransactionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(OutgoingAttempt)
-class OutgoingAttemptAdmin(ReadOnlyAdmin):
+class OutgoingAttemptAdmin(ChainAdmin):
     list_display = (
         "txid",
         "outgoing",
@@ -181,7 +168,7 @@ class OutgoingAttemptAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ChainTransfer)
-class ChainTransferAdmin(ReadOnlyAdmin):
+class ChainTransferAdmin(ChainAdmin):
     list_display = (
         "txid",
         "index",
@@ -208,7 +195,7 @@ class ChainTransferAdmin(ReadOnlyAdmin):
 
 
 @admin.register(WatchedAddress)
-class WatchedAddressAdmin(ReadOnlyAdmin):
+class WatchedAddressAdmin(ChainAdmin):
     list_display = ("address", "purpose", "owner_type", "owner_id", "network", "created_at")
     list_filter = ("purpose", "network", "owner_type")
     search_fields = ("address__exact", "owner_id__exact")
@@ -224,13 +211,13 @@ class WatchedAddressAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ScanCursor)
-class ScanCursorAdmin(ReadOnlyAdmin):
+class ScanCursorAdmin(ChainAdmin):
     list_display = ("network", "block_number", "block_id", "updated_at")
     fields = readonly_fields = ("network", "block_number", "block_id", "updated_at")
 
 
 @admin.register(ScannedBlock)
-class ScannedBlockAdmin(ReadOnlyAdmin):
+class ScannedBlockAdmin(ChainAdmin):
     list_display = ("number", "network", "block_id", "solidified", "scanned_at")
     list_filter = ("network", "solidified")
     search_fields = ("block_id__exact",)
@@ -247,6 +234,6 @@ class ScannedBlockAdmin(ReadOnlyAdmin):
 
 
 @admin.register(WatchListVersion)
-class WatchListVersionAdmin(ReadOnlyAdmin):
+class WatchListVersionAdmin(ChainAdmin):
     list_display = ("network", "version")
     fields = readonly_fields = ("network", "version")

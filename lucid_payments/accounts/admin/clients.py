@@ -14,19 +14,15 @@ from django.template.response import TemplateResponse
 from lucid_payments.accounts.models import ApiKey, Client
 from lucid_payments.accounts.scopes import ALL_SCOPES, Scope
 from lucid_payments.accounts.services import api_key_create, api_key_revoke, client_create
+from lucid_payments.core.admin_mixins import ListedOnlyInline
 from lucid_payments.core.audit import AuditActor, audit_log
 
 
-class ApiKeyInline(admin.TabularInline):
+class ApiKeyInline(ListedOnlyInline):
     model = ApiKey
     fields = ("prefix", "name", "scopes", "created_at", "last_used_at", "revoked_at")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
     show_change_link = True
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Client)

@@ -10,19 +10,15 @@ from django.http import HttpRequest
 
 from lucid_payments.accounts.models import Customer, KycApplication
 from lucid_payments.accounts.services import customer_set_status
+from lucid_payments.core.admin_mixins import ListedOnlyInline
 from lucid_payments.core.audit import AuditActor, audit_log
 
 
-class KycApplicationInline(admin.TabularInline):
+class KycApplicationInline(ListedOnlyInline):
     model = KycApplication
     fields = ("status", "level", "submitted_at", "reviewer", "reviewed_at", "expires_at")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
     show_change_link = True
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Customer)
