@@ -1,9 +1,16 @@
-"""Serializer fields that take a JSON string only.
+"""Serializer fields that accept only what the OpenAPI document says.
 
 DRF's CharField (and RegexField, EmailField built on it) turns a JSON number into its text,
 so ``{"address": 12}`` or ``{"external_ref": 1e5}`` passes as the string "12" or "100000.0"
-although the document says string. These refuse anything but a string, as the document
-promises; multipart form values are always strings and are unaffected.
+although the document says string. The ``Strict*`` fields refuse anything but a string, as
+the document promises; multipart form values are always strings and are unaffected.
+
+DRF also reads a query (or form) value that is present but empty (``?asset=``) as if the
+parameter had been left out, whenever the field is optional. The document cannot say that
+(it says ``minLength: 1`` or an enum), and a client that sends ``?asset=`` by mistake would
+silently get every asset. For the ``Input*`` fields an empty value is a value: refused
+unless the field allows blank (``label``), exactly as the same value in a JSON body is.
+Leaving the parameter out still means "no filter" or the default.
 """
 
 from __future__ import annotations
@@ -11,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from rest_framework import serializers
+from rest_framework.utils import html
 
 
 class _StringsOnly(serializers.CharField):
@@ -30,3 +38,26 @@ class StrictRegexField(_StringsOnly, serializers.RegexField):
 
 class StrictEmailField(_StringsOnly, serializers.EmailField):
     """An EmailField that refuses non-strings."""
+
+
+class _SentMeansValidated(serializers.Field):
+    def get_value(self, dictionary: Any) -> Any:
+        if html.is_html_input(dictionary) and self.field_name in dictionary:
+            return dictionary[self.field_name]
+        return super().get_value(dictionary)
+
+
+class InputCharField(_SentMeansValidated, StrictCharField):
+    """A string input: JSON numbers and booleans refused, an empty form value not absent."""
+
+
+class InputChoiceField(_SentMeansValidated, serializers.ChoiceField):
+    """A choice input (query or body) whose empty value is an invalid choice, not absent."""
+
+
+class InputIntegerField(_SentMeansValidated, serializers.IntegerField):
+    """An integer input (query or body) whose empty value is invalid, not absent."""
+
+
+class InputDateTimeField(_SentMeansValidated, serializers.DateTimeField):
+    """A date-time input (query or body) whose empty value is invalid, not absent."""

@@ -7,13 +7,13 @@ from typing import Any
 
 from rest_framework import serializers
 
-from lucid_payments.core.money import Asset, MoneySerializer, format_amount
-from wallets.api.fields import (
+from lucid_payments.core.fields import (
     InputCharField,
     InputChoiceField,
     InputDateTimeField,
     InputIntegerField,
 )
+from lucid_payments.core.money import Asset, MoneySerializer, format_amount
 from wallets.models.ledger import EntryKind
 from wallets.models.wallets import Wallet, WalletAddress, WalletKind
 
