@@ -14,6 +14,7 @@ from lucid_payments.core.fields import (
     InputIntegerField,
 )
 from lucid_payments.core.money import Asset, MoneySerializer, format_amount
+from lucid_payments.tron.api.serializers import ResourcesOutput
 from wallets.models.ledger import EntryKind
 from wallets.models.wallets import Wallet, WalletAddress, WalletKind
 
@@ -58,14 +59,11 @@ class AddressCreateInput(serializers.Serializer[Any]):
     label = InputCharField(max_length=200, required=False, default="", allow_blank=True)  # type: ignore[assignment]
 
 
-class ChainResourcesOutput(serializers.Serializer[Any]):
-    free_net_limit = serializers.IntegerField()
-    free_net_used = serializers.IntegerField()
-    net_limit = serializers.IntegerField()
-    net_used = serializers.IntegerField()
-    energy_limit = serializers.IntegerField()
-    energy_used = serializers.IntegerField()
-    tron_power_limit = serializers.IntegerField()
+# The chain view is tron-client's account read, so its resources are that read's shape.
+# A subclass, not the same class: the name is this document's component name. (No
+# docstring: drf-spectacular would publish it as the component's description.)
+class ChainResourcesOutput(ResourcesOutput):
+    pass
 
 
 class ChainViewOutput(serializers.Serializer[Any]):
