@@ -22,7 +22,12 @@ from devnet.faults import Faults
 from devnet.java_input import JavaNumberError, int64_value, number_format_error, parse_long
 from devnet.node import Node
 from devnet.render import RenderCache, transaction_info_json, transaction_json
-from devnet.txcodec import TYPE_URL_PREFIX, RawTransaction, parse_raw_data
+from devnet.txcodec import (
+    RawTransaction,
+    contract_entry,
+    parse_raw_data,
+    transfer_contract_entry,
+)
 
 CODE_VERSION = "4.7.6"
 MAX_BLOCKS_PER_RANGE = 100
@@ -356,22 +361,7 @@ class WalletApi:
         with self.node.lock:
             reference = self.node.reference_fields()
         raw = parse_raw_data(
-            {
-                "contract": [
-                    {
-                        "parameter": {
-                            "value": {
-                                "owner_address": owner.hex(),
-                                "to_address": to.hex(),
-                                "amount": amount,
-                            },
-                            "type_url": TYPE_URL_PREFIX + "TransferContract",
-                        },
-                        "type": "TransferContract",
-                    }
-                ],
-                **reference,
-            }
+            {"contract": [transfer_contract_entry(owner, to, amount)], **reference}
         )
         return _unsigned_transaction_json(raw, visible=request.visible)
 
@@ -431,10 +421,7 @@ class WalletApi:
             number = _int_arg(body, key, default=0)
             if number:
                 value[key] = number
-        contract: dict[str, Any] = {
-            "parameter": {"value": value, "type_url": TYPE_URL_PREFIX + "TriggerSmartContract"},
-            "type": "TriggerSmartContract",
-        }
+        contract = contract_entry("TriggerSmartContract", value)
         permission_id = _int_arg(body, "Permission_id", default=0)
         if permission_id:
             contract["Permission_id"] = permission_id

@@ -12,7 +12,7 @@ from devnet.faults import Faults, FaultSpecError
 from devnet.genesis import TOKEN_ADDRESS
 from devnet.java_input import INT64_MAX
 from devnet.node import ForkError, Node
-from devnet.txcodec import TYPE_URL_PREFIX
+from devnet.txcodec import contract_entry, transfer_contract_entry
 
 FAUCET_FEE_LIMIT_SUN = 100_000_000
 TRANSFER_SELECTOR = bytes.fromhex("a9059cbb")  # transfer(address,uint256)
@@ -161,19 +161,7 @@ def _amount(body: dict[str, Any], key: str, *, maximum: int) -> int:
 
 def _transfer_raw(owner: bytes, to: bytes, amount: int, node: Node) -> dict[str, Any]:
     return {
-        "contract": [
-            {
-                "parameter": {
-                    "value": {
-                        "owner_address": owner.hex(),
-                        "to_address": to.hex(),
-                        "amount": amount,
-                    },
-                    "type_url": TYPE_URL_PREFIX + "TransferContract",
-                },
-                "type": "TransferContract",
-            }
-        ],
+        "contract": [transfer_contract_entry(owner, to, amount)],
         **node.reference_fields(),
         "timestamp": node.unique_timestamp_ms(),
     }
@@ -183,17 +171,14 @@ def _token_transfer_raw(owner: bytes, to: bytes, amount: int, node: Node) -> dic
     data = TRANSFER_SELECTOR + to[1:].rjust(32, b"\0") + amount.to_bytes(32, "big")
     return {
         "contract": [
-            {
-                "parameter": {
-                    "value": {
-                        "owner_address": owner.hex(),
-                        "contract_address": node.world.token.address.hex(),
-                        "data": data.hex(),
-                    },
-                    "type_url": TYPE_URL_PREFIX + "TriggerSmartContract",
+            contract_entry(
+                "TriggerSmartContract",
+                {
+                    "owner_address": owner.hex(),
+                    "contract_address": node.world.token.address.hex(),
+                    "data": data.hex(),
                 },
-                "type": "TriggerSmartContract",
-            }
+            )
         ],
         **node.reference_fields(),
         "timestamp": node.unique_timestamp_ms(),

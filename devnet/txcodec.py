@@ -81,6 +81,21 @@ CONTRACT_SCHEMAS: dict[str, tuple[int, list[tuple[str, int, str]]]] = {
 TYPE_URL_PREFIX = "type.googleapis.com/protocol."
 
 
+def contract_entry(type_name: str, value: dict[str, Any]) -> dict[str, Any]:
+    """One element of ``raw_data.contract`` as the node's create* endpoints build it
+    (standard type URL, no Permission_id): the transactions the node and the faucet make."""
+    return {
+        "parameter": {"value": value, "type_url": TYPE_URL_PREFIX + type_name},
+        "type": type_name,
+    }
+
+
+def transfer_contract_entry(owner: bytes, to: bytes, amount: int) -> dict[str, Any]:
+    """A TRX transfer of ``amount`` SUN between two 21-byte addresses, as a contract entry."""
+    value = {"owner_address": owner.hex(), "to_address": to.hex(), "amount": amount}
+    return contract_entry("TransferContract", value)
+
+
 class TransactionFormatError(JavaException, ValueError):
     """The JSON is not a transaction the node can parse: answered as java-tron's JsonFormat
     ParseException wherever it is raised (node-built transactions included)."""
