@@ -298,6 +298,27 @@ _COPY_COLUMNS = (
 )
 
 
+# Binary COPY: PostgreSQL parses no text (three timestamps a row were most of it).
+_COPY_TYPES = (
+    "int8",
+    "text",
+    "text",
+    "int4",
+    "int8",
+    "text",
+    "int8",
+    "text",
+    "text",
+    "text",
+    "text",
+    "int8",
+    "text",
+    "timestamptz",
+    "timestamptz",
+    "timestamptz",
+)
+
+
 def insert_transfers(
     network: str,
     items: Sequence[tuple[Block, FoundTransfer]],
@@ -326,8 +347,9 @@ def insert_transfers(
         ]
         columns = ", ".join(connection.ops.quote_name(name) for name in _COPY_COLUMNS)
         with cursor.cursor.copy(
-            f"COPY {connection.ops.quote_name(table)} ({columns}) FROM STDIN"
+            f"COPY {connection.ops.quote_name(table)} ({columns}) FROM STDIN (FORMAT BINARY)"
         ) as copy:
+            copy.set_types(_COPY_TYPES)
             for row in rows:
                 copy.write_row(row)
     return rows
