@@ -41,6 +41,7 @@ def _service_rows(facts: BannerFacts) -> list[tuple[str, str, str]]:
     else:
         rows.append(("devnet", "-", facts.devnet_note))
     rows.append(("worker", "-", "qcluster (background tasks)"))
+    rows.append(("scanner", "-", "manage.py scan (chain watcher)"))
     return rows
 
 

@@ -118,6 +118,15 @@ def worker_child(options: StackOptions) -> ChildSpec:
     return ChildSpec(name="worker", argv=(sys.executable, "-m", "django", "qcluster"), env=env)
 
 
+def scanner_child(options: StackOptions) -> ChildSpec:
+    """The low-latency block scanner (``manage.py scan``). The worker's every-minute
+    ``scanner_tick`` is only a safety net; without this loop a deposit would be "seen"
+    up to a minute late. Both share one advisory lock, so they never scan twice."""
+    env = _base_env(options, node_url=node_url_for_children(options))
+    env["DJANGO_SETTINGS_MODULE"] = WORKER_SETTINGS_MODULE
+    return ChildSpec(name="scanner", argv=(sys.executable, "-m", "django", "scan"), env=env)
+
+
 def devnet_state_file(options: StackOptions) -> Path:
     return options.lucid_home / "devnet" / "state.json"
 
@@ -153,4 +162,5 @@ def stack_children(options: StackOptions) -> list[ChildSpec]:
         children.append(devnet_child(options))
     children.extend(http_child(service, options) for service in SERVICES)
     children.append(worker_child(options))
+    children.append(scanner_child(options))
     return children

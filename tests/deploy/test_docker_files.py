@@ -79,7 +79,8 @@ def test_compose_has_postgres_redis_as_the_broker_one_worker_and_an_optional_dev
     assert worker["command"] == ["-m", "django", "qcluster"]
     assert worker["environment"]["REDIS_URL"] == "redis://redis:6379/0"
     assert services["devnet"]["profiles"] == ["devnet"]
-    for name in LUCID_SERVICES | {"worker"}:
+    assert services["scanner"]["command"] == ["-m", "django", "scan"]
+    for name in LUCID_SERVICES | {"worker", "scanner"}:
         depends = services[name]["depends_on"]
         assert depends["cachetable"]["condition"] == "service_completed_successfully"
         assert services[name]["read_only"] is True

@@ -84,6 +84,7 @@ def test_children_share_one_database_url_and_find_the_devnet_at_its_offset_port(
         "devnet",
         *(service.name for service in SERVICES),
         "worker",
+        "scanner",
     ]
     admin = http_child(service_for_settings("lucid_payments.settings.admin"), options)  # type: ignore[arg-type]
     assert "127.0.0.1:8198" in admin.argv
@@ -92,6 +93,7 @@ def test_children_share_one_database_url_and_find_the_devnet_at_its_offset_port(
     assert admin.env["TRON_NODE_URL"] == "http://127.0.0.1:8190"
     assert admin.env["PROMETHEUS_MULTIPROC_DIR"] == str(tmp_path / "run" / "prometheus" / "admin")
     assert worker_child(options).argv[-2:] == ("django", "qcluster")
+    assert children[-1].argv[-2:] == ("django", "scan")
 
 
 def test_a_node_the_user_chose_wins_over_the_devnet(

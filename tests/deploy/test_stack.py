@@ -135,6 +135,7 @@ def test_up_serves_every_process_prints_the_banner_and_ctrl_c_stops_them_all(
             names = " ".join(" ".join(child.cmdline()) for child in children)
             assert names.count("gunicorn") >= 2 * len(SERVICES)
             assert "qcluster" in names
+            assert "django scan" in names  # the low-latency chain watcher
 
             # A crash is reported and the process comes back on its own.
             tron_client = url(8091)
