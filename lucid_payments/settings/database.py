@@ -51,6 +51,13 @@ def database_settings(url: str) -> dict[str, Any]:
     config: dict[str, Any] = environ.Env.db_url_config(url)
     if config["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured(f"DATABASE_URL must be PostgreSQL, got {config['ENGINE']}.")
+    # A Unix socket given as ``?host=/dir`` (the embedded server's form, and libpq's) lands
+    # in OPTIONS; HOST is where Django, tools and tests look for the server, so move it
+    # there. Left in OPTIONS, anything reading HOST silently reaches the default socket,
+    # which on a developer machine may be another PostgreSQL altogether.
+    options = config.setdefault("OPTIONS", {})
+    if not config.get("HOST") and "host" in options:
+        config["HOST"] = options.pop("host")
     config["ATOMIC_REQUESTS"] = False
     config["CONN_MAX_AGE"] = 60
     config["CONN_HEALTH_CHECKS"] = True
