@@ -20,9 +20,9 @@ import logging
 from lucid_payments.core.money import Asset
 from lucid_payments.tron.models import OutgoingStatus, OutgoingTransaction
 from lucid_payments.tron.outgoing.hooks import OutgoingEvent
+from wallets.custody import custody_addresses
 from wallets.ledger.services import ledger_network_fee
 from wallets.models.ledger import JournalEntry
-from wallets.models.wallets import WalletAddress
 
 logger = logging.getLogger(__name__)
 
@@ -47,9 +47,9 @@ def network_fee_on_outgoing(event: OutgoingEvent) -> None:
     # A failure without a block (refused until it expired) has no fee: nothing burned.
     if outgoing is None or not outgoing.fee:
         return
-    ours = WalletAddress.objects.filter(
-        address=outgoing.owner_address, wallet__network=outgoing.network
-    ).exists()
+    ours = (
+        custody_addresses(network=outgoing.network).filter(address=outgoing.owner_address).exists()
+    )
     if not ours:
         return  # a client's own relayed transaction: the fee was never in our custody
     reference = network_fee_reference(network=outgoing.network, txid=event.txid)

@@ -6,13 +6,15 @@ same transaction that creates it, so the scanner never misses a transfer to it.
 
 from __future__ import annotations
 
-from django.db import connection, transaction
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
 
 from lucid_payments.accounts.models import Client, Customer
 from lucid_payments.core.errors import InvalidInput
 from lucid_payments.tron.addresses import normalize_address
 from lucid_payments.tron.signing import address_of_public_key
 from lucid_payments.tron.watch import watch_address
+from wallets.custody import custody_addresses, custody_owner, holds_custody
 from wallets.hd import derive, mnemonic_generate
 from wallets.keystore.redacted import RedactedBytes
 from wallets.keystore.services import secret_reveal, secret_store
@@ -79,14 +81,9 @@ def wallet_create(
                 code="address_required",
                 fields={"address": ["This field is required for a cold wallet."]},
             )
-        wallet = Wallet.objects.create(
-            client=client,
-            kind=kind,
-            label=label,
-            key_source=KeySource.WATCH_ONLY,
-            address=normalize_address(watch_only_address),
+        wallet, first = _cold_wallet_create(
+            client=client, label=label, address=normalize_address(watch_only_address)
         )
-        first = WalletAddress.objects.create(wallet=wallet, address=wallet.address)
     else:
         if watch_only_address:
             raise InvalidInput(
@@ -105,9 +102,58 @@ def wallet_create(
             address=derived.address,
             next_index=1,
         )
-        first = WalletAddress.objects.create(wallet=wallet, address=derived.address, index=0)
+        first = WalletAddress.objects.create(
+            wallet=wallet, address=derived.address, index=0, in_custody=holds_custody(wallet)
+        )
     _watch(first, purpose=WATCH_PURPOSE_WALLET)
     return wallet
+
+
+def _cold_wallet_create(
+    *, client: Client | None, label: str, address: str
+) -> tuple[Wallet, WalletAddress]:
+    """A watch-only wallet. A client's is the client's own business: unique among its own
+    wallets, whatever other tenants hold, so the answer says nothing about them. The
+    platform's (an operator's, no client) is in custody, so no other wallet may hold it."""
+    network = str(settings.TRON_NETWORK)
+    if client is not None:
+        # Serializes this client's cold-wallet creations, so the check below holds.
+        Client.objects.select_for_update().get(pk=client.pk)
+        taken = Wallet.objects.filter(
+            client=client, network=network, address=address, key_source=KeySource.WATCH_ONLY
+        ).exists() or _is_own_custody_address(client, address, network)
+    else:
+        taken = custody_addresses(network=network).filter(address=address).exists()
+    if taken:
+        raise _already_registered()
+    try:
+        with transaction.atomic():  # a racing operator's insert must be a 400, not a 500
+            wallet = Wallet.objects.create(
+                client=client,
+                kind=WalletKind.COLD,
+                label=label,
+                key_source=KeySource.WATCH_ONLY,
+                address=address,
+            )
+            first = WalletAddress.objects.create(
+                wallet=wallet, address=address, in_custody=holds_custody(wallet)
+            )
+    except IntegrityError:
+        raise _already_registered() from None
+    return wallet, first
+
+
+def _already_registered() -> InvalidInput:
+    return InvalidInput(
+        "This address is already one of the wallets.",
+        code="address_already_registered",
+        fields={"address": ["Already one of the wallets."]},
+    )
+
+
+def _is_own_custody_address(client: Client, address: str, network: str) -> bool:
+    owner = custody_owner(address, network=network)
+    return owner is not None and owner.client_id == client.pk
 
 
 @transaction.atomic
@@ -126,7 +172,12 @@ def wallet_address_create(
     locked.next_index = index + 1
     locked.save(update_fields=["next_index"])
     address = WalletAddress.objects.create(
-        wallet=locked, address=derived.address, index=index, label=label, customer=customer
+        wallet=locked,
+        address=derived.address,
+        index=index,
+        label=label,
+        customer=customer,
+        in_custody=holds_custody(locked),
     )
     _watch(address, purpose=WATCH_PURPOSE_DEPOSIT if customer else WATCH_PURPOSE_WALLET)
     return address
@@ -175,7 +226,7 @@ def wallet_import_hot_key(
         raise InvalidInput(
             "That is not a valid secp256k1 private key.", code="invalid_key"
         ) from None
-    if WalletAddress.objects.filter(address=address).exists():
+    if custody_addresses(network=str(settings.TRON_NETWORK)).filter(address=address).exists():
         raise InvalidInput(f"The key of {address} is already imported.", code="key_exists")
     secret = secret_store(
         kind=SecretKind.PRIVATE_KEY, plaintext=private_key, label=label or f"hot {address}"
@@ -188,6 +239,8 @@ def wallet_import_hot_key(
         secret=secret,
         address=address,
     )
-    first = WalletAddress.objects.create(wallet=wallet, address=address)
+    first = WalletAddress.objects.create(
+        wallet=wallet, address=address, in_custody=holds_custody(wallet)
+    )
     _watch(first, purpose=WATCH_PURPOSE_WALLET)
     return wallet

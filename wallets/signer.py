@@ -73,7 +73,7 @@ def signer_for_address(address: str) -> Signer | None:
     """Signer lookup for the chain app (registered with ``register_signer_source``)."""
     found = (
         WalletAddress.objects.select_related("wallet", "wallet__secret")
-        .filter(address=address)
+        .filter(address=address, in_custody=True)
         .first()
     )
     if found is None or not found.wallet.can_sign:

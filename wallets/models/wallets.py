@@ -4,7 +4,8 @@ Kinds: ``hot`` signs payouts and sweeps; ``deposit`` hands out one address per c
 (or invoice) and is swept; ``cold`` is watch-only (an address, no key); ``fee`` holds TRX
 for account activation and energy. Keys come from the platform's one HD seed (BIP44
 account per wallet, address index per address) or, for an imported hot wallet, from a
-sealed private key.
+sealed private key. Which addresses hold money we answer for is decided in
+``wallets.custody``: a client's cold wallet is never one of them.
 """
 
 from __future__ import annotations
@@ -89,6 +90,13 @@ class Wallet(models.Model):
                 | (~Q(kind=WalletKind.COLD) & ~Q(key_source=KeySource.WATCH_ONLY)),
                 name="wallet_cold_is_watch_only",
             ),
+            # A client watches an address once; other clients may watch the same one (it
+            # is theirs to watch), so the answer never depends on another tenant's wallets.
+            models.UniqueConstraint(
+                fields=["client", "network", "address"],
+                condition=Q(key_source=KeySource.WATCH_ONLY),
+                name="wallet_watch_only_unique_per_client",
+            ),
         ]
         indexes = [models.Index(fields=["client", "kind"], name="wallet_client_kind_idx")]
 
@@ -102,7 +110,9 @@ class Wallet(models.Model):
 
 class WalletAddress(models.Model):
     """An address of a wallet. ``index`` is the BIP44 address index (null when the wallet
-    has a single non-derived key). ``customer`` is set for a customer's deposit address."""
+    has a single non-derived key). ``customer`` is set for a customer's deposit address.
+    ``in_custody`` is fixed when the row is created (``wallets.custody.holds_custody``):
+    whether the money on it is money we answer for."""
 
     wallet = models.ForeignKey(Wallet, on_delete=models.PROTECT, related_name="addresses")
     address = models.CharField(max_length=34)
@@ -115,11 +125,18 @@ class WalletAddress(models.Model):
         related_name="deposit_addresses",
     )
     label = models.CharField(max_length=200, blank=True)
+    in_custody = models.BooleanField()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["address"], name="wallet_address_unique"),
+            # One owner per address we hold money on; watch-only rows of clients are
+            # unique per client (on Wallet) and never collide with these.
+            models.UniqueConstraint(
+                fields=["address"],
+                condition=Q(in_custody=True),
+                name="wallet_address_custody_unique",
+            ),
             models.UniqueConstraint(fields=["wallet", "index"], name="wallet_address_index_unique"),
             # One deposit address per customer.
             models.UniqueConstraint(
