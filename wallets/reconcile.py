@@ -1,14 +1,14 @@
 """Platform custody on chain against the ledger.
 
-For each asset, what our addresses hold on chain should equal what the ledger says we
-hold in custody (minus the platform custody account's balance), adjusted for money in
-flight that one side has seen and the other not yet:
-  + deposits to customer deposit addresses that the scanner has seen in a block that is
-    not final (on chain, credited when final);
+For each asset, what our addresses in custody (``wallets.custody``) hold on chain should
+equal what the ledger says we hold in custody (minus the platform custody account's
+balance), adjusted for money in flight that one side has seen and the other not yet:
+  + deposits to addresses in custody that the scanner has seen in a block that is not
+    final (on chain, credited when final), our internal movements excepted;
   - our outgoing transactions that are in a block but not recorded final yet: for TRX the
-    amount sent to an address that is not ours plus the fee burned (the ledger settles
-    the amount and books the fee when the transaction is final), for USDT the tokens
-    sent to an address that is not ours.
+    amount sent plus the fee burned (the ledger settles the amount and books the fee when
+    the transaction is final), for USDT the tokens sent; an internal movement's amount
+    never leaves custody, so only its fee counts.
 Fees of final transactions are in the ledger already (``wallets.network_fees``).
 
 Three verdicts: chain and ledger AGREE; they DIFFER (a real difference); or the run was
@@ -42,8 +42,12 @@ from lucid_payments.tron.models import (
 )
 from lucid_payments.tron.models.outgoing import ACTIVE_STATUSES
 from wallets.chain_reads import address_chain_view
+from wallets.custody import (
+    custody_addresses,
+    internal_movement_txids_query,
+    is_internal_reference,
+)
 from wallets.models.ledger import Bucket, LedgerAccount, OwnerType
-from wallets.models.wallets import WalletAddress
 from wallets.tokens import usdt_contract
 
 # Rounds of reading before giving up when our own transactions keep landing meanwhile.
@@ -110,6 +114,7 @@ class _OutgoingRef:
     txid: str
     contract_type: str
     parameters: dict[str, object]
+    internal: bool
 
 
 @dataclass(frozen=True)
@@ -132,17 +137,14 @@ def _custody(asset: Asset) -> int:
     return -account.balance if account else 0
 
 
-def _pending_deposits(network: str, addresses: frozenset[str]) -> dict[Asset, tuple[int, int]]:
-    """Deposits that will be credited when final: to a customer's deposit address, from an
-    address that is not ours (our own movements do not change the total). Money seen at
-    any other address of ours is never credited, so it is not "pending": it shows as a
-    difference, which it is."""
-    deposit_addresses = WalletAddress.objects.filter(
-        wallet__network=network, customer__isnull=False
-    ).values("address")
+def _pending_deposits(network: str) -> dict[Asset, tuple[int, int]]:
+    """Deposits that will be credited when final: to an address in custody, except our
+    own internal movements (they do not change the total)."""
     unfinished = ChainTransfer.objects.filter(
-        network=network, status=TransferStatus.SEEN, to_address__in=deposit_addresses
-    ).exclude(from_address__in=addresses)
+        network=network,
+        status=TransferStatus.SEEN,
+        to_address__in=custody_addresses(network=network).values("address"),
+    ).exclude(txid__in=internal_movement_txids_query(network=network))
     by_asset = {
         Asset.TRX: unfinished.filter(asset="TRX"),
         Asset.USDT: unfinished.filter(asset="TRC20", token_contract=usdt_contract(network)),
@@ -155,22 +157,22 @@ def _pending_deposits(network: str, addresses: frozenset[str]) -> dict[Asset, tu
 
 
 def _read_snapshot(network: str) -> _LedgerSnapshot:
-    addresses = frozenset(
-        WalletAddress.objects.filter(wallet__network=network).values_list("address", flat=True)
-    )
+    addresses = frozenset(custody_addresses(network=network).values_list("address", flat=True))
     outgoing = [
-        _OutgoingRef(o.txid, o.contract_type, dict(o.parameters))
+        _OutgoingRef(
+            o.txid, o.contract_type, dict(o.parameters), is_internal_reference(o.reference)
+        )
         for o in OutgoingTransaction.objects.filter(
             network=network, status__in=ACTIVE_STATUSES, owner_address__in=addresses
         )
         .exclude(txid="")
-        .only("txid", "contract_type", "parameters")
+        .only("txid", "contract_type", "parameters", "reference")
     ]
     cursor = ScanCursor.objects.filter(network=network).first()
     return _LedgerSnapshot(
         addresses=addresses,
         custody={asset: _custody(asset) for asset in ASSETS},
-        pending_in=_pending_deposits(network, addresses),
+        pending_in=_pending_deposits(network),
         outgoing=outgoing,
         last_attempt_id=_last_attempt_id(network),
         scanned_block=cursor.block_number if cursor else None,
@@ -206,14 +208,14 @@ def _outgoing_in_blocks(
             continue
         trx_out = info.fee
         usdt_out = 0
-        if not info.failed and ref.contract_type == "TransferContract":
-            to = hex_to_base58(str(ref.parameters.get("to_address", "")))
-            if to not in snapshot.addresses:
-                trx_out += int(str(ref.parameters.get("amount", 0)))
+        if ref.internal or info.failed:
+            found[ref.txid] = (trx_out, usdt_out)
+            continue
+        if ref.contract_type == "TransferContract":
+            trx_out += int(str(ref.parameters.get("amount", 0)))
         for transfer in reads.token_transfers(info):
-            leaving = hex_to_base58(transfer.to_hex) not in snapshot.addresses
             ours = hex_to_base58(transfer.from_hex) in snapshot.addresses
-            if transfer.contract_hex == usdt_hex and ours and leaving:
+            if transfer.contract_hex == usdt_hex and ours:
                 usdt_out += transfer.amount
         found[ref.txid] = (trx_out, usdt_out)
     return found
@@ -288,4 +290,4 @@ def _report(
 
 
 def address_count() -> int:
-    return WalletAddress.objects.filter(wallet__network=settings.TRON_NETWORK).count()
+    return custody_addresses(network=settings.TRON_NETWORK).count()

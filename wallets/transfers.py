@@ -3,9 +3,15 @@
 Accepting a transfer holds the amount on the client's ledger (available → held) and
 records the outgoing transaction in the same database transaction; the worker signs
 (with the keystore's ``WalletSigner``) and broadcasts it after commit. When the chain
-app reports the transaction final the hold is settled (released if it went to another
-address of ours: still in custody); when it fails, released. Both
+app reports the transaction final the hold is settled; when it fails, released. Both
 happen inside the transaction that records the status, via ``outgoing_subscribe``.
+
+A transfer to another address in custody of the same client (its fee wallet, say) does
+not change whose money it is: it is created as an internal movement, and its hold is
+released when final. A transfer to anyone else's address, including another tenant's
+deposit address or a client's own watch-only one, leaves the client: settled (and
+credited to the receiving owner by ``wallets.deposits`` if that address is in custody).
+``wallets.custody`` states the rule.
 """
 
 from __future__ import annotations
@@ -22,9 +28,15 @@ from lucid_payments.tron.models import OutgoingStatus, OutgoingTransaction
 from lucid_payments.tron.outgoing.contracts import trx_transfer
 from lucid_payments.tron.outgoing.hooks import OutgoingEvent
 from lucid_payments.tron.outgoing.services import outgoing_create
+from wallets.custody import (
+    INTERNAL_PREFIX,
+    custody_owner,
+    internal_reference,
+    is_internal_reference,
+)
 from wallets.ledger.owners import LedgerOwner
 from wallets.ledger.services import ledger_hold, ledger_release, ledger_settle
-from wallets.models.wallets import Wallet, WalletAddress, WalletKind
+from wallets.models.wallets import Wallet, WalletKind
 
 REFERENCE_PREFIX = "wallet-transfer:"
 
@@ -42,9 +54,13 @@ def wallet_trx_transfer(
             "Transfers are sent from a client's hot wallet.", code="wallet_cannot_send"
         )
     call = trx_transfer(owner=wallet.address, to=to, amount_sun=amount_sun)
+    sender = LedgerOwner.client(wallet.client_id)
     reference = f"{REFERENCE_PREFIX}{uuid.uuid4().hex}"
+    recipient = hex_to_base58(str(call.parameters["to_address"]))
+    if custody_owner(recipient, network=wallet.network) == sender:
+        reference = internal_reference(reference)
     ledger_hold(
-        owner=LedgerOwner.client(wallet.client_id),
+        owner=sender,
         asset=Asset.TRX,
         amount=amount_sun,
         reference=reference,
@@ -54,27 +70,20 @@ def wallet_trx_transfer(
     return outgoing_create(call=call, reference=reference, client=wallet.client, actor=actor)
 
 
-def _stays_in_custody(outgoing_id: int) -> bool:
-    """Whether the transfer went to another address of ours (e.g. topping up a fee wallet):
-    then the TRX never left custody, and the client still owns it."""
-    outgoing = OutgoingTransaction.objects.only("parameters", "network").get(pk=outgoing_id)
-    to = hex_to_base58(str(outgoing.parameters.get("to_address", "")))
-    return WalletAddress.objects.filter(address=to, wallet__network=outgoing.network).exists()
-
-
 def transfer_on_outgoing(event: OutgoingEvent) -> None:
     """Settle or release the hold of a wallet transfer when it ends (no network calls).
 
-    A final transfer to one of our own addresses is released, not settled: nothing left
-    custody (only its network fee did, booked by ``wallets.network_fees``).
+    A final internal movement is released, not settled: the money is still the client's,
+    in custody (only the network fee left, booked by ``wallets.network_fees``).
     """
-    if not event.reference.startswith(REFERENCE_PREFIX):
+    internal = is_internal_reference(event.reference)
+    if not event.reference.removeprefix(INTERNAL_PREFIX).startswith(REFERENCE_PREFIX):
         return
     data = {"txid": event.txid, "outgoing_id": event.outgoing_id}
-    if event.status == OutgoingStatus.FINAL and _stays_in_custody(event.outgoing_id):
+    if event.status == OutgoingStatus.FINAL and internal:
         ledger_release(
             reference=event.reference,
-            description="transfer final, to an address of ours: still in custody",
+            description="transfer final, between the client's own wallets: still in custody",
             data=data,
         )
     elif event.status == OutgoingStatus.FINAL:

@@ -1,4 +1,4 @@
-"""Devnet helpers for the wallets tests: fund a hot wallet on chain and on the ledger,
+"""Devnet helpers for the wallets tests: fund a hot wallet on chain (credited when final),
 drive an outgoing transaction to final, run ``reconcile`` and read its verdict."""
 
 from __future__ import annotations
@@ -15,26 +15,21 @@ from lucid_payments.tron.outgoing.steps import outgoing_process
 from lucid_payments.tron.scanner import BlockScanner, scan_once
 from tests.tron.conftest import SOLID_LAG, DevnetHandle
 from wallets.ledger.owners import LedgerOwner
-from wallets.ledger.services import ledger_credit
+from wallets.ledger.selectors import owner_balances
 
 
 def funded_hot_wallet(
     devnet: DevnetHandle, api: Any, client_id: int, *, trx: int = 0, usdt: int = 0
 ) -> dict[str, Any]:
-    """A new hot wallet holding ``trx``/``usdt`` on chain, the same credited to the client
-    on the ledger (as an operator's top-up would be), so chain and ledger start equal."""
+    """A new hot wallet holding ``trx``/``usdt`` on chain, sent from outside and credited
+    to the client by the platform itself once final, so chain and ledger start equal."""
     wallet: dict[str, Any] = api.post("/api/v1/wallets", {"kind": "hot"}, format="json").json()
     devnet.faucet(wallet["address"], trx=trx, usdt=usdt)
-    devnet.mine()
+    devnet.mine(SOLID_LAG + 1)
+    scan_once(BlockScanner())
     owner = LedgerOwner.client(client_id)
-    for asset, amount in ((Asset.TRX, trx), (Asset.USDT, usdt)):
-        if amount:
-            ledger_credit(
-                owner=owner,
-                asset=asset,
-                amount=amount,
-                reference=f"top-up:{wallet['address']}:{asset}",
-            )
+    balances = {b.asset: b.available for b in owner_balances(owner=owner)}
+    assert balances.get(Asset.TRX, 0) >= trx and balances.get(Asset.USDT, 0) >= usdt, balances
     return wallet
 
 

@@ -1,5 +1,6 @@
 """The wallets and ledger admin: every page renders for a superuser, nothing about money
-or keys can be added, changed or deleted there, and no key material is shown."""
+or keys can be added, changed or deleted there (the one form adds a platform cold wallet),
+and no key material is shown."""
 
 from __future__ import annotations
 
@@ -84,8 +85,11 @@ def test_nothing_can_be_added_changed_or_deleted(
     assert obj is not None
     before = model._default_manager.count()
 
-    assert admin_web.get(_url(model, "add")).status_code == 403
-    assert admin_web.post(_url(model, "add"), {}).status_code == 403
+    if model is Wallet:  # only a platform cold wallet, and an empty form adds nothing
+        assert admin_web.post(_url(model, "add"), {}).status_code == 200
+    else:
+        assert admin_web.get(_url(model, "add")).status_code == 403
+        assert admin_web.post(_url(model, "add"), {}).status_code == 403
     assert admin_web.post(_url(model, "change", obj.pk), {}).status_code == 403
     assert admin_web.get(_url(model, "delete", obj.pk)).status_code == 403
     assert admin_web.post(_url(model, "delete", obj.pk), {"post": "yes"}).status_code == 403
@@ -131,3 +135,34 @@ def test_sealed_secret_pages_show_metadata_only(admin_web: WebClient, books: Non
     for sealed in (secret.ciphertext, secret.nonce, secret.wrapped_key, secret.wrap_nonce):
         assert bytes(sealed).hex() not in page
     assert "ciphertext" not in page.lower() and "wrapped_key" not in page
+
+
+PLATFORM_COLD = "TJRabPrwbZy45sbavfcjinPJC18kjpRTv8"
+
+
+def test_an_operator_adds_a_platform_cold_wallet_which_is_custody(admin_web: WebClient) -> None:
+    from lucid_payments.core.models import AuditEvent
+    from wallets.custody import custody_owner
+
+    response = admin_web.post(_url(Wallet, "add"), {"address": PLATFORM_COLD, "label": "vault"})
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    wallet = Wallet.objects.get(address=PLATFORM_COLD)
+    assert (wallet.kind, wallet.client_id, wallet.label) == ("cold", None, "vault")
+    assert custody_owner(PLATFORM_COLD, network=wallet.network) == LedgerOwner.platform()
+    assert AuditEvent.objects.filter(action="wallet.platform_cold_added").count() == 1
+
+
+def test_the_platform_cold_wallet_form_refuses_bad_and_taken_addresses(
+    admin_web: WebClient,
+) -> None:
+    tenant = client_create(name="admin-cold")
+    hot = wallet_create(kind=WalletKind.HOT, client=tenant)
+    before = Wallet.objects.count()
+
+    bad = admin_web.post(_url(Wallet, "add"), {"address": "T-not-an-address", "label": ""})
+    taken = admin_web.post(_url(Wallet, "add"), {"address": hot.address, "label": ""})
+
+    assert bad.status_code == 200 and "Not a TRON address" in bad.content.decode()
+    assert taken.status_code == 200 and "already one of" in taken.content.decode()
+    assert Wallet.objects.count() == before

@@ -3,15 +3,21 @@ is non-zero only for a real difference (1) or when it could not compare (2)."""
 
 from __future__ import annotations
 
+import secrets
+
 import pytest
+from coincurve import PrivateKey
 
 from lucid_payments.accounts.models import Customer
 from lucid_payments.core.money import Asset
 from lucid_payments.tron.scanner import BlockScanner, scan_once
+from lucid_payments.tron.signing import address_of_public_key
 from tests.tron.conftest import DevnetHandle
 from tests.wallets.chain_helpers import funded_hot_wallet, run_reconcile
+from wallets.keystore.redacted import RedactedBytes
 from wallets.ledger.owners import LedgerOwner
 from wallets.ledger.services import ledger_credit
+from wallets.services import wallet_import_hot_key
 
 FIVE_TRX = 5_000_000
 TEN_USDT = 10_000_000
@@ -22,10 +28,13 @@ TEN_USDT = 10_000_000
 def test_money_on_chain_the_ledger_never_saw_is_a_difference(
     devnet: DevnetHandle, wallets_api
 ) -> None:
-    _, api = wallets_api
-    wallet = api.post("/api/v1/wallets", {"kind": "hot"}, format="json").json()
-    devnet.faucet(wallet["address"], trx=FIVE_TRX)  # not a deposit address: never credited
+    tenant, _ = wallets_api
+    key = secrets.token_bytes(32)
+    address = address_of_public_key(PrivateKey(key).public_key)
+    devnet.faucet(address, trx=FIVE_TRX)  # before the address was ours: never credited
     devnet.mine()
+    scan_once(BlockScanner())
+    wallet_import_hot_key(private_key=RedactedBytes(key), client=tenant)
 
     result = run_reconcile()
 
