@@ -1,14 +1,27 @@
-"""Admin: wallets, keys (metadata only) and the ledger, all read-only.
+"""Admin: wallets, keys (metadata only) and the ledger, all read-only but for one form.
 
 Money and keys change only through services (and their audit trail), never through a
-form: no add, change or delete here, and sealed columns are not even displayed.
+form: no change or delete here, and sealed columns are not even displayed. The one thing
+an operator adds here is a platform cold wallet (an address the platform holds offline):
+what makes an address without a key here count as custody is that an operator, not a
+client, declared it (``wallets.custody``).
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
+from django.conf import settings
 from django.contrib import admin
+from django.db import transaction
+from django.http import HttpRequest
 
 from lucid_payments.core.admin_mixins import ListedOnlyInline, ReadOnlyAdmin
+from lucid_payments.core.audit import AuditActor, audit_log
+from lucid_payments.core.errors import InvalidInput
+from lucid_payments.tron.addresses import normalize_address
+from wallets.custody import custody_addresses
 from wallets.models import (
     Hold,
     JournalEntry,
@@ -19,6 +32,8 @@ from wallets.models import (
     Wallet,
     WalletAddress,
 )
+from wallets.models.wallets import WalletKind
+from wallets.services import wallet_create
 
 # Shown, and read-only, per model.
 ADDRESS_INLINE_FIELDS: tuple[str, ...] = (
@@ -65,6 +80,25 @@ class WalletAddressInline(ListedOnlyInline):
     show_change_link = True
 
 
+class PlatformColdWalletForm(forms.ModelForm):
+    """The address of a platform cold wallet, checked before anything is written."""
+
+    class Meta:
+        model = Wallet
+        fields = ("address", "label")
+        labels = {"address": "Address the platform holds offline (T… or 41…)"}
+
+    def clean_address(self) -> str:
+        try:
+            address = normalize_address(self.cleaned_data["address"])
+        except InvalidInput as exc:
+            raise forms.ValidationError(exc.message) from None
+        network = str(settings.TRON_NETWORK)
+        if custody_addresses(network=network).filter(address=address).exists():
+            raise forms.ValidationError("This address is already one of the platform's wallets.")
+        return address
+
+
 @admin.register(Wallet)
 class WalletAdmin(ReadOnlyAdmin):
     list_display = ["id", "kind", "label", "client", "network", "key_source", "address"]
@@ -73,6 +107,45 @@ class WalletAdmin(ReadOnlyAdmin):
     readonly_fields = WALLET_FIELDS
     fields = WALLET_FIELDS
     inlines = [WalletAddressInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_superuser)
+
+    def get_form(
+        self, request: HttpRequest, obj: Wallet | None = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        if obj is None:
+            return PlatformColdWalletForm
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fields(self, request: HttpRequest, obj: Wallet | None = None) -> Any:
+        return ("address", "label") if obj is None else WALLET_FIELDS
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Wallet | None = None) -> Any:
+        return () if obj is None else WALLET_FIELDS
+
+    def get_inlines(self, request: HttpRequest, obj: Wallet | None) -> Any:
+        return [] if obj is None else self.inlines
+
+    def save_model(self, request: HttpRequest, obj: Wallet, form: Any, change: bool) -> None:
+        """Through the service (it watches the address), with an audit row."""
+        with transaction.atomic():
+            wallet = wallet_create(
+                kind=WalletKind.COLD,
+                client=None,
+                label=form.cleaned_data["label"],
+                watch_only_address=form.cleaned_data["address"],
+            )
+            audit_log(
+                actor=AuditActor.operator(request.user),
+                action="wallet.platform_cold_added",
+                target=wallet,
+                data={"address": wallet.address, "label": wallet.label},
+            )
+        obj.pk = wallet.pk
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """Nothing related is edited here (the add form has no inlines)."""
 
 
 @admin.register(WalletAddress)
