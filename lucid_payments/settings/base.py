@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "lucid_payments.core",
     "lucid_payments.accounts",
     "lucid_payments.tron",
+    "lucid_payments.events",
     "wallets",
 ]
 

@@ -1,0 +1,65 @@
+"""The events API's shapes: the event object, the page, and the list's filters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from lucid_payments.core.fields import InputCharField, InputDateTimeField, InputIntegerField
+from lucid_payments.events.models import Event
+from lucid_payments.events.types import is_event_pattern
+
+MAX_PAGE = 100
+DEFAULT_PAGE = 20
+
+
+class EventOutput(serializers.Serializer[Event]):
+    id = serializers.CharField(source="public_id", help_text="evt_…, also the webhook-id")
+    type = serializers.CharField(help_text="One of the event types in this document")
+    object_id = serializers.CharField(help_text="The id of the object the event is about")
+    created_at = serializers.DateTimeField()
+    data = serializers.DictField(  # type: ignore[assignment]
+        help_text="The object as the API showed it when the event happened; its schema "
+        "is the one of the event's type (see the webhooks of this document)."
+    )
+
+
+class EventPageOutput(serializers.Serializer[Any]):
+    events = EventOutput(many=True)
+    has_more = serializers.BooleanField(help_text="Whether older events follow")
+    next_starting_after = serializers.CharField(
+        allow_null=True,
+        help_text="Pass as starting_after for the next (older) page; null on the last one",
+    )
+
+
+class EventFilter(serializers.Serializer[Any]):
+    """Query parameters of the event list. Leave one out for no filter; an empty value is
+    refused with 400 like any other invalid value."""
+
+    type = InputCharField(
+        required=False,
+        max_length=64,
+        help_text="An event type, '<object>.*' (every type of an object), or '*'",
+    )
+    object_id = InputCharField(required=False, max_length=128)
+    created_gte = InputDateTimeField(required=False, help_text="Created at or after (ISO 8601)")
+    created_lt = InputDateTimeField(required=False, help_text="Created before (ISO 8601)")
+    limit = InputIntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_PAGE,
+        default=DEFAULT_PAGE,
+        help_text=f"Events per page, {DEFAULT_PAGE} when left out, at most {MAX_PAGE}",
+    )
+    starting_after = InputCharField(
+        required=False,
+        max_length=32,
+        help_text="An event id: the page continues with the events older than it",
+    )
+
+    def validate_type(self, value: str) -> str:
+        if not is_event_pattern(value):
+            raise serializers.ValidationError("Not an event type, '<object>.*' or '*'.")
+        return value

@@ -1,0 +1,64 @@
+"""Reads of events, always scoped to one client."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import QuerySet
+
+from lucid_payments.core.errors import InvalidInput, NotFound
+from lucid_payments.events.models import Event
+
+
+@dataclass(frozen=True)
+class EventPage:
+    events: list[Event]
+    has_more: bool
+
+
+def event_get(*, client_id: int, event_id: str) -> Event:
+    """One of the client's events; another client's is 404 exactly as a missing one."""
+    event = Event.objects.filter(client_id=client_id, public_id=event_id).first()
+    if event is None:
+        raise NotFound("No such event.", code="event_not_found")
+    return event
+
+
+def event_page(
+    *,
+    client_id: int,
+    limit: int,
+    type_pattern: str | None = None,
+    object_id: str | None = None,
+    created_gte: datetime | None = None,
+    created_lt: datetime | None = None,
+    starting_after: str | None = None,
+) -> EventPage:
+    """The client's events, newest first, ``limit`` at a time. ``starting_after`` (an
+    event id from the previous page) continues with the events older than it: a cursor
+    on the commit order, so a page never skips or repeats an event however many arrive
+    meanwhile."""
+    events: QuerySet[Event] = Event.objects.filter(client_id=client_id)
+    if type_pattern is not None and type_pattern != "*":
+        if type_pattern.endswith(".*"):
+            events = events.filter(type__startswith=type_pattern[:-1])
+        else:
+            events = events.filter(type=type_pattern)
+    if object_id is not None:
+        events = events.filter(object_id=object_id)
+    if created_gte is not None:
+        events = events.filter(created_at__gte=created_gte)
+    if created_lt is not None:
+        events = events.filter(created_at__lt=created_lt)
+    if starting_after is not None:
+        cursor = Event.objects.filter(client_id=client_id, public_id=starting_after).first()
+        if cursor is None:
+            raise InvalidInput(
+                "starting_after is not one of your events.",
+                code="invalid_cursor",
+                fields={"starting_after": ["Not one of your events."]},
+            )
+        events = events.filter(id__lt=cursor.pk)
+    rows = list(events.order_by("-id")[: limit + 1])
+    return EventPage(events=rows[:limit], has_more=len(rows) > limit)
