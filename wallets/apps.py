@@ -17,6 +17,7 @@ class WalletsConfig(AppConfig):
         from lucid_payments.tron.outgoing.hooks import outgoing_subscribe
         from lucid_payments.tron.signing import register_signer_source
         from wallets.deposits import deposits_on_transfers
+        from wallets.events import register_wallet_event_types
         from wallets.network_fees import network_fee_on_outgoing
         from wallets.signer import signer_for_address
         from wallets.transfers import transfer_on_outgoing
@@ -25,3 +26,4 @@ class WalletsConfig(AppConfig):
         outgoing_subscribe(transfer_on_outgoing)
         outgoing_subscribe(network_fee_on_outgoing)
         register_signer_source(signer_for_address)
+        register_wallet_event_types()

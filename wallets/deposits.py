@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from lucid_payments.core.money import Asset
 from lucid_payments.tron.hooks import TransferEvent
 from wallets.custody import custody_owners, internal_movement_txids
+from wallets.events import deposit_event_publish
 from wallets.ledger.owners import LedgerOwner
 from wallets.ledger.services import ledger_credit
 from wallets.tokens import asset_of_transfer
@@ -29,6 +30,8 @@ from wallets.tokens import asset_of_transfer
 logger = logging.getLogger(__name__)
 
 FINAL = "final"
+# Statuses of a chain transfer that a deposit reports (see wallets.events).
+REPORTED = ("seen", FINAL, "dropped")
 
 
 def deposit_reference(event: TransferEvent) -> str:
@@ -38,11 +41,12 @@ def deposit_reference(event: TransferEvent) -> str:
 def deposits_on_transfers(events: Sequence[TransferEvent]) -> None:
     """Credit the final transfers among ``events`` that reach an address in custody, each
     to that address's ledger owner, in the order given, except our own internal movements
-    (``wallets.custody`` has the rule). No network calls."""
+    (``wallets.custody`` has the rule), and publish each one's deposit event (seen,
+    credited, dropped) in the same transaction. No network calls."""
     assets: dict[tuple[str, str, str], Asset | None] = {}  # one lookup per token, not per event
-    finals: list[tuple[TransferEvent, Asset]] = []
+    reported: list[tuple[TransferEvent, Asset]] = []
     for event in events:
-        if event.status != FINAL or event.amount <= 0:
+        if event.status not in REPORTED or event.amount <= 0:
             continue
         key = (event.network, event.asset, event.token_contract)
         if key not in assets:
@@ -51,20 +55,24 @@ def deposits_on_transfers(events: Sequence[TransferEvent]) -> None:
             )
         asset = assets[key]
         if asset is not None:
-            finals.append((event, asset))
-    for network in {event.network for event, _ in finals}:
-        _credit_deposits([(e, a) for e, a in finals if e.network == network], network=network)
+            reported.append((event, asset))
+    for network in {event.network for event, _ in reported}:
+        _deposits([(e, a) for e, a in reported if e.network == network], network=network)
 
 
-def _credit_deposits(finals: Sequence[tuple[TransferEvent, Asset]], *, network: str) -> None:
-    owners = custody_owners({event.to_address for event, _ in finals}, network=network)
-    deposits = [(event, asset) for event, asset in finals if event.to_address in owners]
+def _deposits(transfers: Sequence[tuple[TransferEvent, Asset]], *, network: str) -> None:
+    owners = custody_owners({event.to_address for event, _ in transfers}, network=network)
+    deposits = [(event, asset) for event, asset in transfers if event.to_address in owners]
     if not deposits:
         return
     internal = internal_movement_txids(network=network, txids={event.txid for event, _ in deposits})
     for event, asset in deposits:
-        if event.txid not in internal:
-            _credit(event, asset, owners[event.to_address])
+        if event.txid in internal:
+            continue
+        owner = owners[event.to_address]
+        if event.status == FINAL:
+            _credit(event, asset, owner)
+        deposit_event_publish(transfer=event, asset=asset, owner=owner)
 
 
 def _credit(event: TransferEvent, asset: Asset, owner: LedgerOwner) -> None:

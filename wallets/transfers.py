@@ -28,12 +28,14 @@ from lucid_payments.tron.models import OutgoingStatus, OutgoingTransaction
 from lucid_payments.tron.outgoing.contracts import trx_transfer
 from lucid_payments.tron.outgoing.hooks import OutgoingEvent
 from lucid_payments.tron.outgoing.services import outgoing_create
+from wallets.api.serializers import transfer_body
 from wallets.custody import (
     INTERNAL_PREFIX,
     custody_owner,
     internal_reference,
     is_internal_reference,
 )
+from wallets.events import wallet_transfer_event_publish
 from wallets.ledger.owners import LedgerOwner
 from wallets.ledger.services import ledger_hold, ledger_release, ledger_settle
 from wallets.models.wallets import Wallet, WalletKind
@@ -80,6 +82,8 @@ def transfer_on_outgoing(event: OutgoingEvent) -> None:
     if not event.reference.removeprefix(INTERNAL_PREFIX).startswith(REFERENCE_PREFIX):
         return
     data = {"txid": event.txid, "outgoing_id": event.outgoing_id}
+    if event.status in (OutgoingStatus.FINAL, OutgoingStatus.FAILED):
+        _publish(event)
     if event.status == OutgoingStatus.FINAL and internal:
         ledger_release(
             reference=event.reference,
@@ -94,3 +98,16 @@ def transfer_on_outgoing(event: OutgoingEvent) -> None:
             description=f"transfer failed: {event.failure_code}",
             data=data,
         )
+
+
+def _publish(event: OutgoingEvent) -> None:
+    outgoing = OutgoingTransaction.objects.get(pk=event.outgoing_id)
+    if outgoing.client_id is None:
+        return
+    body = transfer_body(outgoing) | {
+        "failure_code": outgoing.failure_code,
+        "failure_message": outgoing.failure_message,
+    }
+    wallet_transfer_event_publish(
+        body=body, client_id=outgoing.client_id, confirmed=event.status == OutgoingStatus.FINAL
+    )

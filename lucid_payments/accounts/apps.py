@@ -8,6 +8,8 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and KYC"
 
     def ready(self) -> None:
+        from lucid_payments.accounts.events import register_kyc_event_types
         from lucid_payments.accounts.schedules import register_schedules
 
         post_migrate.connect(register_schedules, sender=self)
+        register_kyc_event_types()

@@ -17,6 +17,7 @@ from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from lucid_payments.accounts.events import kyc_event_publish
 from lucid_payments.accounts.models import Customer, KycApplication, KycDocument
 from lucid_payments.core.audit import AuditActor, audit_log
 from lucid_payments.core.errors import Conflict, Forbidden, InvalidInput
@@ -201,6 +202,7 @@ def kyc_approve(
             application.save(
                 update_fields=["status", "reviewer", "reason", "reviewed_at", "expires_at"]
             )
+            kyc_event_publish(application)
         audit_log(
             actor=actor,
             action="kyc.approval_refused" if refused else "kyc.approved",
@@ -235,6 +237,7 @@ def kyc_reject(
         application.reason = reason
         application.reviewed_at = now
         application.save(update_fields=["status", "reviewer", "reason", "reviewed_at"])
+        kyc_event_publish(application)
         audit_log(
             actor=AuditActor.operator(operator),
             action="kyc.rejected",
@@ -263,6 +266,9 @@ def kyc_expire_due(*, now: datetime | None = None) -> int:
             ).update(status=KycApplication.Status.EXPIRED)
             if flipped:
                 expired += 1
+                kyc_event_publish(
+                    KycApplication.objects.select_related("customer").get(pk=application_id)
+                )
                 audit_log(
                     actor=AuditActor.system("kyc_expiry"),
                     action="kyc.expired",

@@ -14,7 +14,9 @@ from lucid_payments.core.fields import (
     InputIntegerField,
 )
 from lucid_payments.core.money import Asset, MoneySerializer, format_amount
+from lucid_payments.tron.addresses import hex_to_base58
 from lucid_payments.tron.api.serializers import ResourcesOutput
+from lucid_payments.tron.models import OutgoingTransaction
 from wallets.models.ledger import EntryKind
 from wallets.models.wallets import Wallet, WalletAddress, WalletKind
 
@@ -166,3 +168,16 @@ class LedgerEntryFilter(serializers.Serializer[Any]):
     )
     created_after = InputDateTimeField(required=False)
     created_before = InputDateTimeField(required=False)
+
+
+def transfer_body(outgoing: OutgoingTransaction) -> dict[str, Any]:
+    """A wallet transfer as the API shows it (``TransferOutput``)."""
+    parameters = outgoing.parameters
+    return {
+        "id": outgoing.pk,
+        "reference": outgoing.reference,
+        "status": outgoing.status,
+        "txid": outgoing.txid,
+        "to": hex_to_base58(parameters["to_address"]),
+        "amount": money(int(parameters["amount"]), Asset.TRX),
+    }

@@ -21,8 +21,6 @@ from lucid_payments.core.money import Asset, Money, format_amount
 from lucid_payments.core.parsers import StrictJSONParser
 from lucid_payments.core.schema import error_responses, idempotency_key_parameter
 from lucid_payments.tron.adapter.errors import NodeRejected
-from lucid_payments.tron.addresses import hex_to_base58
-from lucid_payments.tron.models import OutgoingTransaction
 from wallets.api.pagination import LedgerEntryPagination
 from wallets.api.serializers import (
     AddressCreateInput,
@@ -37,6 +35,7 @@ from wallets.api.serializers import (
     WalletDetailOutput,
     WalletOutput,
     money,
+    transfer_body,
 )
 from wallets.chain_reads import address_chain_view
 from wallets.ledger.owners import LedgerOwner
@@ -217,19 +216,7 @@ class WalletTransferView(IdempotentMixin, APIView):
             amount_sun=amount.units,
             actor=AuditActor.api_key(principal.api_key),
         )
-        return Response(_transfer_body(outgoing), status=202)
-
-
-def _transfer_body(outgoing: OutgoingTransaction) -> dict[str, Any]:
-    parameters = outgoing.parameters
-    return {
-        "id": outgoing.pk,
-        "reference": outgoing.reference,
-        "status": outgoing.status,
-        "txid": outgoing.txid,
-        "to": hex_to_base58(parameters["to_address"]),
-        "amount": money(int(parameters["amount"]), Asset.TRX),
-    }
+        return Response(transfer_body(outgoing), status=202)
 
 
 class BalancesView(APIView):
