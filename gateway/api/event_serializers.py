@@ -4,24 +4,54 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
 from lucid_payments.core.fields import InputCharField, InputDateTimeField, InputIntegerField
 from lucid_payments.events.models import Event
-from lucid_payments.events.types import is_event_pattern
+from lucid_payments.events.types import event_types, is_event_pattern
 
 MAX_PAGE = 100
 DEFAULT_PAGE = 20
 
 
+def _types_documentation() -> str:
+    """Each registered type: its name, when it happens and the schema of its ``data``
+    (types register when the apps start, before any URLconf is loaded)."""
+    lines = ["What happened. The types, when each happens, and the schema of its `data`:", ""]
+    lines += [f"- `{t.name}` ({_component(t.data)}): {t.when}" for t in event_types()]
+    return "\n".join(lines)
+
+
+def _component(serializer: type[serializers.Serializer[Any]]) -> str:
+    return serializer.__name__.removesuffix("Serializer")
+
+
+def _data_serializers() -> list[type[serializers.Serializer[Any]]]:
+    return sorted({t.data for t in event_types()}, key=_component)
+
+
+@extend_schema_field(
+    PolymorphicProxySerializer(
+        component_name="EventData",
+        serializers=_data_serializers(),
+        resource_type_field_name=None,
+    )
+)
+class EventDataField(serializers.DictField):
+    """The stored snapshot, as it was written (documented as one of the types' schemas)."""
+
+
 class EventOutput(serializers.Serializer[Event]):
     id = serializers.CharField(source="public_id", help_text="evt_…, also the webhook-id")
-    type = serializers.CharField(help_text="One of the event types in this document")
+    type = serializers.ChoiceField(
+        choices=[t.name for t in event_types()], help_text=_types_documentation()
+    )
     object_id = serializers.CharField(help_text="The id of the object the event is about")
     created_at = serializers.DateTimeField()
-    data = serializers.DictField(  # type: ignore[assignment]
-        help_text="The object as the API showed it when the event happened; its schema "
-        "is the one of the event's type (see the webhooks of this document)."
+    data = EventDataField(  # type: ignore[assignment]
+        help_text="The object as the API showed it when the event happened; its schema is "
+        "the one its type names"
     )
 
 

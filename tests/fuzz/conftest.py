@@ -49,9 +49,7 @@ def fuzz_tenant(
 ) -> FuzzTenant:
     from lucid_payments.accounts.services import api_key_create, client_create, customer_create
     from lucid_payments.core.audit import AuditActor
-    from lucid_payments.core.money import Asset
-    from wallets.ledger.owners import LedgerOwner
-    from wallets.ledger.services import ledger_credit
+    from lucid_payments.tron.scanner import BlockScanner, scan_once
     from wallets.models import WalletKind
     from wallets.services import wallet_create
 
@@ -69,17 +67,12 @@ def fuzz_tenant(
         client=tenant, external_ref="fuzz-customer-1", actor=AuditActor.system("fuzz")
     )
     wallet = wallet_create(kind=WalletKind.HOT, client=tenant, label="fuzz hot")
-    # Funds on chain and the same on the tenant's ledger, so a generated transfer can get
-    # past the balance check into signing and broadcasting.
+    # Funds on chain, final and credited to the tenant by the scanner (with their deposit
+    # events), so a generated transfer can get past the balance check into signing and
+    # broadcasting, and the events API has something to list.
     txids = devnet.faucet(wallet.address, trx=FUNDING_UNITS, usdt=FUNDING_UNITS)
     devnet.mine(4)
-    for asset in (Asset.TRX, Asset.USDT):
-        ledger_credit(
-            owner=LedgerOwner.client(tenant.pk),
-            asset=asset,
-            amount=FUNDING_UNITS,
-            reference=f"fuzz-top-up:{wallet.address}:{asset}",
-        )
+    scan_once(BlockScanner())
     return FuzzTenant(
         client=tenant,
         api_key=plaintext,
