@@ -258,7 +258,14 @@ def outgoing_sweep(
         return 0
     processed = 0
     for outgoing_id in ids:
-        status = outgoing_process(outgoing_id, node=node, clock=clock, solid_head=solid_head)
+        try:
+            status = outgoing_process(outgoing_id, node=node, clock=clock, solid_head=solid_head)
+        except Exception:
+            # One transaction that cannot move (a subscriber's bug, a row the database
+            # refuses) must not hold up every other one behind it, round after round: log
+            # it with its traceback and go on. It stays active; the next round tries again.
+            logger.exception("outgoing sweep: %s failed; going on with the rest", outgoing_id)
+            status = "failed"
         if status != "busy":
             processed += 1
     return processed

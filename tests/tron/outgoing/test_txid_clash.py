@@ -1,8 +1,11 @@
 """A signed copy that clashes with a transaction already stored for another intent (a
 client relayed the same bytes, a copy from before the sender's clock existed) is thrown
-away and signed again, never stored twice nor broadcast as the other one."""
+away and signed again, never stored twice nor broadcast as the other one; and a
+transaction that keeps failing does not stop the sweep for the others."""
 
 from __future__ import annotations
+
+import logging
 
 import pytest
 
@@ -19,8 +22,13 @@ from lucid_payments.tron.models import (
     SenderClock,
 )
 from lucid_payments.tron.outgoing import contracts, transitions
+from lucid_payments.tron.outgoing.hooks import (
+    OutgoingEvent,
+    outgoing_subscribe,
+    outgoing_unsubscribe,
+)
 from lucid_payments.tron.outgoing.services import outgoing_create
-from lucid_payments.tron.outgoing.steps import outgoing_process
+from lucid_payments.tron.outgoing.steps import outgoing_process, outgoing_sweep
 from tests.tron.conftest import SOLID_LAG, DevnetHandle
 from tests.tron.outgoing.conftest import Wallets, transfers_on_chain, trx_balance
 
@@ -95,3 +103,31 @@ def test_a_clashing_copy_is_signed_again_and_both_intents_land(
         [taken.txid, second.txid]
     )
     assert trx_balance(wallets.recipient) == 2 * AMOUNT
+
+
+def test_the_sweep_goes_on_past_a_transaction_that_fails(
+    devnet: DevnetHandle, wallets: Wallets, caplog: pytest.LogCaptureFixture
+) -> None:
+    broken, healthy = _twins(wallets)
+    for outgoing in (broken, healthy):
+        outgoing_process(outgoing.pk)
+    devnet.mine(1 + SOLID_LAG)
+
+    def refuse_broken(event: OutgoingEvent) -> None:
+        if event.outgoing_id == broken.pk and event.status == OutgoingStatus.FINAL:
+            raise RuntimeError("ledger unavailable")
+
+    outgoing_subscribe(refuse_broken)
+    try:
+        with caplog.at_level(logging.ERROR, logger="lucid_payments.tron.outgoing.steps"):
+            assert outgoing_sweep() == 2
+    finally:
+        outgoing_unsubscribe(refuse_broken)
+    broken.refresh_from_db()
+    healthy.refresh_from_db()
+    assert (broken.status, healthy.status) == (OutgoingStatus.BROADCAST, OutgoingStatus.FINAL)
+    assert [r.exc_info[0] for r in caplog.records if r.exc_info] == [RuntimeError]
+
+    outgoing_sweep()  # the subscriber is fixed: the next round finishes it
+    broken.refresh_from_db()
+    assert broken.status == OutgoingStatus.FINAL
