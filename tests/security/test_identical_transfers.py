@@ -1,25 +1,26 @@
-"""Identical transfers never share a transaction: fifty TRX transfers of the same amount
-from one hot wallet to one address, sent at once through the wallet-manager API, are fifty
-transactions on the devnet, each with its own txid, and no worker task fails on the way.
-The recipient written in base58 or in hex is one recipient, and still two intents are two
-transactions."""
+"""Identical transfers never share a transaction (the probe's collision, replayed).
+
+A tenant over real HTTP (Django's live server) sends fifty TRX transfers of the same
+amount from one hot wallet to one address, ten at a time; each accepted request runs its
+worker task inline (django-q's sync mode), so fifty signings race for the same sender,
+recipient, amount and head block. Before the fix they shared txids: the worker failed on
+``tron_attempt_txid_unique`` and the sweep failed every minute. Now each is its own
+transaction on the devnet and no task fails. The recipient written in base58 or in hex is
+one recipient, and still two intents are two transactions.
+"""
 
 from __future__ import annotations
 
 import threading
-import uuid
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from io import StringIO
 
 import pytest
-from django.db import connection
+from django.core.management import call_command
 from django_q.models import Failure
 from django_q.tasks import async_task
 from pytest_django.fixtures import Settings as SettingsWrapper
-from rest_framework.test import APIClient
 
-from lucid_payments.accounts.scopes import Scope
-from lucid_payments.accounts.services import api_key_create, client_create
 from lucid_payments.tron.adapter.node import get_node
 from lucid_payments.tron.addresses import to_hex
 from lucid_payments.tron.models import OutgoingAttempt, OutgoingStatus, OutgoingTransaction
@@ -27,74 +28,52 @@ from lucid_payments.tron.outgoing.contracts import trx_transfer
 from lucid_payments.tron.outgoing.schedules import SWEEP_FUNC
 from lucid_payments.tron.outgoing.services import outgoing_create
 from lucid_payments.tron.outgoing.steps import outgoing_sign
+from lucid_payments.tron.scanner import BlockScanner, scan_once
 from lucid_payments.tron.signing import PrivateKeySigner
-from tests.tron.conftest import SOLID_LAG, DevnetHandle, devnet  # noqa: F401 - the fixture
+from tests.security.tenants import Tenant
+from tests.tron.conftest import SOLID_LAG, DevnetHandle
 from tests.tron.outgoing.conftest import transfers_on_chain, trx_balance
-from tests.wallets.chain_helpers import funded_hot_wallet
-from tests.wallets.conftest import TEST_MASTER_KEY
 from tests.wallets.ledger_helpers import assert_ledger_consistent
 
 pytestmark = [pytest.mark.devnet]
 
 TRANSFERS = 50
-CLIENTS = 10  # concurrent API clients, each with its own database connection
+CLIENTS = 10  # concurrent HTTP clients
 AMOUNT_SUN = 1_000_000
 # A fresh address: never funded, so its balance is exactly what the transfers brought.
 RECIPIENT = "TF8h2RjdwccAqJ6WEXPKfpP4TWpAyh7GWV"
 RECIPIENT_HEX = to_hex(RECIPIENT).upper()
 
 
-@pytest.fixture
-def master_key(settings: SettingsWrapper) -> None:
-    settings.LUCID_MASTER_KEY = TEST_MASTER_KEY
-    settings.LUCID_MASTER_KEYS_RETIRED = []
-
-
 @pytest.mark.django_db(transaction=True)
 def test_fifty_identical_transfers_in_parallel_are_fifty_transactions(
-    devnet: DevnetHandle,  # noqa: F811 - the fixture imported above
-    settings: SettingsWrapper,
-    master_key: None,
+    devnet: DevnetHandle, tenants: tuple[Tenant, Tenant], settings: SettingsWrapper
 ) -> None:
     settings.TRON_TX_REBROADCAST_S = 0
     settings.TRON_OUTGOING_SWEEP_BUDGET_S = 0  # one sweep round per task run
-    tenant = client_create(name="identical-transfers")
-    _, api_key = api_key_create(client=tenant, name="probe", scopes=[Scope.WALLETS])
-    setup = APIClient()
-    setup.credentials(HTTP_AUTHORIZATION=f"Bearer {api_key}")
-    wallet = funded_hot_wallet(devnet, setup, tenant.pk, trx=200_000_000)
-    url = f"/api/v1/wallets/{wallet['id']}/transfers"
+    alice, _ = tenants
+    scanner = BlockScanner()
+    hot = alice.wallet("hot")
+    devnet.faucet(hot["address"], trx=200_000_000)
+    devnet.mine(SOLID_LAG + 1)
+    scan_once(scanner)  # credits alice once final
     start = threading.Barrier(CLIENTS)
 
-    def send_share(share: int) -> list[dict[str, Any]]:
-        # Half the requests name the recipient in hex: the same address, the same transfer.
-        api = APIClient()
-        api.credentials(HTTP_AUTHORIZATION=f"Bearer {api_key}")
-        answers = []
-        try:
-            start.wait()
-            for index in range(share, TRANSFERS, CLIENTS):
-                to = RECIPIENT if index % 2 else RECIPIENT_HEX
-                response = api.post(
-                    url,
-                    {"to": to, "amount": {"amount": "1", "asset": "TRX"}},
-                    format="json",
-                    HTTP_IDEMPOTENCY_KEY=uuid.uuid4().hex,
-                )
-                answers.append({"status": response.status_code, "body": response.json()})
-        finally:
-            connection.close()
-        return answers
+    def send_share(share: int) -> list[int]:
+        start.wait()
+        # Half name the recipient in hex: the same address, the same transfer.
+        return [
+            alice.transfer_trx(hot["id"], RECIPIENT if index % 2 else RECIPIENT_HEX, "1")
+            for index in range(share, TRANSFERS, CLIENTS)
+        ]
 
-    # Each accepted request commits and runs its worker task inline (django-q sync mode):
-    # fifty signings racing for the same sender, recipient, amount and chain head.
     with ThreadPoolExecutor(CLIENTS) as pool:
-        answers = [a for share in pool.map(send_share, range(CLIENTS)) for a in share]
-    assert [a["status"] for a in answers] == [202] * TRANSFERS, answers
-    ids = [a["body"]["id"] for a in answers]
+        ids = [i for share in pool.map(send_share, range(CLIENTS)) for i in share]
+    assert len(set(ids)) == TRANSFERS
 
-    devnet.mine(1 + SOLID_LAG)
+    devnet.mine(SOLID_LAG + 1)
     async_task(SWEEP_FUNC)  # the scheduled sweep, through the worker as in production
+    scan_once(scanner)
 
     outgoing = OutgoingTransaction.objects.filter(pk__in=ids)
     assert sorted(o.status for o in outgoing) == [OutgoingStatus.FINAL] * TRANSFERS
@@ -104,12 +83,15 @@ def test_fifty_identical_transfers_in_parallel_are_fifty_transactions(
     assert sorted(transfers_on_chain(devnet, RECIPIENT)) == sorted(txids)
     assert trx_balance(RECIPIENT) == TRANSFERS * AMOUNT_SUN
     assert list(Failure.objects.values_list("func", "result")) == []
+    out = StringIO()
+    call_command("reconcile", stdout=out)  # raises CommandError on any difference
+    assert "no difference" in out.getvalue(), out.getvalue()
     assert_ledger_consistent()
 
 
 @pytest.mark.django_db
 def test_one_recipient_in_base58_or_hex_is_one_transfer_yet_two_intents_get_two_txids(
-    devnet: DevnetHandle,  # noqa: F811 - the fixture imported above
+    devnet: DevnetHandle,
 ) -> None:
     account = devnet.accounts[1]
     signer = PrivateKeySigner(bytes.fromhex(account.private_key))
