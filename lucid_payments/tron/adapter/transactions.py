@@ -86,7 +86,12 @@ def build_raw_data(
     expiration_ms: int = DEFAULT_EXPIRATION_MS,
     fee_limit: int = 0,
     memo: str = "",
+    timestamp_ms: int | None = None,
 ) -> dict[str, Any]:
+    """The node's JSON ``raw_data``. ``timestamp_ms`` (default: the head block's time) is
+    what keeps two otherwise identical transactions apart; the outgoing steps pass one
+    unique per sender (``outgoing.timestamps``). The expiration is always measured from the
+    head block, since that is what the node checks it against."""
     if not 0 < expiration_ms <= MAX_EXPIRATION_MS:
         raise ValueError("expiration must be within (0, 24 h]")
     raw_data: dict[str, Any] = {
@@ -102,7 +107,7 @@ def build_raw_data(
         "ref_block_bytes": reference.ref_block_bytes,
         "ref_block_hash": reference.ref_block_hash,
         "expiration": reference.head_timestamp_ms + expiration_ms,
-        "timestamp": reference.head_timestamp_ms,
+        "timestamp": reference.head_timestamp_ms if timestamp_ms is None else timestamp_ms,
     }
     if fee_limit:
         raw_data["fee_limit"] = fee_limit

@@ -10,12 +10,14 @@ from lucid_payments.tron.models.scanning import (
     WatchedAddress,
     WatchListVersion,
 )
+from lucid_payments.tron.models.sender_clock import SenderClock
 
 __all__ = [
     "Asset",
     "ChainTransfer",
     "ScanCursor",
     "ScannedBlock",
+    "SenderClock",
     "TransferStatus",
     "WatchListVersion",
     "WatchedAddress",

@@ -93,13 +93,40 @@ def generic_call(
 ) -> ContractCall:
     """Any contract type ``adapter.rawtx`` can serialize (Stake 2.0, votes, withdrawals).
 
-    ``parameters`` are the node's JSON ``parameter.value`` with hex addresses; its
-    ``owner_address`` is filled from ``owner``.
+    ``parameters`` are the node's JSON ``parameter.value``; addresses in it may be given
+    in either form and are stored as lower hex ``41…``. Its ``owner_address`` is filled
+    from ``owner``.
     """
     owner = normalize_address(owner)
     return ContractCall(
         contract_type=contract_type,
         owner_address=owner,
-        parameters={**parameters, "owner_address": to_hex(owner)},
+        parameters={**_canonical_addresses(parameters), "owner_address": to_hex(owner)},
         fee_limit=fee_limit,
     )
+
+
+def _canonical_address(value: object, name: str) -> str:
+    try:
+        return to_hex(normalize_address(value))
+    except InvalidInput as exc:
+        raise InvalidInput(
+            exc.message, code=exc.code, fields={name: ["Not a TRON address."]}
+        ) from exc
+
+
+def _canonical_addresses(parameters: dict[str, Any]) -> dict[str, Any]:
+    """``parameters`` with every address in one form (lower hex ``41…``): one recipient
+    written two ways is one recipient, in the stored intent and in the bytes we sign."""
+    canonical = dict(parameters)
+    for key, value in parameters.items():
+        if key.endswith("_address") and key != "owner_address":  # replaced from owner
+            canonical[key] = _canonical_address(value, key)
+    if isinstance(parameters.get("votes"), list):
+        canonical["votes"] = [
+            {**vote, "vote_address": _canonical_address(vote.get("vote_address"), "votes")}
+            if isinstance(vote, dict)
+            else vote
+            for vote in parameters["votes"]
+        ]
+    return canonical

@@ -27,6 +27,8 @@ from lucid_payments.tron.adapter.errors import NodeUnavailable
 from lucid_payments.tron.adapter.node import TronNode, get_node
 from lucid_payments.tron.adapter.transactions import (
     BroadcastOutcome,
+    ChainReference,
+    SignedTransaction,
     broadcast,
     build_raw_data,
     chain_reference,
@@ -43,11 +45,16 @@ from lucid_payments.tron.models import (
 from lucid_payments.tron.models.outgoing import ACTIVE_STATUSES
 from lucid_payments.tron.outgoing import transitions
 from lucid_payments.tron.outgoing.claims import outgoing_claim, outgoing_release
+from lucid_payments.tron.outgoing.timestamps import timestamp_allocate
 from lucid_payments.tron.signing import Signer, signer_for
 
 logger = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+
+# Fresh copies tried when the one just signed turns out to be another intent's transaction
+# (each gets a new timestamp, so a second clash would take a second identical relay).
+SIGN_TRIES = 3
 
 
 def expiration_ms() -> int:
@@ -78,13 +85,37 @@ def outgoing_sign(
 
     Returns the stored copy, or None if the transaction was not waiting for one. A copy
     built by a worker that then loses the race to store is simply thrown away: it was
-    never broadcast.
+    never broadcast. Every copy gets a timestamp its sender never used before, so two
+    intents with the same sender, recipient and amount never share a txid; should one
+    still clash with a stored transaction, a fresh copy is built (``TxidTaken`` if all
+    ``SIGN_TRIES`` clash; the transaction stays PENDING for the next round).
     """
     outgoing = OutgoingTransaction.objects.get(pk=outgoing_id)
     if outgoing.status != OutgoingStatus.PENDING or outgoing.origin != OutgoingOrigin.PLATFORM:
         return None
     signer = signer or signer_for(outgoing.owner_address)
     reference = chain_reference(node)
+    for _ in range(SIGN_TRIES - 1):
+        try:
+            return transitions.record_signed(
+                outgoing_id, _signed_copy(outgoing, reference=reference, signer=signer)
+            )
+        except transitions.TxidTaken as exc:
+            logger.warning("outgoing %s: %s; signing a fresh copy", outgoing_id, exc)
+    return transitions.record_signed(
+        outgoing_id, _signed_copy(outgoing, reference=reference, signer=signer)
+    )
+
+
+def _signed_copy(
+    outgoing: OutgoingTransaction, *, reference: ChainReference, signer: Signer
+) -> SignedTransaction:
+    """A new signed copy of ``outgoing``, under a timestamp its sender never used."""
+    timestamp = timestamp_allocate(
+        network=outgoing.network,
+        owner_address=outgoing.owner_address,
+        not_before_ms=reference.head_timestamp_ms,
+    )
     raw_data = build_raw_data(
         contract_type=outgoing.contract_type,
         parameters=outgoing.parameters,
@@ -92,9 +123,9 @@ def outgoing_sign(
         expiration_ms=expiration_ms(),
         fee_limit=outgoing.fee_limit,
         memo=outgoing.memo,
+        timestamp_ms=timestamp,
     )
-    signed = sign_raw_data(raw_data, signer)
-    return transitions.record_signed(outgoing_id, signed)
+    return sign_raw_data(raw_data, signer)
 
 
 def outgoing_broadcast(
@@ -191,6 +222,8 @@ def outgoing_process(
                 break
     except NodeUnavailable as exc:
         logger.warning("outgoing %s: node unavailable (%s); will retry", outgoing_id, exc.message)
+    except transitions.TxidTaken as exc:  # nothing stored: the next round signs afresh
+        logger.warning("outgoing %s: %s; will retry", outgoing_id, exc)
     except ApplicationError as exc:  # e.g. no signer holds the key yet
         logger.warning("outgoing %s: %s", outgoing_id, exc.message)
     finally:
@@ -225,7 +258,14 @@ def outgoing_sweep(
         return 0
     processed = 0
     for outgoing_id in ids:
-        status = outgoing_process(outgoing_id, node=node, clock=clock, solid_head=solid_head)
+        try:
+            status = outgoing_process(outgoing_id, node=node, clock=clock, solid_head=solid_head)
+        except Exception:
+            # One transaction that cannot move (a subscriber's bug, a row the database
+            # refuses) must not hold up every other one behind it, round after round: log
+            # it with its traceback and go on. It stays active; the next round tries again.
+            logger.exception("outgoing sweep: %s failed; going on with the rest", outgoing_id)
+            status = "failed"
         if status != "busy":
             processed += 1
     return processed

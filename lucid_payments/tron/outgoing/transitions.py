@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from lucid_payments.core.audit import AuditActor, audit_log
 from lucid_payments.tron.adapter.transactions import BroadcastOutcome, SignedTransaction
@@ -42,6 +42,23 @@ PERMANENT_REFUSALS = frozenset(
 SENDABLE = (AttemptStatus.SIGNED, AttemptStatus.BROADCAST, AttemptStatus.REJECTED)
 # Attempt states still waiting for the chain to decide.
 UNDECIDED = (*SENDABLE, AttemptStatus.INCLUDED)
+
+
+TXID_UNIQUE = "tron_attempt_txid_unique"
+
+
+class TxidTaken(Exception):
+    """The signed copy serializes to a transaction already stored for another intent (e.g.
+    a client relayed the very same bytes). Nothing was stored; build a fresh copy."""
+
+    def __init__(self, txid: str) -> None:
+        super().__init__(f"txid {txid} is already stored for another transaction")
+        self.txid = txid
+
+
+def _violates(exc: IntegrityError, constraint: str) -> bool:
+    diag = getattr(exc.__cause__, "diag", None)
+    return getattr(diag, "constraint_name", None) == constraint
 
 
 def _set_status(
@@ -75,22 +92,33 @@ def _locked(outgoing_id: int, attempt_id: int) -> tuple[OutgoingTransaction, Out
 
 def record_signed(outgoing_id: int, signed: SignedTransaction) -> OutgoingAttempt | None:
     """Store a signed copy, BEFORE anyone broadcasts it. None if the transaction was no
-    longer waiting for one (another worker stored its own copy first)."""
+    longer waiting for one (another worker stored its own copy first).
+
+    Raises ``TxidTaken`` (nothing stored) when another intent already holds that txid:
+    broadcasting it would only repeat that intent's transaction, and this one would never
+    be sent. The caller builds a fresh copy with a new timestamp.
+    """
     with transaction.atomic():
         outgoing = OutgoingTransaction.objects.select_for_update().get(pk=outgoing_id)
         if outgoing.status != OutgoingStatus.PENDING:
             return None
         if outgoing.attempts.exclude(status=AttemptStatus.EXPIRED).exists():
             return None
-        attempt = OutgoingAttempt.objects.create(
-            outgoing=outgoing,
-            network=outgoing.network,
-            txid=signed.txid,
-            raw_data=signed.raw_data,
-            raw_data_hex=signed.raw_data_hex,
-            signature=signed.signature,
-            expiration_ms=signed.expiration_ms,
-        )
+        try:
+            with transaction.atomic():  # a savepoint: the failed insert must not poison ours
+                attempt = OutgoingAttempt.objects.create(
+                    outgoing=outgoing,
+                    network=outgoing.network,
+                    txid=signed.txid,
+                    raw_data=signed.raw_data,
+                    raw_data_hex=signed.raw_data_hex,
+                    signature=signed.signature,
+                    expiration_ms=signed.expiration_ms,
+                )
+        except IntegrityError as exc:
+            if _violates(exc, TXID_UNIQUE):
+                raise TxidTaken(signed.txid) from exc
+            raise
         outgoing.txid = signed.txid
         outgoing.attempt_count += 1
         _set_status(
