@@ -14,6 +14,7 @@ from lucid_payments.core.fields import (
     InputIntegerField,
 )
 from lucid_payments.core.money import Asset, MoneySerializer, format_amount
+from lucid_payments.tron import addresses
 from lucid_payments.tron.api.serializers import ResourcesOutput
 from wallets.models.ledger import EntryKind
 from wallets.models.wallets import Wallet, WalletAddress, WalletKind
@@ -121,8 +122,21 @@ class BalancesOutput(serializers.Serializer[Any]):
 
 
 class TransferInput(serializers.Serializer[Any]):
-    to = InputCharField(max_length=64, help_text="The TRON address to send to.")
+    to = InputCharField(
+        max_length=64, help_text="The TRON address to send to: base58check T… or hex 41…."
+    )
     amount = MoneySerializer(assets=(Asset.TRX,))
+
+    def validate_to(self, value: str) -> str:
+        # Checked here rather than left to the transfer service, whose address error names
+        # a generic "address" field: a client must see the problem under the field it sent.
+        if not addresses.is_valid(value):
+            raise serializers.ValidationError(
+                "Not a valid TRON address: expected base58check T… (34 chars) or hex 41… "
+                "(42 chars).",
+                code="invalid_address",
+            )
+        return addresses.normalize_address(value)
 
 
 class TransferOutput(serializers.Serializer[Any]):
