@@ -24,6 +24,9 @@ LUCID_HOME = Path(env.str("LUCID_HOME", default=str(BASE_DIR / "var"))).resolve(
 LUCID_ENV = choice("LUCID_ENV", allowed=("development", "production"), default="development")
 PRODUCTION = LUCID_ENV == "production"
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
+if PRODUCTION and DEBUG:
+    # Debug pages show settings, SQL and stack frames to whoever triggers an error.
+    raise ImproperlyConfigured("Production refuses DJANGO_DEBUG=true; unset it or set it false.")
 
 # Identity of this process; overridden by each process's settings module.
 SERVICE_NAME = "lucid"
@@ -39,6 +42,11 @@ ALLOWED_HOSTS: list[str] = env.list(
 )
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Production needs ALLOWED_HOSTS.")
+if PRODUCTION and "*" in ALLOWED_HOSTS:
+    # Any Host header would be trusted, and Django builds absolute URLs from it.
+    raise ImproperlyConfigured(
+        "Production refuses ALLOWED_HOSTS=*; list the host names this service answers to."
+    )
 CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 _database_url = secret("DATABASE_URL")
