@@ -261,7 +261,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [" + "%(process)d] %(message)s"}
+        # Redacting: a URL with a key in its query string must not be logged in clear.
+        "plain": {
+            "()": "lucid_payments.core.log_redaction.RedactingFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s [" + "%(process)d] %(message)s",
+        }
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
