@@ -153,6 +153,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "lucid_payments.core.schema.document_unsupported_media_type",  # 415 on every body
+        "lucid_payments.core.schema.document_request_too_large",  # 413 on every body
     ],
     # One name per choice set shared by several serializers (else --fail-on-warn fails).
     "ENUM_NAME_OVERRIDES": {
