@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from lucid_payments.settings.database import database_settings, embedded_database_url
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "django_q",
     "lucid_payments.core",
     "lucid_payments.accounts",
@@ -77,6 +79,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "lucid_payments.core.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so that static files get the (strict) policy too.
+    "lucid_payments.core.content_security_policy.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # the admin's CSS/JS: no proxy serves them
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -150,6 +154,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # No badge from the public validator: it would send our document's URL to a third party
+    # (and the Content-Security-Policy refuses its image anyway).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "lucid_payments.core.schema.document_unsupported_media_type",  # 415 on every body
@@ -246,6 +253,30 @@ if PRODUCTION and not LUCID_MASTER_KEY:
 # Security headers. Production runs behind TLS-terminating proxies.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (lucid_payments.core.content_security_policy). HTML pages (the
+# admin, the API docs) run only our own scripts and styles, none inline; a page with other
+# needs (the checkout page) extends this policy with django-csp's view decorators.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],  # the admin's and Swagger UI's icons are data: URLs
+        "font-src": [SELF],
+        "connect-src": [SELF],  # Swagger UI fetches the OpenAPI document and calls the API
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
+# Everything that is not HTML (the JSON API above all) loads and runs nothing.
+CONTENT_SECURITY_POLICY_NOT_HTML = {
+    "default-src": [NONE],
+    "frame-ancestors": [NONE],
+    "base-uri": [NONE],
+    "form-action": [NONE],
+}
 SESSION_COOKIE_HTTPONLY = True
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
