@@ -3,6 +3,10 @@
 On success ``request.user`` is an ``ApiPrincipal`` (the client acting through the key) and
 ``request.auth`` is the ``ApiKey``. A missing header leaves the request anonymous (the
 permission then answers 401); a malformed, unknown or revoked key is a 401 right away.
+
+Keys are never read from the URL. A URL is written to access logs, proxy logs and browser
+histories, so a key in a query string is a leaked key: such a request is refused with a
+401 that says so (even when the header is right too), and the logs redact it.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 
+from lucid_payments.accounts.api_keys import looks_like_api_key
 from lucid_payments.accounts.models import ApiKey, Client
 from lucid_payments.accounts.selectors import api_key_by_plaintext
 
@@ -53,10 +58,23 @@ def _touch_last_used(api_key: ApiKey) -> None:
         api_key.last_used_at = now
 
 
+def _api_key_in_query(request: Request) -> bool:
+    return any(
+        looks_like_api_key(value.strip())
+        for _name, values in request.query_params.lists()
+        for value in values
+    )
+
+
 class ApiKeyAuthentication(BaseAuthentication):
     keyword = b"bearer"
 
     def authenticate(self, request: Request) -> tuple[ApiPrincipal, ApiKey] | None:
+        if _api_key_in_query(request):
+            raise AuthenticationFailed(
+                "API keys are accepted only in the Authorization header, never in the URL, "
+                "where logs and proxies keep them: treat this key as leaked and revoke it."
+            )
         header = get_authorization_header(request).split()
         if not header or header[0].lower() != self.keyword:
             return None

@@ -59,6 +59,11 @@ class Unprocessable(ApplicationError):
     default_code = "unprocessable"
 
 
+class RequestTooLarge(ApplicationError):
+    status_code = 413
+    default_code = "request_too_large"
+
+
 class Unavailable(ApplicationError):
     """A dependency (the node, the database) is not answering; the caller may retry."""
 

@@ -2,7 +2,7 @@
 
 ``{"error": {"code": str, "message": str, "fields": {name: [messages]}}}`` for our own
 errors, DRF's (validation, auth, 404, 405, 406, 415, throttling) and Django's
-(Http404, PermissionDenied).
+(Http404, PermissionDenied, RequestDataTooBig).
 """
 
 from __future__ import annotations
@@ -10,13 +10,15 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_default_handler
 
-from lucid_payments.core.errors import ApplicationError
+from lucid_payments.core.errors import ApplicationError, RequestTooLarge
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +42,13 @@ def error_body(
     return {"error": {"code": code, "message": message, "fields": fields or {}}}
 
 
+def body_too_large() -> RequestTooLarge:
+    """The error for a body over DATA_UPLOAD_MAX_MEMORY_SIZE. Django raises that as a
+    SuspiciousOperation and would answer a bare 400, which tells a client nothing."""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return RequestTooLarge(f"The request body is larger than the {limit} bytes accepted.")
+
+
 def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
     """Turn DRF's nested ValidationError detail into ``{"a.b": [msg, …]}``."""
     if isinstance(detail, dict):
@@ -59,6 +68,8 @@ def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, RequestDataTooBig):
+        exc = body_too_large()
     if isinstance(exc, ApplicationError):
         return Response(error_body(exc.code, exc.message, exc.fields), status=exc.status_code)
     if isinstance(exc, Http404):

@@ -6,10 +6,11 @@ Django's own HTML pages, which the admin's templates and browsers expect.
 
 from __future__ import annotations
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
 
-from lucid_payments.core.exception_handler import error_body
+from lucid_payments.core.exception_handler import body_too_large, error_body
 
 ADMIN_PREFIX = "/admin/"
 
@@ -35,6 +36,10 @@ def server_error(request: HttpRequest) -> HttpResponse:
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     if _is_admin(request):
         return defaults.bad_request(request, exception)
+    if isinstance(exception, RequestDataTooBig):
+        # Raised where a view outside DRF reads the body (DRF views answer it themselves).
+        error = body_too_large()
+        return JsonResponse(error_body(error.code, error.message), status=error.status_code)
     return JsonResponse(error_body("bad_request", "Bad request."), status=400)
 
 

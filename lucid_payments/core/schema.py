@@ -72,6 +72,21 @@ def idempotency_key_parameter(*, required: bool = True) -> OpenApiParameter:
 
 
 UNSUPPORTED_MEDIA_TYPE_DESCRIPTION = "The body's Content-Type is not one this operation reads."
+REQUEST_TOO_LARGE_DESCRIPTION = (
+    "The body is larger than the service accepts (`request_too_large`); file uploads have "
+    "their own, smaller per-file limit, reported as a 400 on the file's field."
+)
+
+
+def _document_for_every_body(result: dict[str, Any], status: str, description: str) -> None:
+    error = {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            if isinstance(operation, dict) and "requestBody" in operation:
+                operation.setdefault("responses", {}).setdefault(status, error)
 
 
 def document_unsupported_media_type(
@@ -80,12 +95,15 @@ def document_unsupported_media_type(
     """drf-spectacular postprocessing hook: every operation that reads a body answers 415 in
     the error shape when the body's Content-Type (or its absence) is not one it parses; the
     parsers decide that before any view code, so the hook documents it once for all."""
-    error = {
-        "description": UNSUPPORTED_MEDIA_TYPE_DESCRIPTION,
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-    }
-    for path_item in result.get("paths", {}).values():
-        for operation in path_item.values():
-            if isinstance(operation, dict) and "requestBody" in operation:
-                operation.setdefault("responses", {}).setdefault("415", error)
+    _document_for_every_body(result, "415", UNSUPPORTED_MEDIA_TYPE_DESCRIPTION)
+    return result
+
+
+def document_request_too_large(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
+    """drf-spectacular postprocessing hook: every operation that reads a body answers 413 in
+    the error shape when the body is over DATA_UPLOAD_MAX_MEMORY_SIZE; Django checks that
+    when the body is first read, whichever the view, so the hook documents it once for all."""
+    _document_for_every_body(result, "413", REQUEST_TOO_LARGE_DESCRIPTION)
     return result

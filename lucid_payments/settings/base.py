@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from lucid_payments.settings.database import database_settings, embedded_database_url
@@ -24,6 +25,9 @@ LUCID_HOME = Path(env.str("LUCID_HOME", default=str(BASE_DIR / "var"))).resolve(
 LUCID_ENV = choice("LUCID_ENV", allowed=("development", "production"), default="development")
 PRODUCTION = LUCID_ENV == "production"
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
+if PRODUCTION and DEBUG:
+    # Debug pages show settings, SQL and stack frames to whoever triggers an error.
+    raise ImproperlyConfigured("Production refuses DJANGO_DEBUG=true; unset it or set it false.")
 
 # Identity of this process; overridden by each process's settings module.
 SERVICE_NAME = "lucid"
@@ -39,6 +43,11 @@ ALLOWED_HOSTS: list[str] = env.list(
 )
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Production needs ALLOWED_HOSTS.")
+if PRODUCTION and "*" in ALLOWED_HOSTS:
+    # Any Host header would be trusted, and Django builds absolute URLs from it.
+    raise ImproperlyConfigured(
+        "Production refuses ALLOWED_HOSTS=*; list the host names this service answers to."
+    )
 CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 _database_url = secret("DATABASE_URL")
@@ -59,6 +68,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "django_q",
     "lucid_payments.core",
     "lucid_payments.accounts",
@@ -70,6 +80,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "lucid_payments.core.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so that static files get the (strict) policy too.
+    "lucid_payments.core.content_security_policy.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # the admin's CSS/JS: no proxy serves them
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -143,9 +155,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # No badge from the public validator: it would send our document's URL to a third party
+    # (and the Content-Security-Policy refuses its image anyway).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "lucid_payments.core.schema.document_unsupported_media_type",  # 415 on every body
+        "lucid_payments.core.schema.document_request_too_large",  # 413 on every body
     ],
     # One name per choice set shared by several serializers (else --fail-on-warn fails).
     "ENUM_NAME_OVERRIDES": {
@@ -238,6 +254,30 @@ if PRODUCTION and not LUCID_MASTER_KEY:
 # Security headers. Production runs behind TLS-terminating proxies.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (lucid_payments.core.content_security_policy). HTML pages (the
+# admin, the API docs) run only our own scripts and styles, none inline; a page with other
+# needs (the checkout page) extends this policy with django-csp's view decorators.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],  # the admin's and Swagger UI's icons are data: URLs
+        "font-src": [SELF],
+        "connect-src": [SELF],  # Swagger UI fetches the OpenAPI document and calls the API
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
+# Everything that is not HTML (the JSON API above all) loads and runs nothing.
+CONTENT_SECURITY_POLICY_NOT_HTML = {
+    "default-src": [NONE],
+    "frame-ancestors": [NONE],
+    "base-uri": [NONE],
+    "form-action": [NONE],
+}
 SESSION_COOKIE_HTTPONLY = True
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -254,7 +294,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [" + "%(process)d] %(message)s"}
+        # Redacting: a URL with a key in its query string must not be logged in clear.
+        "plain": {
+            "()": "lucid_payments.core.log_redaction.RedactingFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s [" + "%(process)d] %(message)s",
+        }
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},

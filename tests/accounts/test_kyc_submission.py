@@ -135,7 +135,7 @@ def test_an_oversized_request_is_refused_before_parsing(
     response = _submit(
         api, customer, document_front=_upload("big.png", PNG_BYTES * 5000, "image/png")
     )
-    assert response.status_code == 400
+    assert response.status_code == 413
     assert response.json()["error"]["code"] == "request_too_large"
     assert not KycApplication.objects.exists() and not _stored_files(private_media)
 

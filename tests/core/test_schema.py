@@ -34,9 +34,9 @@ def _schema() -> dict[str, Any]:
 
 def test_error_responses_document_the_error_body() -> None:
     operation = _schema()["paths"]["/transfers"]["post"]
-    # 415 comes from the postprocessing hook: every operation that reads a body has it.
-    assert set(operation["responses"]) == {"201", "400", "401", "409", "415", "422"}
-    for status in ("400", "401", "409", "422"):
+    # 413 and 415 come from the postprocessing hooks: every operation that reads a body has them.
+    assert set(operation["responses"]) == {"201", "400", "401", "409", "413", "415", "422"}
+    for status in ("400", "401", "409", "413", "415", "422"):
         content = operation["responses"][status]["content"]["application/json"]
         assert content["schema"] == {"$ref": "#/components/schemas/Error"}
         assert operation["responses"][status]["description"]

@@ -14,7 +14,7 @@ from lucid_payments.core.fields import (
     InputIntegerField,
 )
 from lucid_payments.core.money import Asset, MoneySerializer, format_amount
-from lucid_payments.tron.addresses import hex_to_base58
+from lucid_payments.tron import addresses
 from lucid_payments.tron.api.serializers import ResourcesOutput
 from lucid_payments.tron.models import OutgoingTransaction
 from wallets.models.ledger import EntryKind
@@ -123,8 +123,21 @@ class BalancesOutput(serializers.Serializer[Any]):
 
 
 class TransferInput(serializers.Serializer[Any]):
-    to = InputCharField(max_length=64, help_text="The TRON address to send to.")
+    to = InputCharField(
+        max_length=64, help_text="The TRON address to send to: base58check T… or hex 41…."
+    )
     amount = MoneySerializer(assets=(Asset.TRX,))
+
+    def validate_to(self, value: str) -> str:
+        # Checked here rather than left to the transfer service, whose address error names
+        # a generic "address" field: a client must see the problem under the field it sent.
+        if not addresses.is_valid(value):
+            raise serializers.ValidationError(
+                "Not a valid TRON address: expected base58check T… (34 chars) or hex 41… "
+                "(42 chars).",
+                code="invalid_address",
+            )
+        return addresses.normalize_address(value)
 
 
 class TransferOutput(serializers.Serializer[Any]):
@@ -178,6 +191,6 @@ def transfer_body(outgoing: OutgoingTransaction) -> dict[str, Any]:
         "reference": outgoing.reference,
         "status": outgoing.status,
         "txid": outgoing.txid,
-        "to": hex_to_base58(parameters["to_address"]),
+        "to": addresses.hex_to_base58(parameters["to_address"]),
         "amount": money(int(parameters["amount"]), Asset.TRX),
     }

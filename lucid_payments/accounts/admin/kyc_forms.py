@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from lucid_payments.accounts.countries import is_iso_country
 from lucid_payments.accounts.document_checks import DocumentRejected, check_document
 from lucid_payments.accounts.models import KycApplication, KycDocument
 
@@ -36,8 +37,8 @@ class KycApplicationForm(forms.ModelForm):
 
     def clean_country(self) -> str:
         country = str(self.cleaned_data["country"]).strip().upper()
-        if len(country) != 2 or not country.isalpha():
-            raise forms.ValidationError("Two letters, ISO 3166-1 alpha-2.")
+        if not is_iso_country(country):
+            raise forms.ValidationError("Not an ISO 3166-1 alpha-2 country code.")
         return country
 
     def clean(self) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from lucid_payments.accounts.countries import is_iso_country
 from lucid_payments.accounts.document_checks import DocumentRejected, check_document
 from lucid_payments.accounts.kyc_services import DocumentUpload
 from lucid_payments.accounts.models import Customer, KycApplication, KycDocument
@@ -107,7 +108,8 @@ class KycSubmitInput(serializers.Serializer[Any]):
     last_name = serializers.CharField(max_length=100)
     date_of_birth = serializers.DateField()
     country = serializers.RegexField(
-        r"^[A-Z]{2}$", help_text="ISO 3166-1 alpha-2, upper case (e.g. DE)."
+        r"^[A-Z]{2}$",
+        help_text="ISO 3166-1 alpha-2, upper case (e.g. DE); unassigned codes are refused.",
     )
     document_type = serializers.ChoiceField(choices=KycApplication.DocumentType.choices)
     document_number = serializers.CharField(max_length=64)
@@ -115,6 +117,11 @@ class KycSubmitInput(serializers.Serializer[Any]):
     document_back = KycDocumentField(kind=KycDocument.Kind.DOCUMENT_BACK, required=False)
     selfie = KycDocumentField(kind=KycDocument.Kind.SELFIE, required=False)
     proof_of_address = KycDocumentField(kind=KycDocument.Kind.PROOF_OF_ADDRESS, required=False)
+
+    def validate_country(self, value: str) -> str:
+        if not is_iso_country(value):
+            raise serializers.ValidationError("Not an ISO 3166-1 alpha-2 country code.")
+        return value
 
     def validate_date_of_birth(self, value: date) -> date:
         if not date(1900, 1, 1) <= value < date.today():

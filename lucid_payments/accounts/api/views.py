@@ -22,7 +22,7 @@ from lucid_payments.accounts.scopes import Scope
 from lucid_payments.accounts.selectors import customer_get
 from lucid_payments.accounts.services import customer_create
 from lucid_payments.core.audit import AuditActor
-from lucid_payments.core.errors import InvalidInput
+from lucid_payments.core.errors import RequestTooLarge
 from lucid_payments.core.idempotency import IdempotentMixin
 from lucid_payments.core.schema import error_responses, idempotency_key_parameter
 
@@ -83,7 +83,9 @@ class CustomerKycSubmitView(APIView):
         principal = request_principal(request)
         # Refuse oversized bodies before the parser spools them to disk.
         if _content_length(request) > _max_kyc_request_bytes():
-            raise InvalidInput("The upload is too large.", code="request_too_large")
+            raise RequestTooLarge(
+                f"The upload is larger than the {_max_kyc_request_bytes()} bytes accepted."
+            )
         customer = customer_get(client=principal.client, customer_id=customer_id)
         payload = KycSubmitInput(data=request.data)
         payload.is_valid(raise_exception=True)
