@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.security.conftest import ProbeKey
+from tests.security.probe_key import ProbeKey, probe_key_create
 from tests.security.server import running_gunicorn
 
 SLOW_CONNECTIONS = 50
@@ -91,6 +91,11 @@ class SlowClients:
             selector.unregister(sock)
         except KeyError:
             pass
+
+
+@pytest.fixture
+def probe_key(transactional_db: None) -> ProbeKey:
+    return probe_key_create()
 
 
 @pytest.fixture
@@ -190,3 +195,28 @@ def test_requests_that_are_not_slow_are_served_as_before(
         while chunk := pipelined.recv(65536):
             answers += chunk
     assert answers.count(b"HTTP/1.1 200 OK") == 2
+
+
+def test_a_large_body_that_stops_arriving_is_answered_408_at_the_deadline(
+    payout_router: str, probe_key: ProbeKey
+) -> None:
+    """Past what the worker's loop buffers, a thread reads the body: the read deadline
+    still bounds how long the client can keep it."""
+    port = int(payout_router.rsplit(":", 1)[1])
+    head = (
+        "POST /api/v1/customers HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        f"Authorization: Bearer {probe_key.plaintext}\r\nIdempotency-Key: stalled-body\r\n"
+        "Content-Type: application/json\r\nContent-Length: 200000\r\n\r\n"
+    )
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as stalled:
+        stalled.sendall(head.encode() + b'{"external_ref": "' + b"x" * 100_000)
+        sent_at = time.monotonic()
+        answer = b""
+        while chunk := stalled.recv(65536):
+            answer += chunk
+        waited = time.monotonic() - sent_at
+    status_line, _, rest = answer.partition(b"\r\n")
+    assert status_line == b"HTTP/1.1 408 Request Timeout", answer[:300]
+    body = json.loads(rest.partition(b"\r\n\r\n")[2])
+    assert body["error"]["code"] == "request_timeout"
+    assert waited <= READ_TIMEOUT_S + CLOSE_MARGIN_S, waited

@@ -1,10 +1,8 @@
-"""Fixtures for attacks replayed over real HTTP against real gunicorn processes."""
+"""A committed API key, for attacks replayed over HTTP against a real server process."""
 
 from __future__ import annotations
 
 from typing import NamedTuple
-
-import pytest
 
 from lucid_payments.accounts.models import Client
 from lucid_payments.accounts.services import api_key_create, client_create
@@ -15,9 +13,9 @@ class ProbeKey(NamedTuple):
     plaintext: str
 
 
-@pytest.fixture
-def probe_key(transactional_db: None) -> ProbeKey:
-    """A committed API key (every scope) of a fresh client: a server process sees it."""
+def probe_key_create() -> ProbeKey:
+    """A key with every scope, of a fresh client. Call it from a test that has
+    ``transactional_db``: only committed rows are visible to the server process."""
     client = client_create(name="Probe tenant")
     _, plaintext = api_key_create(client=client, name="probe")
     return ProbeKey(client, plaintext)
