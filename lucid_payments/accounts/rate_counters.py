@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-import redis
 from django.conf import settings
 from django.db import connection
 
@@ -157,6 +156,8 @@ return {1, count + 1, previous}
 
 @cache
 def _redis_script(url: str) -> Any:
+    import redis  # only where REDIS_URL is set: processes without it never load the client
+
     # A short timeout: a slow Redis must not slow every API request down with it.
     client = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
     return client.register_script(_REDIS_SCRIPT)
@@ -187,9 +188,11 @@ def rate_count_request(*, ident: str, limit: int, duration_s: int, now_ms: int) 
     window = Window(now_ms=now_ms, duration_ms=duration_s * 1000)
     url = settings.REDIS_URL
     if url:
+        from redis import RedisError
+
         try:
             return _count_in_redis(url, ident, limit, window)
-        except redis.RedisError:
+        except RedisError:
             # Still limited while Redis is away, by the database's own counter.
             logger.warning("Rate counter: Redis unavailable, counting in PostgreSQL")
     return _count_in_postgres(ident, limit, window)
