@@ -27,7 +27,7 @@ from functools import partial
 from typing import Any
 
 import h11
-from gunicorn.workers.gthread import TConn, ThreadWorker
+from gunicorn.workers.gthread import STOP_KEEPALIVE_LINGER, TConn, ThreadWorker
 
 DEFAULT_READ_TIMEOUT_S = 20
 # Body bytes the loop buffers per connection before it lets a thread read the rest: every
@@ -223,6 +223,11 @@ class RequestBufferingWorker(ThreadWorker):
         calls this about once a second)."""
         super().murder_pending()
         now = time.monotonic()
+        if not self.alive:
+            # Stopping: as gthread does for kept-alive connections, a request already on
+            # its way gets a short while to arrive, not the whole read timeout.
+            for conn in self.reading:
+                conn.read_deadline = min(conn.read_deadline, now + STOP_KEEPALIVE_LINGER)
         while self.reading:
             conn = next(iter(self.reading))
             if conn.read_deadline > now:
