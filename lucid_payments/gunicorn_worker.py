@@ -232,7 +232,10 @@ class RequestBufferingWorker(ThreadWorker):
             conn = next(iter(self.reading))
             if conn.read_deadline > now:
                 break
-            self.log.info(
+            # A connection that sent nothing (a preconnect, a port check) is routine; one
+            # that started a request and stalled is what an operator may want to see.
+            log = self.log.info if conn.buffered else self.log.debug
+            log(
                 "Closed a connection from %s: its request was not complete after %s s",
                 conn.client,
                 self.read_timeout_s,

@@ -195,6 +195,7 @@ def test_requests_that_are_not_slow_are_served_as_before(
         while chunk := pipelined.recv(65536):
             answers += chunk
     assert answers.count(b"HTTP/1.1 200 OK") == 2
+    kept_alive.close()
 
 
 def test_a_large_body_that_stops_arriving_is_answered_408_at_the_deadline(
