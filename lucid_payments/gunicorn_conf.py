@@ -8,7 +8,7 @@ LUCID_BIND_HOST            interface to bind (default 127.0.0.1; the image sets 
 GUNICORN_WORKERS           worker processes (default 2)
 GUNICORN_THREADS           threads per worker (default 4)
 GUNICORN_TIMEOUT           seconds a silent worker may live (default 30)
-GUNICORN_READ_TIMEOUT      seconds a client may take to send one request (default 20)
+GUNICORN_READ_TIMEOUT      seconds to send one request (default 20; read by the worker class)
 GUNICORN_GRACEFUL_TIMEOUT  seconds to finish requests on SIGTERM (default 20)
 GUNICORN_ACCESS_LOG        access log target, "-" = stdout (default), "" = off
 GUNICORN_CONTROL_SOCKET    path of gunicorn's control socket (default: none)
