@@ -8,6 +8,7 @@ LUCID_BIND_HOST            interface to bind (default 127.0.0.1; the image sets 
 GUNICORN_WORKERS           worker processes (default 2)
 GUNICORN_THREADS           threads per worker (default 4)
 GUNICORN_TIMEOUT           seconds a silent worker may live (default 30)
+GUNICORN_READ_TIMEOUT      seconds to send one request (default 20; read by the worker class)
 GUNICORN_GRACEFUL_TIMEOUT  seconds to finish requests on SIGTERM (default 20)
 GUNICORN_ACCESS_LOG        access log target, "-" = stdout (default), "" = off
 GUNICORN_CONTROL_SOCKET    path of gunicorn's control socket (default: none)
@@ -40,7 +41,9 @@ def _default_bind() -> str:
 
 
 bind = [os.environ.get("GUNICORN_BIND") or _default_bind()]
-worker_class = "gthread"
+# gthread, except that the event loop reads each request before a thread serves it, so
+# slow or stalled clients cannot hold the threads (see the module for why).
+worker_class = "lucid_payments.gunicorn_worker.RequestBufferingWorker"
 workers = _int_env("GUNICORN_WORKERS", 2)
 threads = _int_env("GUNICORN_THREADS", 4)
 timeout = _int_env("GUNICORN_TIMEOUT", 30)

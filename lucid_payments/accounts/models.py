@@ -62,6 +62,22 @@ class ApiKey(models.Model):
         return scope in self.scopes
 
 
+class RateWindow(models.Model):
+    """The request count of one rate-limited identity (an API key) in the current and the
+    previous window, when REDIS_URL is not set. Written on every API request, so the table
+    is UNLOGGED (see the migration): no WAL and no fsync on the hot path; a crash empties
+    it, which only forgives the requests of the last minute. One row per identity,
+    overwritten as windows pass, so it never grows beyond the number of keys."""
+
+    ident = models.CharField(max_length=100, primary_key=True)
+    window_start_ms = models.BigIntegerField()  # Unix time of the window's start, in ms
+    count = models.BigIntegerField()
+    previous_count = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.ident}: {self.count} since {self.window_start_ms}"
+
+
 class Customer(models.Model):
     """An end user of a client, identified by the client's own reference."""
 

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
+from django.http.request import UnreadablePostError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_default_handler
@@ -76,6 +77,10 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, UnreadablePostError):
+        # The client stopped sending its body: the server's read deadline passed.
+        message = "The request body was not received in time."
+        return Response(error_body("request_timeout", message), status=408)
 
     response = drf_default_handler(exc, context)
     if response is None:

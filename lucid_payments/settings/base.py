@@ -176,7 +176,8 @@ SPECTACULAR_SETTINGS = {
 IDEMPOTENCY_WAIT_SECONDS = env.float("IDEMPOTENCY_WAIT_SECONDS", default=10.0)
 IDEMPOTENCY_TTL_HOURS = env.int("IDEMPOTENCY_TTL_HOURS", default=24)
 
-# Caches back the DRF throttles; the database cache is shared by every process and copy.
+# Django's cache, shared by every process and copy. (Rate limits count elsewhere, atomically:
+# lucid_payments.accounts.rate_counters.)
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",

@@ -64,7 +64,7 @@ def busy_ports(options: StackOptions) -> list[int]:
 def prepare_database(console: Console) -> None:
     console.print("[bold]up:[/] migrating the database")
     call_command("migrate", interactive=False, verbosity=0)
-    # Throttle counters live in the database cache, shared by every process.
+    # Django's cache lives in the database, shared by every process.
     call_command("createcachetable", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
 
