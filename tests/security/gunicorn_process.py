@@ -8,7 +8,7 @@ import subprocess
 import sys
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,12 +43,15 @@ def _answers(url: str) -> bool:
 
 
 @contextmanager
-def gunicorn_service(settings_module: str, home: Path) -> Iterator[GunicornService]:
+def gunicorn_service(
+    settings_module: str, home: Path, env: Mapping[str, str] | None = None
+) -> Iterator[GunicornService]:
     """Run ``settings_module`` under gunicorn on a free port, against the test database
-    (only committed rows are visible to it), with its access log in a file under ``home``."""
+    (only committed rows are visible to it), with its access log in a file under ``home``;
+    ``env`` overrides the environment (one worker by default, as ``make up`` runs it)."""
     port = free_port()
     access_log, error_log = home / "access.log", home / "error.log"
-    env = {
+    environment = {
         **os.environ,
         "PYTHONPATH": str(REPO),  # this checkout, not whatever the virtualenv points at
         "DJANGO_SETTINGS_MODULE": settings_module,
@@ -58,15 +61,16 @@ def gunicorn_service(settings_module: str, home: Path) -> Iterator[GunicornServi
         "GUNICORN_WORKERS": "1",
         "GUNICORN_ACCESS_LOG": str(access_log),
         "LUCID_ENV": "development",
+        **(env or {}),
     }
-    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    environment.pop("PROMETHEUS_MULTIPROC_DIR", None)
     with error_log.open("w") as errors:
         process = subprocess.Popen(
-            GUNICORN_COMMAND, env=env, cwd=home, stdout=errors, stderr=subprocess.STDOUT
+            GUNICORN_COMMAND, env=environment, cwd=home, stdout=errors, stderr=subprocess.STDOUT
         )
     base_url = f"http://127.0.0.1:{port}"
     try:
-        if not wait_until(lambda: _answers(f"{base_url}/health/live"), timeout_s=30):
+        if not wait_until(lambda: _answers(f"{base_url}/health/live"), timeout_s=60):
             raise RuntimeError(f"gunicorn did not start: {error_log.read_text()}")
         yield GunicornService(base_url=base_url, access_log=access_log, error_log=error_log)
     finally:

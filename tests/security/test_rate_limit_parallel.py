@@ -16,8 +16,8 @@ import pytest
 import redis
 
 from lucid_payments.accounts.models import Customer
+from tests.security.gunicorn_process import gunicorn_service
 from tests.security.probe_key import ProbeKey, probe_key_create
-from tests.security.server import running_gunicorn
 
 LIMIT = 50
 # An hour, not a minute: the sliding window then lets no extra request in while the
@@ -48,10 +48,8 @@ def api_server(
     """The payout router on two workers of four threads, its limit at 50 per key."""
     env = {"GUNICORN_WORKERS": "2", "GUNICORN_THREADS": "4", "API_RATE_LIMIT": RATE}
     env["REDIS_URL"] = _redis_or_skip() if request.param == "redis" else ""
-    with running_gunicorn(
-        settings_module="lucid_payments.settings.payout_router", home=tmp_path, env=env
-    ) as base_url:
-        yield base_url
+    with gunicorn_service("lucid_payments.settings.payout_router", tmp_path, env=env) as service:
+        yield service.base_url
 
 
 def _hour() -> int:

@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
+from tests.security.gunicorn_process import gunicorn_service
 from tests.security.probe_key import ProbeKey, probe_key_create
-from tests.security.server import running_gunicorn
 
 SLOW_CONNECTIONS = 50
 READ_TIMEOUT_S = 3
@@ -102,10 +102,8 @@ def probe_key(transactional_db: None) -> ProbeKey:
 def payment_gateway(tmp_path: Path, django_db_setup: None) -> Iterator[str]:
     """The payment gateway as ``make up`` runs it: one worker, the configured threads."""
     env = {"GUNICORN_WORKERS": "1", "GUNICORN_READ_TIMEOUT": str(READ_TIMEOUT_S)}
-    with running_gunicorn(
-        settings_module="lucid_payments.settings.payment_gateway", home=tmp_path, env=env
-    ) as base_url:
-        yield base_url
+    with gunicorn_service("lucid_payments.settings.payment_gateway", tmp_path, env=env) as service:
+        yield service.base_url
 
 
 def _seconds_to_answer(url: str) -> float:
@@ -138,12 +136,12 @@ def test_fifty_slow_clients_neither_starve_health_nor_stay_open(payment_gateway:
 
 @pytest.fixture
 def payout_router(tmp_path: Path, probe_key: ProbeKey) -> Iterator[str]:
-    with running_gunicorn(
-        settings_module="lucid_payments.settings.payout_router",
-        home=tmp_path,
+    with gunicorn_service(
+        "lucid_payments.settings.payout_router",
+        tmp_path,
         env={"GUNICORN_WORKERS": "1", "GUNICORN_READ_TIMEOUT": str(READ_TIMEOUT_S)},
-    ) as base_url:
-        yield base_url
+    ) as service:
+        yield service.base_url
 
 
 def _create_customer(
