@@ -14,6 +14,7 @@ from typing import Any
 
 from devnet import abi
 from devnet.addresses import AddressError, parse, render, to_base58
+from devnet.api_resources import ResourceQueries
 from devnet.blocks import Block
 from devnet.crypto import SignatureError, recover_address
 from devnet.errors import BroadcastError, illegal_argument, parse_error
@@ -32,6 +33,7 @@ from devnet.txcodec import (
 CODE_VERSION = "4.7.6"
 MAX_BLOCKS_PER_RANGE = 100
 ZERO_CALLER = b"\x41" + bytes(20)
+BODY_IGNORED = frozenset({"getchainparameters", "getenergyprices", "getbandwidthprices"})
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ class WalletApi:
         self.node = node
         self.faults = faults
         self.cache = RenderCache()
+        resources = ResourceQueries(node)
         full: dict[str, Callable[[Request], Response]] = {
             "getnodeinfo": self.get_node_info,
             "getnowblock": self.get_now_block,
@@ -74,6 +77,11 @@ class WalletApi:
             "triggerconstantcontract": self.trigger_constant_contract,
             "estimateenergy": self.estimate_energy,
             "getchainparameters": self.get_chain_parameters,
+            "getenergyprices": resources.get_energy_prices,
+            "getbandwidthprices": resources.get_bandwidth_prices,
+            "getdelegatedresourcev2": resources.get_delegated_resource_v2,
+            "getdelegatedresourceaccountindexv2": resources.get_delegated_resource_account_index_v2,
+            "getcandelegatedmaxsize": resources.get_can_delegated_max_size,
             "getreward": self.get_reward,
             "listwitnesses": self.list_witnesses,
         }
@@ -93,6 +101,11 @@ class WalletApi:
             "getreward",
             "listwitnesses",
             "estimateenergy",
+            "getenergyprices",
+            "getbandwidthprices",
+            "getdelegatedresourcev2",
+            "getdelegatedresourceaccountindexv2",
+            "getcandelegatedmaxsize",
         }
         self.routes: dict[tuple[str, str], Callable[[Request], Response]] = {}
         for name, handler in full.items():
@@ -102,6 +115,12 @@ class WalletApi:
 
     def handler_for(self, prefix: str, name: str) -> Callable[[Request], Response] | None:
         return self.routes.get((prefix, name.lower()))
+
+    @staticmethod
+    def ignores_body(name: str) -> bool:
+        """java-tron's servlets for these never read the body (visible comes from the query
+        string, if anywhere), so even a malformed one gets the normal answer."""
+        return name.lower() in BODY_IGNORED
 
     # ---- node and blocks -----------------------------------------------------------------
     def get_node_info(self, request: Request) -> Response:

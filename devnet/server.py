@@ -159,7 +159,8 @@ class _Handler(BaseHTTPRequestHandler):
                 raise JavaException(
                     "java.lang.Exception", f"body size is too big, the limit is {MAX_BODY_BYTES}"
                 )
-            body = _wallet_body(raw_body, split.query)
+            ignored = self.server.wallet.ignores_body(parts[1])
+            body = _wallet_body(b"" if ignored else raw_body, split.query)
             visible = _truthy(body.get("visible", False))
             solid = parts[0] == "walletsolidity"
             result = handler(Request(body=body, visible=visible, solid=solid))

@@ -111,6 +111,10 @@ class StakeEngine:
         self.witnesses: tuple[bytes, ...] = tuple(witnesses)
         self._accounts: dict[bytes, _StakeAccount] = {}
         self._delegations: dict[tuple[bytes, bytes, bool], _Delegation] = {}
+        # java-tron's V2 DelegatedResourceAccountIndex: (from, to) -> time of the latest
+        # delegation between them; it lists accounts in that order and drops a pair only
+        # when an undelegation leaves neither its locked nor its unlocked record.
+        self._index: dict[tuple[bytes, bytes], int] = {}
         self._usage: UsageBook | None = None
 
     def attach_usage_book(self, usage: UsageBook) -> None:
@@ -288,6 +292,7 @@ class StakeEngine:
         )
         receiver_account = self._account(receiver)
         receiver_account.acquired[resource] = receiver_account.acquired.get(resource, 0) + amount
+        self._index[(owner, receiver)] = now_ms
 
     def undelegate(
         self, *, owner: bytes, receiver: bytes, amount: int, resource: str, now_ms: int
@@ -329,17 +334,28 @@ class StakeEngine:
         record.amount[resource] -= amount
         if record.is_empty():
             del self._delegations[(owner, receiver, False)]
+            if (owner, receiver, True) not in self._delegations:
+                self._index.pop((owner, receiver), None)
         owner_account = self._account(owner)
         owner_account.delegated_out[resource] -= amount
         owner_account.frozen[resource] = owner_account.frozen.get(resource, 0) + amount
 
     def delegations_from(self, owner: bytes) -> list[dict[str, Any]]:
-        """Outgoing delegations (for `getdelegatedresourcev2`), hex addresses."""
+        """Outgoing delegations, hex addresses, one row per (receiver, locked) record."""
+        receivers = sorted(
+            {receiver for source, receiver, _ in self._delegations if source == owner}
+        )
+        return [row for receiver in receivers for row in self.delegated_resources(owner, receiver)]
+
+    def delegated_resources(self, owner: bytes, receiver: bytes) -> list[dict[str, Any]]:
+        """`getdelegatedresourcev2` rows (hex addresses): the unlocked record, then the locked
+        one, each only if it still holds something — as java-tron's Wallet lists them."""
         rows = []
-        for (source, receiver, locked), record in sorted(self._delegations.items()):
-            if source != owner:
+        for locked in (False, True):
+            record = self._delegations.get((owner, receiver, locked))
+            if record is None:
                 continue
-            row: dict[str, Any] = {"from": source.hex(), "to": receiver.hex()}
+            row: dict[str, Any] = {"from": owner.hex(), "to": receiver.hex()}
             if record.amount.get(BANDWIDTH):
                 row["frozen_balance_for_bandwidth"] = record.amount[BANDWIDTH]
             if record.amount.get(ENERGY):
@@ -348,16 +364,43 @@ class StakeEngine:
                 row["expire_time_for_bandwidth"] = record.expire_ms[BANDWIDTH]
             if locked and record.expire_ms.get(ENERGY):
                 row["expire_time_for_energy"] = record.expire_ms[ENERGY]
-            rows.append(row)
+            if len(row) > 2:
+                rows.append(row)
         return rows
 
-    def _delegatable(self, owner: bytes, resource: str, now_ms: int) -> int:
+    def delegation_index(self, address: bytes) -> tuple[list[bytes], list[bytes]]:
+        """(accounts delegating to `address`, accounts `address` delegates to), each in the
+        order of their latest delegation, as `getdelegatedresourceaccountindexv2` lists them."""
+        pairs = sorted(self._index.items(), key=lambda item: (item[1], item[0]))
+        from_accounts = [source for (source, receiver), _ in pairs if receiver == address]
+        to_accounts = [receiver for (source, receiver), _ in pairs if source == address]
+        return from_accounts, to_accounts
+
+    def can_delegate_max_size(
+        self, owner: bytes, resource: str, *, now_ms: int, extra_usage: int = 0
+    ) -> int:
+        """`getcandelegatedmaxsize`: SUN of `resource` the owner could delegate now, with
+        `extra_usage` points added to its usage (java-tron adds the size of a delegation
+        transaction for bandwidth); below 1 TRX it is 0, as the node reports."""
+        if resource not in RESOURCES or not self.ledger.exists(owner):
+            return 0
+        size = max(0, self._delegatable(owner, resource, now_ms, extra_usage=extra_usage))
+        return size if size >= SUN_PER_TRX else 0
+
+    def frozen_v2(self, address: bytes, resource: str) -> int:
+        """Own frozen SUN for `resource` (not counting what is delegated out)."""
+        account = self._accounts.get(address)
+        return account.frozen.get(resource, 0) if account else 0
+
+    def _delegatable(
+        self, owner: bytes, resource: str, now_ms: int, *, extra_usage: int = 0
+    ) -> int:
         """Own frozen SUN minus the part of current usage that own stake (not acquired) backs."""
         account = self._accounts.get(owner, _StakeAccount())
         frozen = account.frozen.get(resource, 0)
         if self._usage is None:
             return frozen
-        usage = self._usage.staked_usage(owner, resource, now_ms=now_ms)
+        usage = self._usage.staked_usage(owner, resource, now_ms=now_ms) + extra_usage
         limit = self._network_limit(resource)
         usage_sun = usage * SUN_PER_TRX * self.total_weight(resource) // limit if limit else 0
         return frozen - max(0, usage_sun - account.acquired.get(resource, 0))
@@ -593,6 +636,10 @@ class StakeEngine:
                 ]
                 for (owner, receiver, locked), r in sorted(self._delegations.items())
             ],
+            "index": [
+                [owner.hex(), receiver.hex(), time_ms]
+                for (owner, receiver), time_ms in sorted(self._index.items())
+            ],
         }
 
     def load_state(self, state: dict[str, Any]) -> None:
@@ -616,8 +663,15 @@ class StakeEngine:
                     expire_ms={k: int(v) for k, v in expire.items()},
                 )
             )
+        index = {
+            (bytes.fromhex(owner), bytes.fromhex(receiver)): int(time_ms)
+            for owner, receiver, time_ms in state.get("index", [])
+        }
+        if "index" not in state:  # a state saved before the index existed: rebuild it
+            index = {(owner, receiver): 0 for owner, receiver, _ in delegations}
         self._accounts = accounts
         self._delegations = delegations
+        self._index = index
 
 
 def _base58(address: bytes) -> str:

@@ -359,6 +359,20 @@ FIELD_NAMES = [
     "txID",
     "signature",
     "permission",
+    "fromAddress",
+    "toAddress",
+    "type",
+]
+
+# Endpoints that must stay in the fuzzed set (wallet_paths reads the routes from the server;
+# this guards against a resource read being dropped or renamed without anyone noticing).
+RESOURCE_ENDPOINTS = [
+    "getdelegatedresourcev2",
+    "getdelegatedresourceaccountindexv2",
+    "getcandelegatedmaxsize",
+    "getchainparameters",
+    "getenergyprices",
+    "getbandwidthprices",
 ]
 
 
@@ -428,12 +442,42 @@ def _percent(text: str) -> str:
 
 
 # ---- fuzzing: the TRON API -----------------------------------------------------------------
+def test_resource_reads_are_among_the_fuzzed_endpoints(probe: Probe) -> None:
+    fuzzed = set(wallet_paths(probe.chain))
+    for name in RESOURCE_ENDPOINTS:
+        assert f"/wallet/{name}" in fuzzed
+        if name != "getchainparameters":  # java-tron has no solidity twin of that one
+            assert f"/walletsolidity/{name}" in fuzzed
+
+
 def test_every_wallet_endpoint_answers_json_bodies_like_a_node(probe: Probe) -> None:
     chain = probe.chain
 
     @fuzz_settings
     @given(path=st.sampled_from(wallet_paths(chain)), body=request_bodies(chain))
     def run(path: str, body: Any) -> None:
+        answer = probe.post_json(path, body)
+        assert_answered_like_a_node(f"POST {path} {json.dumps(body)[:300]}", answer)
+
+    run()
+    assert_still_serving(probe)
+
+
+def test_resource_reads_answer_fuzzed_bodies_like_a_node(probe: Probe) -> None:
+    chain = probe.chain
+    paths = [p for p in wallet_paths(chain) if p.rsplit("/", 1)[1] in RESOURCE_ENDPOINTS]
+    field_value = st.one_of(json_values, plausible_values(chain), st.sampled_from([0, 1, 2, "1"]))
+    fields = st.sampled_from(["fromAddress", "toAddress", "owner_address", "type", "value"])
+
+    @fuzz_settings
+    @given(
+        path=st.sampled_from(paths),
+        body=st.dictionaries(fields, field_value, max_size=4),
+        visible=st.sampled_from([None, True, False, "true"]),
+    )
+    def run(path: str, body: dict[str, Any], visible: Any) -> None:
+        if visible is not None:
+            body = {**body, "visible": visible}
         answer = probe.post_json(path, body)
         assert_answered_like_a_node(f"POST {path} {json.dumps(body)[:300]}", answer)
 

@@ -106,8 +106,9 @@ def test_transfer_to_an_empty_holder_costs_about_twice_an_existing_one() -> None
     second = transfer(token, ISSUER, ALICE, 1)
     assert first.energy_used == ENERGY_TRANSFER_TO_EMPTY
     assert second.energy_used == ENERGY_TRANSFER_TO_HOLDER
-    assert 120_000 < first.energy_used < 140_000
-    assert 60_000 < second.energy_used < 70_000
+    # mainnet's USDT: ~130,285 to an empty holder, ~64,285 to an existing one (1 % tolerance)
+    assert abs(first.energy_used - 130_285) * 100 <= 130_285
+    assert abs(second.energy_used - 64_285) * 100 <= 64_285
 
 
 def test_transfer_over_balance_reverts_with_error_string_and_changes_nothing() -> None:

@@ -12,6 +12,17 @@ from tests.devnet.conftest import key_of
 TRANSFER_TOPIC = "ddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef"
 APPROVAL_TOPIC = "8c5be1e5ebec7d5bd14f71427d1e84f3dd0314c0f7b2291e5b200ac8c7c3b925"
 FEE_LIMIT = 50_000_000
+# Mainnet's energy for a USDT transfer: to an address that already holds USDT, to an empty one.
+MAINNET_ENERGY_TO_HOLDER = 64_285
+MAINNET_ENERGY_TO_EMPTY = 130_285
+
+
+def within_one_percent(energy: int, mainnet: int) -> bool:
+    return abs(energy - mainnet) * 100 <= mainnet
+
+
+def transfer_parameter(client: tronpy.Tron, to: str, amount: int) -> str:
+    return "00" * 12 + client.to_hex_address(to)[2:] + amount.to_bytes(32, "big").hex()
 
 
 def _send(chain: RunningDevnet, method: object, owner_index: int) -> dict:
@@ -64,9 +75,8 @@ def test_transfer_to_an_empty_holder_costs_more_energy_than_to_an_existing_one(
     second = _send(chain, token.functions.transfer(receiver, 1), 0).wait()
     first_energy = first["receipt"]["energy_usage_total"]
     second_energy = second["receipt"]["energy_usage_total"]
-    assert first_energy > second_energy
-    assert 120_000 < first_energy < 140_000
-    assert 60_000 < second_energy < 70_000
+    assert within_one_percent(first_energy, MAINNET_ENERGY_TO_EMPTY), first_energy
+    assert within_one_percent(second_energy, MAINNET_ENERGY_TO_HOLDER), second_energy
     # no staked energy: every unit is burned at getEnergyFee (100 SUN)
     assert first["receipt"]["energy_fee"] == first_energy * 100
 
@@ -128,3 +138,24 @@ def test_estimate_energy_and_contract_abi(chain: RunningDevnet, client: tronpy.T
     assert energy > 100_000
     token = client.get_contract(chain.token_address)
     assert {entry.get("name") for entry in token.abi} >= {"transfer", "Transfer", "balanceOf"}
+
+
+def test_constant_call_and_estimate_report_a_transfers_energy_as_mainnet_charges_it(
+    chain: RunningDevnet, client: tronpy.Tron
+) -> None:
+    """What a sender sets fee_limit from: the estimate must match what the transfer burns."""
+    sender, holder, empty = chain.accounts[0], chain.accounts[5], chain.accounts[6]
+    token = client.get_contract(chain.token_address)
+    _send(chain, token.functions.transfer(holder.address, 1), 0)
+    for receiver, mainnet in ((holder, MAINNET_ENERGY_TO_HOLDER), (empty, MAINNET_ENERGY_TO_EMPTY)):
+        parameter = transfer_parameter(client, receiver.address, 1)
+        constant = client.trigger_constant_contract(
+            sender.address, chain.token_address, "transfer(address,uint256)", parameter
+        )
+        estimate = client.get_estimated_energy(
+            sender.address, chain.token_address, "transfer(address,uint256)", parameter
+        )
+        assert within_one_percent(constant["energy_used"], mainnet), constant
+        assert estimate == constant["energy_used"]
+        sent = _send(chain, token.functions.transfer(receiver.address, 1), 0).wait()
+        assert sent["receipt"]["energy_usage_total"] == estimate
