@@ -7,15 +7,16 @@ Addresses leave here as base58 ``T…``; amounts as integers of SUN or token bas
 from __future__ import annotations
 
 import re
+from dataclasses import asdict
 from typing import Any
 
 from django.conf import settings
 
 from lucid_payments.core.errors import InvalidInput, NotFound
-from lucid_payments.tron.adapter import reads
+from lucid_payments.tron.adapter import accounts, reads
 from lucid_payments.tron.adapter.node import TronNode
 from lucid_payments.tron.adapter.types import BlockTransaction
-from lucid_payments.tron.addresses import hex_to_base58, normalize_address
+from lucid_payments.tron.addresses import hex_to_base58
 from lucid_payments.tron.api.tenancy import addresses_of_client
 from lucid_payments.tron.models import ChainTransfer, OutgoingAttempt, ScanCursor
 
@@ -80,36 +81,15 @@ def block_detail(node: TronNode, number: int) -> dict[str, Any]:
 
 
 def account_detail(node: TronNode, address: str) -> dict[str, Any]:
-    address = normalize_address(address)
-    account = node.post("wallet/getaccount", {"address": address, "visible": True})
-    resources = node.post("wallet/getaccountresource", {"address": address, "visible": True})
-    frozen = {"BANDWIDTH": 0, "ENERGY": 0, "TRON_POWER": 0}
-    for item in account.get("frozenV2", []):
-        resource = item.get("type", "BANDWIDTH")
-        frozen[resource] = frozen.get(resource, 0) + int(item.get("amount", 0))
+    found = accounts.account(node, address)
     return {
-        "address": address,
-        "exists": bool(account),
-        "balance_sun": int(account.get("balance", 0)),
-        "create_time_ms": account.get("create_time"),
-        "frozen_sun": frozen,
-        "unfreezing": [
-            {
-                "resource": item.get("type", "BANDWIDTH"),
-                "amount_sun": int(item.get("unfreeze_amount", 0)),
-                "expire_time_ms": int(item.get("unfreeze_expire_time", 0)),
-            }
-            for item in account.get("unfrozenV2", [])
-        ],
-        "resources": {
-            "free_net_limit": int(resources.get("freeNetLimit", 0)),
-            "free_net_used": int(resources.get("freeNetUsed", 0)),
-            "net_limit": int(resources.get("NetLimit", 0)),
-            "net_used": int(resources.get("NetUsed", 0)),
-            "energy_limit": int(resources.get("EnergyLimit", 0)),
-            "energy_used": int(resources.get("EnergyUsed", 0)),
-            "tron_power_limit": int(resources.get("tronPowerLimit", 0)),
-        },
+        "address": found.address,
+        "exists": found.exists,
+        "balance_sun": found.balance_sun,
+        "create_time_ms": found.create_time_ms,
+        "frozen_sun": dict(found.frozen_sun),
+        "unfreezing": [asdict(item) for item in found.unfreezing],
+        "resources": asdict(found.resources),
     }
 
 

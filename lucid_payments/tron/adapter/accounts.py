@@ -1,0 +1,79 @@
+"""An account as the node reports it: balance, Stake 2.0 state and resources, typed.
+
+``getaccount`` answers ``{}`` for an address that was never activated; that is an
+account that does not exist, with nothing on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lucid_payments.tron.adapter.node import TronNode
+from lucid_payments.tron.addresses import normalize_address
+
+RESOURCES = ("BANDWIDTH", "ENERGY", "TRON_POWER")
+
+
+@dataclass(frozen=True, slots=True)
+class AccountResources:
+    free_net_limit: int
+    free_net_used: int
+    net_limit: int
+    net_used: int
+    energy_limit: int
+    energy_used: int
+    tron_power_limit: int
+
+
+@dataclass(frozen=True, slots=True)
+class PendingUnfreeze:
+    resource: str
+    amount_sun: int
+    expire_time_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    address: str  # base58
+    exists: bool
+    balance_sun: int
+    create_time_ms: int | None
+    frozen_sun: dict[str, int]  # staked per resource (Stake 2.0)
+    unfreezing: tuple[PendingUnfreeze, ...]
+    resources: AccountResources
+
+
+def account(node: TronNode, address: str) -> Account:
+    """``getaccount`` and ``getaccountresource`` of ``address`` (either form)."""
+    address = normalize_address(address)
+    raw = node.post("wallet/getaccount", {"address": address, "visible": True})
+    resources = node.post("wallet/getaccountresource", {"address": address, "visible": True})
+    frozen = dict.fromkeys(RESOURCES, 0)
+    for item in raw.get("frozenV2", []):
+        resource = item.get("type", "BANDWIDTH")  # proto3 omits the default, BANDWIDTH
+        frozen[resource] = frozen.get(resource, 0) + int(item.get("amount", 0))
+    create_time = raw.get("create_time")
+    return Account(
+        address=address,
+        exists=bool(raw),
+        balance_sun=int(raw.get("balance", 0)),
+        create_time_ms=int(create_time) if create_time is not None else None,
+        frozen_sun=frozen,
+        unfreezing=tuple(
+            PendingUnfreeze(
+                resource=item.get("type", "BANDWIDTH"),
+                amount_sun=int(item.get("unfreeze_amount", 0)),
+                expire_time_ms=int(item.get("unfreeze_expire_time", 0)),
+            )
+            for item in raw.get("unfrozenV2", [])
+        ),
+        resources=AccountResources(
+            free_net_limit=int(resources.get("freeNetLimit", 0)),
+            free_net_used=int(resources.get("freeNetUsed", 0)),
+            net_limit=int(resources.get("NetLimit", 0)),
+            net_used=int(resources.get("NetUsed", 0)),
+            energy_limit=int(resources.get("EnergyLimit", 0)),
+            energy_used=int(resources.get("EnergyUsed", 0)),
+            tron_power_limit=int(resources.get("tronPowerLimit", 0)),
+        ),
+    )
