@@ -216,6 +216,18 @@ TRON_NODE_URLS: list[str] = env.list("TRON_NODE_URLS", default=[]) or [
 ]
 TRON_NODE_URL = TRON_NODE_URLS[0]
 TRONGRID_API_KEY = secret("TRONGRID_API_KEY") or ""
+# Every node call (our reads, tronpy's, broadcasts) goes through this proxy when set:
+# socks5h://127.0.0.1:9050 for Tor (the proxy resolves the node's name), or http://….
+TRON_NODE_PROXY = env.str("TRON_NODE_PROXY", default="")
+if TRON_NODE_PROXY and not TRON_NODE_PROXY.startswith(
+    ("socks5h://", "socks5://", "http://", "https://")
+):
+    raise ImproperlyConfigured(
+        "TRON_NODE_PROXY must be a socks5h://, socks5://, http:// or https:// URL."
+    )
+# The USDT contract on nile and shasta (their default is the faucets' test USDT) or on a
+# devnet not started from our genesis. Mainnet's is fixed: TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t.
+USDT_CONTRACT = env.str("USDT_CONTRACT", default="")
 # Node requests. A read of a 100-block range from a busy public node can take seconds, so
 # the per-request timeout is generous; retries (with jittered backoff capped at
 # BACKOFF_MAX) ride out 429/503/SERVER_BUSY and fail over to the next URL before a

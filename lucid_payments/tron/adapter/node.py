@@ -4,7 +4,8 @@ Everything the platform sends to a node goes through one ``TronNode``: our own r
 (``post``/``post_list``) and tronpy (``tronpy()``), whose provider is routed through the
 same retrying ``request``. A request is retried on HTTP 429/5xx, ``SERVER_BUSY`` and
 connection errors or timeouts, moving to the next URL of ``TRON_NODE_URLS`` after each
-failure, and finally raises ``NodeUnavailable``. Re-sending is safe for every call we
+failure, and finally raises ``NodeUnavailable``. With ``TRON_NODE_PROXY`` set, every
+request goes through that proxy. Re-sending is safe for every call we
 make: reads are pure and a re-broadcast of the same signed transaction has the same txid
 (the node answers ``DUP_TRANSACTION_ERROR``).
 """
@@ -49,6 +50,7 @@ class TronNode:
         urls: Sequence[str],
         *,
         api_key: str = "",
+        proxy: str = "",
         timeout_s: float = DEFAULT_TIMEOUT_S,
         connect_timeout_s: float = DEFAULT_CONNECT_TIMEOUT_S,
         max_attempts: int = DEFAULT_MAX_ATTEMPTS,
@@ -69,9 +71,12 @@ class TronNode:
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
         if api_key:
             headers[API_KEY_HEADER] = api_key
+        # One client for our reads and tronpy's alike, so a proxy (Tor, say) carries every
+        # node call; socks5h:// also leaves name resolution to the proxy.
         self._client = httpx.Client(
             headers=headers,
             timeout=httpx.Timeout(timeout_s, connect=connect_timeout_s),
+            proxy=proxy or None,
         )
         self._tron: Tron | None = None
         # Set on views made by ``pinned()``: the node whose failover they report to.
@@ -82,6 +87,7 @@ class TronNode:
         return cls(
             list(settings.TRON_NODE_URLS),
             api_key=settings.TRONGRID_API_KEY,
+            proxy=getattr(settings, "TRON_NODE_PROXY", ""),
             timeout_s=getattr(settings, "TRON_NODE_TIMEOUT_S", DEFAULT_TIMEOUT_S),
             max_attempts=getattr(settings, "TRON_NODE_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS),
             backoff_max_s=getattr(settings, "TRON_NODE_BACKOFF_MAX_S", DEFAULT_BACKOFF_MAX_S),
@@ -275,6 +281,7 @@ def _settings_key() -> tuple[object, ...]:
     return (
         tuple(settings.TRON_NODE_URLS),
         settings.TRONGRID_API_KEY,
+        getattr(settings, "TRON_NODE_PROXY", ""),
         getattr(settings, "TRON_NODE_TIMEOUT_S", DEFAULT_TIMEOUT_S),
         getattr(settings, "TRON_NODE_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS),
         getattr(settings, "TRON_NODE_BACKOFF_MAX_S", DEFAULT_BACKOFF_MAX_S),
