@@ -11,6 +11,7 @@ from lucid_payments.tron.models.scanning import (
     WatchListVersion,
 )
 from lucid_payments.tron.models.sender_clock import SenderClock
+from lucid_payments.tron.models.tokens import TokenContract
 
 __all__ = [
     "Asset",
@@ -18,6 +19,7 @@ __all__ = [
     "ScanCursor",
     "ScannedBlock",
     "SenderClock",
+    "TokenContract",
     "TransferStatus",
     "WatchListVersion",
     "WatchedAddress",
