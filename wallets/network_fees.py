@@ -18,8 +18,8 @@ from __future__ import annotations
 import logging
 
 from lucid_payments.core.money import Asset
-from lucid_payments.tron.models import OutgoingStatus, OutgoingTransaction
-from lucid_payments.tron.outgoing.hooks import OutgoingEvent
+from lucid_payments.tron.outgoing.hooks import OutgoingEvent, OutgoingStatus
+from lucid_payments.tron.selectors import outgoing_get
 from wallets.custody import custody_addresses
 from wallets.ledger.services import ledger_network_fee
 from wallets.models.ledger import JournalEntry
@@ -39,11 +39,7 @@ def network_fee_on_outgoing(event: OutgoingEvent) -> None:
     network calls: the fee was read by the tracker)."""
     if event.status not in _IN_A_SOLID_BLOCK or not event.txid:
         return
-    outgoing = (
-        OutgoingTransaction.objects.filter(pk=event.outgoing_id)
-        .only("network", "owner_address", "fee", "contract_type")
-        .first()
-    )
+    outgoing = outgoing_get(outgoing_id=event.outgoing_id)
     # A failure without a block (refused until it expired) has no fee: nothing burned.
     if outgoing is None or not outgoing.fee:
         return

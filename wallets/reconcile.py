@@ -27,20 +27,17 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Max, Sum
 
 from lucid_payments.core.money import Asset
 from lucid_payments.tron.adapter import reads
 from lucid_payments.tron.adapter.node import TronNode, get_node
 from lucid_payments.tron.addresses import hex_to_base58, to_hex
-from lucid_payments.tron.models import (
-    ChainTransfer,
-    OutgoingAttempt,
-    OutgoingTransaction,
-    ScanCursor,
-    TransferStatus,
+from lucid_payments.tron.selectors import (
+    outgoing_last_attempt_id,
+    outgoing_unfinished_from,
+    scan_cursor_block,
+    transfers_seen_not_final_to,
 )
-from lucid_payments.tron.models.outgoing import ACTIVE_STATUSES
 from wallets.chain_reads import address_chain_view
 from wallets.custody import (
     custody_addresses,
@@ -112,8 +109,7 @@ class ReconcileInconclusive(Exception):
 @dataclass(frozen=True)
 class _OutgoingRef:
     txid: str
-    contract_type: str
-    parameters: dict[str, object]
+    trx_amount: int  # SUN a TRX transfer sends; 0 for any other contract
     internal: bool
 
 
@@ -140,19 +136,16 @@ def _custody(asset: Asset) -> int:
 def _pending_deposits(network: str) -> dict[Asset, tuple[int, int]]:
     """Deposits that will be credited when final: to an address in custody, except our
     own internal movements (they do not change the total)."""
-    unfinished = ChainTransfer.objects.filter(
-        network=network,
-        status=TransferStatus.SEEN,
-        to_address__in=custody_addresses(network=network).values("address"),
-    ).exclude(txid__in=internal_movement_txids_query(network=network))
-    by_asset = {
-        Asset.TRX: unfinished.filter(asset="TRX"),
-        Asset.USDT: unfinished.filter(asset="TRC20", token_contract=usdt_contract(network)),
-    }
+    tokens = {Asset.TRX: "", Asset.USDT: usdt_contract(network)}
     pending: dict[Asset, tuple[int, int]] = {}
-    for asset, rows in by_asset.items():
-        summary = rows.aggregate(total=Sum("amount"), count=Count("id"))
-        pending[asset] = (int(summary["total"] or 0), int(summary["count"]))
+    for asset, token_contract in tokens.items():
+        total = transfers_seen_not_final_to(
+            network=network,
+            to_addresses=custody_addresses(network=network).values("address"),
+            excluding_txids=internal_movement_txids_query(network=network),
+            token_contract=token_contract,
+        )
+        pending[asset] = (total.amount, total.count)
     return pending
 
 
@@ -160,29 +153,24 @@ def _read_snapshot(network: str) -> _LedgerSnapshot:
     addresses = frozenset(custody_addresses(network=network).values_list("address", flat=True))
     outgoing = [
         _OutgoingRef(
-            o.txid, o.contract_type, dict(o.parameters), is_internal_reference(o.reference)
+            o.txid, o.amount if o.asset == "TRX" else 0, is_internal_reference(o.reference)
         )
-        for o in OutgoingTransaction.objects.filter(
-            network=network, status__in=ACTIVE_STATUSES, owner_address__in=addresses
-        )
-        .exclude(txid="")
-        .only("txid", "contract_type", "parameters", "reference")
+        for o in outgoing_unfinished_from(network=network, owner_addresses=addresses)
     ]
-    cursor = ScanCursor.objects.filter(network=network).first()
     return _LedgerSnapshot(
         addresses=addresses,
         custody={asset: _custody(asset) for asset in ASSETS},
         pending_in=_pending_deposits(network),
         outgoing=outgoing,
         last_attempt_id=_last_attempt_id(network),
-        scanned_block=cursor.block_number if cursor else None,
+        scanned_block=scan_cursor_block(network=network),
     )
 
 
 def _last_attempt_id(network: str) -> int:
     # A signed copy is stored before it is ever broadcast: if no new copy was stored since
     # the snapshot, nothing the snapshot does not know of can have reached the chain.
-    return OutgoingAttempt.objects.filter(network=network).aggregate(m=Max("id"))["m"] or 0
+    return outgoing_last_attempt_id(network=network)
 
 
 def ledger_snapshot(network: str) -> _LedgerSnapshot:
@@ -211,8 +199,7 @@ def _outgoing_in_blocks(
         if ref.internal or info.failed:
             found[ref.txid] = (trx_out, usdt_out)
             continue
-        if ref.contract_type == "TransferContract":
-            trx_out += int(str(ref.parameters.get("amount", 0)))
+        trx_out += ref.trx_amount
         for transfer in reads.token_transfers(info):
             ours = hex_to_base58(transfer.from_hex) in snapshot.addresses
             if transfer.contract_hex == usdt_hex and ours:

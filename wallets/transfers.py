@@ -23,11 +23,11 @@ from django.db import transaction
 from lucid_payments.core.audit import AuditActor
 from lucid_payments.core.errors import InvalidInput
 from lucid_payments.core.money import Asset
-from lucid_payments.tron.addresses import hex_to_base58
-from lucid_payments.tron.models import OutgoingStatus, OutgoingTransaction
+from lucid_payments.tron.addresses import normalize_address, to_hex
 from lucid_payments.tron.outgoing.contracts import trx_transfer
-from lucid_payments.tron.outgoing.hooks import OutgoingEvent
+from lucid_payments.tron.outgoing.hooks import OutgoingEvent, OutgoingStatus
 from lucid_payments.tron.outgoing.services import outgoing_create
+from lucid_payments.tron.selectors import OutgoingView, outgoing_get, outgoing_view
 from wallets.api.serializers import transfer_body
 from wallets.custody import (
     INTERNAL_PREFIX,
@@ -46,7 +46,7 @@ REFERENCE_PREFIX = "wallet-transfer:"
 @transaction.atomic
 def wallet_trx_transfer(
     *, wallet: Wallet, to: str, amount_sun: int, actor: AuditActor
-) -> OutgoingTransaction:
+) -> OutgoingView:
     """Send TRX from ``wallet`` (a hot wallet of a client) to ``to``.
 
     Raises ``InsufficientFunds`` if the client's available TRX on the ledger is short.
@@ -58,7 +58,7 @@ def wallet_trx_transfer(
     call = trx_transfer(owner=wallet.address, to=to, amount_sun=amount_sun)
     sender = LedgerOwner.client(wallet.client_id)
     reference = f"{REFERENCE_PREFIX}{uuid.uuid4().hex}"
-    recipient = hex_to_base58(str(call.parameters["to_address"]))
+    recipient = normalize_address(to)  # valid: trx_transfer accepted it
     if custody_owner(recipient, network=wallet.network) == sender:
         reference = internal_reference(reference)
     ledger_hold(
@@ -67,9 +67,10 @@ def wallet_trx_transfer(
         amount=amount_sun,
         reference=reference,
         description=f"TRX transfer from wallet {wallet.pk}",
-        data={"wallet_id": wallet.pk, "to": call.parameters["to_address"]},
+        data={"wallet_id": wallet.pk, "to": to_hex(recipient)},
     )
-    return outgoing_create(call=call, reference=reference, client=wallet.client, actor=actor)
+    outgoing = outgoing_create(call=call, reference=reference, client=wallet.client, actor=actor)
+    return outgoing_view(outgoing)
 
 
 def transfer_on_outgoing(event: OutgoingEvent) -> None:
@@ -101,8 +102,8 @@ def transfer_on_outgoing(event: OutgoingEvent) -> None:
 
 
 def _publish(event: OutgoingEvent) -> None:
-    outgoing = OutgoingTransaction.objects.get(pk=event.outgoing_id)
-    if outgoing.client_id is None:
+    outgoing = outgoing_get(outgoing_id=event.outgoing_id)
+    if outgoing is None or outgoing.client_id is None:
         return
     body = transfer_body(outgoing) | {
         "failure_code": outgoing.failure_code,

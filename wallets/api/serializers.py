@@ -16,7 +16,7 @@ from lucid_payments.core.fields import (
 from lucid_payments.core.money import Asset, MoneySerializer, format_amount
 from lucid_payments.tron import addresses
 from lucid_payments.tron.api.serializers import ResourcesOutput
-from lucid_payments.tron.models import OutgoingTransaction
+from lucid_payments.tron.selectors import OutgoingView
 from wallets.models.ledger import EntryKind
 from wallets.models.wallets import Wallet, WalletAddress, WalletKind
 
@@ -183,14 +183,13 @@ class LedgerEntryFilter(serializers.Serializer[Any]):
     created_before = InputDateTimeField(required=False)
 
 
-def transfer_body(outgoing: OutgoingTransaction) -> dict[str, Any]:
+def transfer_body(outgoing: OutgoingView) -> dict[str, Any]:
     """A wallet transfer as the API shows it (``TransferOutput``)."""
-    parameters = outgoing.parameters
     return {
-        "id": outgoing.pk,
+        "id": outgoing.id,
         "reference": outgoing.reference,
         "status": outgoing.status,
         "txid": outgoing.txid,
-        "to": addresses.hex_to_base58(parameters["to_address"]),
-        "amount": money(int(parameters["amount"]), Asset.TRX),
+        "to": outgoing.recipient,
+        "amount": money(outgoing.amount, Asset.TRX),
     }

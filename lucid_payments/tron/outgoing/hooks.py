@@ -4,6 +4,7 @@
 records the change, after the row is saved, so a domain app (payout settled, hold released)
 commits its own rows atomically with the status. Handlers must not call the network; an
 exception in a handler rolls the status change back and the worker retries it later.
+``OutgoingStatus`` is re-exported here as the vocabulary of ``OutgoingEvent.status``.
 """
 
 from __future__ import annotations
@@ -11,7 +12,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from lucid_payments.tron.models import OutgoingTransaction
+from lucid_payments.tron.models import OutgoingStatus, OutgoingTransaction
+
+__all__ = [
+    "OutgoingEvent",
+    "OutgoingHandler",
+    "OutgoingStatus",
+    "notify_status_change",
+    "outgoing_subscribe",
+    "outgoing_unsubscribe",
+]
 
 
 @dataclass(frozen=True)
