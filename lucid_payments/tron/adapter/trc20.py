@@ -20,6 +20,9 @@ READ_OWNER_HEX = "41" + "00" * 20
 TRANSFER_SELECTOR = "transfer(address,uint256)"
 UINT256_MAX = (1 << 256) - 1
 _WORD_HEX = 64
+# Selectors of the revert payloads Error(string) and Panic(uint256).
+_ERROR_SELECTOR = "08c379a0"
+_PANIC_SELECTOR = "4e487b71"
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,9 +90,32 @@ def constant_call(
     )
     _raise_for_call_failure(body, selector)
     results = body.get("constant_result") or [""]
-    return ConstantResult(
-        result_hex=str(results[0] or ""), energy_used=int(body.get("energy_used", 0))
+    result_hex = str(results[0] or "")
+    if _reverted(body, result_hex):
+        raise NodeRejected(
+            f"{selector} reverted: {_revert_reason(body, result_hex)}", node_code="REVERT"
+        )
+    return ConstantResult(result_hex=result_hex, energy_used=int(body.get("energy_used", 0)))
+
+
+def _reverted(body: dict[str, Any], result_hex: str) -> bool:
+    # java-tron answers a reverted dry run with result.result true; the revert shows in
+    # the message, the transaction's ret, and an Error(string)/Panic(uint256) result.
+    rets = (body.get("transaction") or {}).get("ret") or [{}]
+    return (
+        bool(body["result"].get("message"))
+        or rets[0].get("ret") == "FAILED"
+        or result_hex[:8] in (_ERROR_SELECTOR, _PANIC_SELECTOR)
     )
+
+
+def _revert_reason(body: dict[str, Any], result_hex: str) -> str:
+    if result_hex.startswith(_ERROR_SELECTOR):
+        try:
+            return _string(ConstantResult(result_hex[8:], 0), "revert reason")
+        except NodeBadResponse:
+            pass
+    return decode_node_message(body["result"].get("message", "")) or "REVERT opcode executed"
 
 
 def _uint(result: ConstantResult, what: str) -> int:
