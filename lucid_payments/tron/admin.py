@@ -23,6 +23,7 @@ from lucid_payments.tron.models import (
     OutgoingTransaction,
     ScanCursor,
     ScannedBlock,
+    TokenContract,
     WatchedAddress,
     WatchListVersion,
 )
@@ -214,6 +215,15 @@ class WatchedAddressAdmin(ChainAdmin):
 class ScanCursorAdmin(ChainAdmin):
     list_display = ("network", "block_number", "block_id", "updated_at")
     fields = readonly_fields = ("network", "block_number", "block_id", "updated_at")
+
+
+@admin.register(TokenContract)
+class TokenContractAdmin(ChainAdmin):
+    """Read from the contract by ``lucid_payments.tron.tokens``; never typed in by hand."""
+
+    list_display = ("asset", "network", "contract", "symbol", "decimals", "created_at")
+    list_filter = ("network",)
+    fields = readonly_fields = ("network", "asset", "contract", "symbol", "decimals", "created_at")
 
 
 @admin.register(ScannedBlock)

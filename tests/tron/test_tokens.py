@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.exceptions import ImproperlyConfigured
+from django.test import Client as WebClient
 from pytest_django.fixtures import Settings as SettingsWrapper
 
 from devnet.genesis import TOKEN_ADDRESS
@@ -69,3 +71,17 @@ def test_a_contract_that_is_not_a_token_stores_nothing(
     with pytest.raises((NodeRejected, NodeBadResponse)):
         token_get(Asset.USDT)
     assert not TokenContract.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_admin_lists_stored_tokens_read_only() -> None:
+    TokenContract.objects.create(
+        network="devnet", asset="USDT", contract=TOKEN_ADDRESS, symbol="USDT", decimals=6
+    )
+    web = WebClient()
+    web.force_login(User.objects.create_superuser("root", password="pw"))
+
+    listing = web.get("/admin/tron/tokencontract/")
+
+    assert listing.status_code == 200 and TOKEN_ADDRESS in listing.content.decode()
+    assert web.get("/admin/tron/tokencontract/add/").status_code == 403
