@@ -4,9 +4,12 @@ Sign convention: a posting's amount is signed and never zero. Balances of client
 customer accounts (and the platform's own ``available``/``held``) are what we owe the
 owner, so they are positive. The platform's ``custody`` account is the other side of
 every deposit and withdrawal: it carries minus what we hold on chain, so that every
-entry sums to zero per asset. The platform's ``network_fees`` account is the expense side
-of TRX our own transactions burned on chain: each fee is booked custody +fee (less held
-on chain) against network_fees -fee, so its balance is minus the fees paid so far.
+entry sums to zero per asset. A client's ``staked`` account holds its TRX frozen on chain
+(Stake 2.0), unfreezing or delegated out: still in custody and still the client's, but
+not spendable until it is withdrawn back to ``available``. The platform's
+``network_fees`` account is the expense side of TRX our own transactions burned on
+chain: each fee is booked custody +fee (less held on chain) against network_fees -fee,
+so its balance is minus the fees paid so far.
 
 The database enforces the rules that matter (see migration 0002): postings of one entry
 sum to zero per asset (a deferred constraint trigger, checked at commit), entries and
@@ -36,6 +39,8 @@ class Bucket(models.TextChoices):
     # Platform only: TRX burned by our own outgoing transactions (bandwidth, energy,
     # account activation), an expense booked against custody.
     NETWORK_FEES = "network_fees", "Network fees"
+    # Client only: TRX frozen on chain (Stake 2.0), unfreezing or delegated out.
+    STAKED = "staked", "Staked"
 
 
 class EntryKind(models.TextChoices):
@@ -45,6 +50,9 @@ class EntryKind(models.TextChoices):
     RELEASE = "release", "Release"
     TRANSFER = "transfer", "Transfer"
     NETWORK_FEE = "network_fee", "Network fee"
+    # held → staked (a freeze is final) and staked → available (unstaked TRX withdrawn).
+    STAKE = "stake", "Stake"
+    UNSTAKE = "unstake", "Unstake"
 
 
 class LedgerAccount(models.Model):
@@ -84,6 +92,11 @@ class LedgerAccount(models.Model):
                 condition=Q(bucket=Bucket.NETWORK_FEES, owner_type=OwnerType.PLATFORM)
                 | ~Q(bucket=Bucket.NETWORK_FEES),
                 name="ledger_account_network_fees_is_platform_only",
+            ),
+            models.CheckConstraint(
+                condition=Q(bucket=Bucket.STAKED, owner_type=OwnerType.CLIENT)
+                | ~Q(bucket=Bucket.STAKED),
+                name="ledger_account_staked_is_client_only",
             ),
             models.CheckConstraint(
                 condition=(Q(owner_type=OwnerType.PLATFORM, owner_id=0, client_id__isnull=True))
