@@ -44,6 +44,8 @@ OUTGOING_FIELDS: tuple[str, ...] = (
     "txid",
     "block_number",
     "fee",
+    "withdraw_amount",
+    "withdraw_expire_amount",
     "failure_code",
     "failure_message",
     "attempt_count",

@@ -53,6 +53,11 @@ class OutgoingView:
     recipient: str  # base58, "" when the contract has none
     amount: int
     token_contract: str  # base58, TRC20 transfers only
+    # Stake 2.0: SUN a FreezeBalanceV2 moves from the balance into stake (0 otherwise), and
+    # what the contract paid onto the balance once final (rewards; unfrozen TRX).
+    freeze_amount: int = 0
+    withdraw_amount: int = 0
+    withdraw_expire_amount: int = 0
 
 
 def _base58(address_hex: object) -> str:
@@ -100,6 +105,13 @@ def outgoing_view(outgoing: OutgoingTransaction) -> OutgoingView:
         recipient=recipient,
         amount=amount,
         token_contract=token,
+        freeze_amount=(
+            int(parameters.get("frozen_balance", 0))
+            if outgoing.contract_type == "FreezeBalanceV2Contract"
+            else 0
+        ),
+        withdraw_amount=outgoing.withdraw_amount,
+        withdraw_expire_amount=outgoing.withdraw_expire_amount,
     )
 
 

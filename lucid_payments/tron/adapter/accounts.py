@@ -6,7 +6,7 @@ account that does not exist, with nothing on it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lucid_payments.tron.adapter.node import TronNode
 from lucid_payments.tron.addresses import normalize_address
@@ -33,6 +33,12 @@ class PendingUnfreeze:
 
 
 @dataclass(frozen=True, slots=True)
+class Vote:
+    witness: str  # base58
+    count: int  # whole TRX of tron power
+
+
+@dataclass(frozen=True, slots=True)
 class Account:
     address: str  # base58
     exists: bool
@@ -41,6 +47,21 @@ class Account:
     frozen_sun: dict[str, int]  # staked per resource (Stake 2.0)
     unfreezing: tuple[PendingUnfreeze, ...]
     resources: AccountResources
+    # Stake 2.0 delegation: TRX of ours backing others' resources (still ours, not
+    # spendable), and TRX of others backing ours (not ours at all).
+    delegated_out_sun: dict[str, int] = field(default_factory=dict)
+    delegated_in_sun: dict[str, int] = field(default_factory=dict)
+    votes: tuple[Vote, ...] = ()
+
+    @property
+    def staked_total_sun(self) -> int:
+        """SUN on this address that is its own but not spendable: frozen, delegated out
+        or waiting to be withdrawn after an unfreeze."""
+        return (
+            sum(self.frozen_sun.values())
+            + sum(self.delegated_out_sun.values())
+            + sum(item.amount_sun for item in self.unfreezing)
+        )
 
 
 def account(node: TronNode, address: str) -> Account:
@@ -53,6 +74,7 @@ def account(node: TronNode, address: str) -> Account:
         resource = item.get("type", "BANDWIDTH")  # proto3 omits the default, BANDWIDTH
         frozen[resource] = frozen.get(resource, 0) + int(item.get("amount", 0))
     create_time = raw.get("create_time")
+    resource_fields = raw.get("account_resource", {})
     return Account(
         address=address,
         exists=bool(raw),
@@ -76,4 +98,35 @@ def account(node: TronNode, address: str) -> Account:
             energy_used=int(resources.get("EnergyUsed", 0)),
             tron_power_limit=int(resources.get("tronPowerLimit", 0)),
         ),
+        delegated_out_sun={
+            "BANDWIDTH": int(raw.get("delegated_frozenV2_balance_for_bandwidth", 0)),
+            "ENERGY": int(resource_fields.get("delegated_frozenV2_balance_for_energy", 0)),
+        },
+        delegated_in_sun={
+            "BANDWIDTH": int(raw.get("acquired_delegated_frozenV2_balance_for_bandwidth", 0)),
+            "ENERGY": int(resource_fields.get("acquired_delegated_frozenV2_balance_for_energy", 0)),
+        },
+        votes=tuple(
+            Vote(witness=str(item.get("vote_address", "")), count=int(item.get("vote_count", 0)))
+            for item in raw.get("votes", [])
+        ),
     )
+
+
+def reward(node: TronNode, address: str) -> int:
+    """SUN of voting reward ``address`` could claim now (``getReward``)."""
+    body = node.post("wallet/getReward", {"address": normalize_address(address), "visible": True})
+    return int(body.get("reward", 0))
+
+
+def can_delegate_max_sun(node: TronNode, address: str, resource: str) -> int:
+    """SUN of ``resource`` stake ``address`` can delegate now (``getcandelegatedmaxsize``)."""
+    body = node.post(
+        "wallet/getcandelegatedmaxsize",
+        {
+            "owner_address": normalize_address(address),
+            "type": 1 if resource == "ENERGY" else 0,
+            "visible": True,
+        },
+    )
+    return int(body.get("max_size", 0))

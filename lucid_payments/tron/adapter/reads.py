@@ -177,6 +177,8 @@ def parse_transaction_info(raw: dict[str, Any]) -> TransactionInfo:
             )
             for log in raw.get("log", ())
         ),
+        withdraw_amount=int(raw.get("withdraw_amount", 0)),
+        withdraw_expire_amount=int(raw.get("withdraw_expire_amount", 0)),
     )
 
 
@@ -276,6 +278,8 @@ class _WireInfo(msgspec.Struct, frozen=True):
     result: str = ""
     resMessage: str = ""
     log: tuple[_WireLog, ...] = ()
+    withdraw_amount: int = 0
+    withdraw_expire_amount: int = 0
 
 
 _BLOCK_DECODER = msgspec.json.Decoder(_WireBlock, strict=False)
@@ -361,6 +365,8 @@ def _info_from_wire(wire: _WireInfo) -> TransactionInfo:
             Log(address_hex=_log_address_hex(log.address), topics=log.topics, data=log.data)
             for log in wire.log
         ),
+        withdraw_amount=wire.withdraw_amount,
+        withdraw_expire_amount=wire.withdraw_expire_amount,
     )
 
 

@@ -82,6 +82,10 @@ class TransactionInfo:
     energy_usage_total: int
     net_usage: int
     logs: tuple[Log, ...]
+    # SUN the contract paid onto the owner's balance: voting rewards (WithdrawBalance) and
+    # unfrozen TRX whose wait is over (withdraw, unfreeze and cancel-all pay those out).
+    withdraw_amount: int = 0
+    withdraw_expire_amount: int = 0
 
     @property
     def failed(self) -> bool:

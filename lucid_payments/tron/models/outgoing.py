@@ -90,6 +90,11 @@ class OutgoingTransaction(models.Model):
     txid = models.CharField(max_length=64, blank=True, default="", help_text="current copy")
     block_number = models.BigIntegerField(null=True, blank=True)
     fee = models.BigIntegerField(null=True, blank=True, help_text="SUN burned, once final")
+    # What the contract paid onto the owner's balance, once final (rewards; unfrozen TRX).
+    withdraw_amount = models.BigIntegerField(default=0, help_text="SUN of rewards paid out")
+    withdraw_expire_amount = models.BigIntegerField(
+        default=0, help_text="SUN of expired unfreezes paid out"
+    )
     failure_code = models.CharField(max_length=64, blank=True, default="")
     failure_message = models.TextField(blank=True, default="")
     attempt_count = models.PositiveIntegerField(default=0)

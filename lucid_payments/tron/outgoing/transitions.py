@@ -243,6 +243,8 @@ def record_solidified(
         attempt.save(update_fields=["status", "block_number", "block_timestamp_ms", "updated_at"])
         outgoing.block_number = info.block_number
         outgoing.fee = info.fee
+        outgoing.withdraw_amount = 0 if failed else info.withdraw_amount
+        outgoing.withdraw_expire_amount = 0 if failed else info.withdraw_expire_amount
         outgoing.finished_at = now
         if failed:
             outgoing.failure_code = info.receipt_result or info.result
@@ -259,7 +261,15 @@ def record_solidified(
                 "fee": info.fee,
                 "result": info.receipt_result or info.result,
             },
-            fields=("block_number", "fee", "finished_at", "failure_code", "failure_message"),
+            fields=(
+                "block_number",
+                "fee",
+                "withdraw_amount",
+                "withdraw_expire_amount",
+                "finished_at",
+                "failure_code",
+                "failure_message",
+            ),
         )
         return True
 
