@@ -18,6 +18,8 @@ def address_chain_view(address: str, *, node: TronNode | None = None) -> dict[st
     account = accounts.account(node, address)
     return {
         "trx_sun": account.balance_sun,
+        # Its own TRX that Stake 2.0 holds: frozen, delegated out, unfreezing.
+        "staked_sun": account.staked_total_sun,
         "usdt_units": trc20.balance_of(node, contract=usdt_contract(), holder=address),
         "activated": account.exists,
         "resources": asdict(account.resources),

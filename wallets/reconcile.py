@@ -9,7 +9,18 @@ balance), adjusted for money in flight that one side has seen and the other not 
     amount sent plus the fee burned (the ledger settles the amount and books the fee when
     the transaction is final), for USDT the tokens sent; an internal movement's amount
     never leaves custody, so only its fee counts.
-Fees of final transactions are in the ledger already (``wallets.network_fees``).
+Fees of final transactions are in the ledger already (``wallets.network_fees``). A voting
+reward claimed in a block not final yet is on chain before the ledger credits it, so it
+counts against that transaction's fee.
+
+TRX on chain is an address's whole own TRX: its spendable balance plus what Stake 2.0 took
+out of it but still belongs to it (frozen, delegated out, unfreezing until withdrawn),
+read from the typed account. A second comparison checks that stake against the clients'
+``staked`` ledger accounts: what is staked on clients' addresses should equal their staked
+balances, plus freezes in a block not final yet (staked on chain, held on the ledger until
+final), minus unfrozen TRX withdrawn in a block not final yet (spendable on chain, staked
+on the ledger until final). The platform's own stake (its energy wallet) is in custody
+but in no client's staked account, so that comparison leaves it out.
 
 Three verdicts: chain and ledger AGREE; they DIFFER (a real difference); or the run was
 INCONCLUSIVE (the node did not answer, our transactions kept landing while we read, or
@@ -22,7 +33,7 @@ Reads the chain: never call inside a database transaction.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -41,6 +52,7 @@ from lucid_payments.tron.selectors import (
 from wallets.chain_reads import address_chain_view
 from wallets.custody import (
     custody_addresses,
+    custody_owners,
     internal_movement_txids_query,
     is_internal_reference,
 )
@@ -80,10 +92,30 @@ class ReconcileLine:
 
 
 @dataclass(frozen=True)
+class StakedLine:
+    """Clients' stake on chain against their ``staked`` ledger accounts (TRX, SUN)."""
+
+    addresses: int  # clients' addresses in custody
+    on_chain: int  # frozen + delegated out + unfreezing on those addresses
+    ledger_staked: int
+    pending_freeze: int  # freezes in a block, not final
+    pending_withdraw: int  # unfrozen TRX withdrawn in a block, not final
+
+    @property
+    def expected_on_chain(self) -> int:
+        return self.ledger_staked + self.pending_freeze - self.pending_withdraw
+
+    @property
+    def difference(self) -> int:
+        return self.on_chain - self.expected_on_chain
+
+
+@dataclass(frozen=True)
 class ReconcileReport:
     lines: list[ReconcileLine]
     head_block: int
     scanned_block: int | None  # the scanner's cursor; None if it never ran
+    staked: StakedLine | None = None
 
     @property
     def scanner_behind(self) -> int:
@@ -93,8 +125,11 @@ class ReconcileReport:
     @property
     def verdict(self) -> Verdict:
         differences = [line.difference for line in self.lines]
-        if all(d == 0 for d in differences):
+        staked_difference = self.staked.difference if self.staked is not None else 0
+        if all(d == 0 for d in differences) and staked_difference == 0:
             return Verdict.AGREE
+        if staked_difference != 0:
+            return Verdict.DIFFER  # stake is not a deposit: blocks not scanned never explain it
         if any(d < 0 for d in differences) or self.scanner_behind <= 0:
             # Less on chain than the ledger says is never explained by blocks not scanned
             # yet; more on chain is, unless the scanner has read every block.
@@ -111,6 +146,8 @@ class _OutgoingRef:
     txid: str
     trx_amount: int  # SUN a TRX transfer sends; 0 for any other contract
     internal: bool
+    freeze_amount: int  # SUN a freeze stakes; 0 for any other contract
+    client_owned: bool  # sent from a client's address (its stake is in the staked line)
 
 
 @dataclass(frozen=True)
@@ -119,11 +156,22 @@ class _LedgerSnapshot:
     ledger entries booked with it commit together, so they must be read together."""
 
     addresses: frozenset[str]
+    client_addresses: frozenset[str]
     custody: dict[Asset, int]
+    staked: int
     pending_in: dict[Asset, tuple[int, int]]  # (amount, count)
     outgoing: list[_OutgoingRef]
     last_attempt_id: int
     scanned_block: int | None
+
+
+def _clients_staked() -> int:
+    total = sum(
+        LedgerAccount.objects.filter(
+            owner_type=OwnerType.CLIENT, asset=Asset.TRX, bucket=Bucket.STAKED
+        ).values_list("balance", flat=True)
+    )
+    return int(total)
 
 
 def _custody(asset: Asset) -> int:
@@ -151,15 +199,26 @@ def _pending_deposits(network: str) -> dict[Asset, tuple[int, int]]:
 
 def _read_snapshot(network: str) -> _LedgerSnapshot:
     addresses = frozenset(custody_addresses(network=network).values_list("address", flat=True))
+    client_addresses = frozenset(
+        address
+        for address, owner in custody_owners(addresses, network=network).items()
+        if owner.type == OwnerType.CLIENT
+    )
     outgoing = [
         _OutgoingRef(
-            o.txid, o.amount if o.asset == "TRX" else 0, is_internal_reference(o.reference)
+            o.txid,
+            o.amount if o.asset == "TRX" else 0,
+            is_internal_reference(o.reference),
+            o.freeze_amount,
+            o.owner_address in client_addresses,
         )
         for o in outgoing_unfinished_from(network=network, owner_addresses=addresses)
     ]
     return _LedgerSnapshot(
         addresses=addresses,
+        client_addresses=client_addresses,
         custody={asset: _custody(asset) for asset in ASSETS},
+        staked=_clients_staked(),
         pending_in=_pending_deposits(network),
         outgoing=outgoing,
         last_attempt_id=_last_attempt_id(network),
@@ -183,42 +242,66 @@ def ledger_snapshot(network: str) -> _LedgerSnapshot:
         return _read_snapshot(network)
 
 
+@dataclass(frozen=True)
+class _InBlock:
+    """What one of our unfinished transactions in a block changed before the ledger did."""
+
+    trx_out: int  # amount sent and fee burned, less a reward claimed
+    usdt_out: int
+    staked_in: int  # a client's freeze
+    staked_out: int  # a client's unfrozen TRX withdrawn
+
+
 def _outgoing_in_blocks(
     node: TronNode, snapshot: _LedgerSnapshot, network: str
-) -> dict[str, tuple[int, int]]:
-    """txid → (TRX out incl. fee, USDT out) for each of our unfinished transactions that
-    the node has in a block."""
+) -> dict[str, _InBlock]:
+    """txid → its effects, for each of our unfinished transactions the node has in a block."""
     usdt_hex = to_hex(usdt_contract(network))
-    found: dict[str, tuple[int, int]] = {}
+    found: dict[str, _InBlock] = {}
     for ref in snapshot.outgoing:
         info = reads.transaction_info(node, ref.txid)
         if info is None:
             continue
-        trx_out = info.fee
-        usdt_out = 0
-        if ref.internal or info.failed:
-            found[ref.txid] = (trx_out, usdt_out)
+        if info.failed:
+            found[ref.txid] = _InBlock(info.fee, 0, 0, 0)
+            continue
+        trx_out = info.fee - info.withdraw_amount
+        staked_in = ref.freeze_amount if ref.client_owned else 0
+        staked_out = info.withdraw_expire_amount if ref.client_owned else 0
+        if ref.internal:
+            found[ref.txid] = _InBlock(trx_out, 0, staked_in, staked_out)
             continue
         trx_out += ref.trx_amount
+        usdt_out = 0
         for transfer in reads.token_transfers(info):
             ours = hex_to_base58(transfer.from_hex) in snapshot.addresses
             if transfer.contract_hex == usdt_hex and ours:
                 usdt_out += transfer.amount
-        found[ref.txid] = (trx_out, usdt_out)
+        found[ref.txid] = _InBlock(trx_out, usdt_out, staked_in, staked_out)
     return found
 
 
+@dataclass(frozen=True)
+class _ChainTotals:
+    assets: dict[Asset, int]
+    clients_staked: int  # frozen + delegated out + unfreezing on clients' addresses
+
+
 def _chain_balances(
-    node: TronNode, addresses: Iterable[str], progress: Callable[[int], None] | None
-) -> dict[Asset, int]:
+    node: TronNode, snapshot: _LedgerSnapshot, progress: Callable[[int], None] | None
+) -> _ChainTotals:
     totals = {Asset.TRX: 0, Asset.USDT: 0}
-    for address in sorted(addresses):
+    clients_staked = 0
+    for address in sorted(snapshot.addresses):
         view = address_chain_view(address, node=node)
-        totals[Asset.TRX] += view["trx_sun"]
+        staked = view["staked_sun"]
+        totals[Asset.TRX] += view["trx_sun"] + staked
         totals[Asset.USDT] += view["usdt_units"]
+        if address in snapshot.client_addresses:
+            clients_staked += staked
         if progress is not None:
             progress(1)
-    return totals
+    return _ChainTotals(totals, clients_staked)
 
 
 def reconcile(
@@ -232,7 +315,7 @@ def reconcile(
     for _ in range(MAX_ROUNDS):
         snapshot = ledger_snapshot(network)
         in_blocks_before = _outgoing_in_blocks(node, snapshot, network)
-        on_chain = _chain_balances(node, snapshot.addresses, progress)
+        on_chain = _chain_balances(node, snapshot, progress)
         in_blocks_after = _outgoing_in_blocks(node, snapshot, network)
         head = reads.node_info(node).head.number
         settled = (
@@ -248,23 +331,24 @@ def reconcile(
 
 def _report(
     snapshot: _LedgerSnapshot,
-    on_chain: dict[Asset, int],
-    in_blocks: dict[str, tuple[int, int]],
+    on_chain: _ChainTotals,
+    in_blocks: dict[str, _InBlock],
     head: int,
 ) -> ReconcileReport:
+    effects = in_blocks.values()
     pending_out = {
-        Asset.TRX: sum(trx for trx, _ in in_blocks.values()),
-        Asset.USDT: sum(usdt for _, usdt in in_blocks.values()),
+        Asset.TRX: sum(e.trx_out for e in effects),
+        Asset.USDT: sum(e.usdt_out for e in effects),
     }
     out_count = {
-        Asset.TRX: sum(1 for trx, _ in in_blocks.values() if trx),
-        Asset.USDT: sum(1 for _, usdt in in_blocks.values() if usdt),
+        Asset.TRX: sum(1 for e in effects if e.trx_out),
+        Asset.USDT: sum(1 for e in effects if e.usdt_out),
     }
     lines = [
         ReconcileLine(
             asset=asset,
             addresses=len(snapshot.addresses),
-            on_chain=on_chain[asset],
+            on_chain=on_chain.assets[asset],
             ledger_custody=snapshot.custody[asset],
             pending_in=snapshot.pending_in[asset][0],
             pending_in_count=snapshot.pending_in[asset][1],
@@ -273,7 +357,16 @@ def _report(
         )
         for asset in ASSETS
     ]
-    return ReconcileReport(lines=lines, head_block=head, scanned_block=snapshot.scanned_block)
+    staked = StakedLine(
+        addresses=len(snapshot.client_addresses),
+        on_chain=on_chain.clients_staked,
+        ledger_staked=snapshot.staked,
+        pending_freeze=sum(e.staked_in for e in effects),
+        pending_withdraw=sum(e.staked_out for e in effects),
+    )
+    return ReconcileReport(
+        lines=lines, head_block=head, scanned_block=snapshot.scanned_block, staked=staked
+    )
 
 
 def address_count() -> int:

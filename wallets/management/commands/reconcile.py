@@ -2,8 +2,10 @@
 
 Reads every address of our wallets (TRX and USDT balances) from the node and compares
 the totals with the ledger's custody per asset, allowing for deposits seen but not final
-and for our own transactions (amount and fee) in a block but not final yet. Prints a
-table and one sentence per asset saying what was compared with what. Read-only.
+and for our own transactions (amount and fee) in a block but not final yet; TRX counts
+what Stake 2.0 holds (frozen, delegated out, unfreezing), and clients' stake is compared
+with their staked ledger accounts too. Prints a table and one sentence per asset (and
+one for the stake) saying what was compared with what. Read-only.
 
 Exit status: 0 when chain and ledger agree; 1 on a real difference; 2 when they could not
 be compared this time (node unreachable, our transactions kept landing while reading, or
@@ -26,6 +28,7 @@ from wallets.reconcile import (
     ReconcileInconclusive,
     ReconcileLine,
     ReconcileReport,
+    StakedLine,
     Verdict,
     address_count,
     reconcile,
@@ -57,6 +60,26 @@ def describe(line: ReconcileLine) -> str:
     )
 
 
+def describe_staked(line: StakedLine) -> str:
+    """One sentence for clients' stake: chain against their staked ledger accounts."""
+
+    def amount(units: int) -> str:
+        return f"{format_amount(units, Asset.TRX)} TRX"
+
+    outcome = (
+        "no difference"
+        if line.difference == 0
+        else f"difference {'+' if line.difference > 0 else ''}{amount(line.difference)}"
+    )
+    return (
+        f"Staked TRX: on chain {amount(line.on_chain)} (frozen, delegated out, unfreezing) at "
+        f"{line.addresses} client address(es), expected {amount(line.expected_on_chain)} = "
+        f"clients' staked {amount(line.ledger_staked)} + freezes in a block not final "
+        f"{amount(line.pending_freeze)} - withdrawals in a block not final "
+        f"{amount(line.pending_withdraw)}: {outcome}."
+    )
+
+
 class Command(BaseCommand):
     help = (
         "Compare on-chain balances of the platform's wallets with the ledger's custody, "
@@ -81,6 +104,8 @@ class Command(BaseCommand):
         console.print(_table(report))
         for line in report.lines:
             self.stdout.write(describe(line))  # one line each, never wrapped
+        if report.staked is not None:
+            self.stdout.write(describe_staked(report.staked))
         self._conclude(report, console)
 
     def _conclude(self, report: ReconcileReport, console: Console) -> None:
@@ -89,6 +114,9 @@ class Command(BaseCommand):
             for line in report.lines
             if line.difference != 0
         )
+        if report.staked is not None and report.staked.difference != 0:
+            staked_off = f"staked {format_amount(report.staked.difference, Asset.TRX)} TRX"
+            off = f"{off}, {staked_off}" if off else staked_off
         if report.verdict == Verdict.AGREE:
             console.print("Chain and ledger agree: no difference.")
         elif report.verdict == Verdict.DIFFER:
