@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "lucid_payments.tron",
     "lucid_payments.events",
     "wallets",
+    "staking",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,280 @@
+"""trx-staking API (8096). One view per operation: the chain is asked first
+(``staking.preflight``, outside any transaction), then a service records the operation;
+the worker sends it. Every lookup is scoped to the caller's client."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from lucid_payments.accounts.authentication import request_principal
+from lucid_payments.accounts.scopes import Scope
+from lucid_payments.core.audit import AuditActor
+from lucid_payments.core.idempotency import IdempotentMixin
+from lucid_payments.core.money import Money
+from lucid_payments.core.parsers import StrictJSONParser
+from lucid_payments.core.schema import error_responses, idempotency_key_parameter
+from staking import preflight, services
+from staking.api.pagination import OperationPagination
+from staking.api.serializers import (
+    DelegateInput,
+    DelegationOutput,
+    FreezeInput,
+    OperationFilter,
+    OperationOutput,
+    ResourcesOutput,
+    UnfreezeInput,
+    VoteInput,
+    WalletInput,
+    delegation_body,
+    operation_body,
+)
+from staking.chain_reads import wallet_resources
+from staking.models import Resource, StakingOperation
+from staking.selectors import delegation_get, delegation_list, operation_get, operation_list
+from wallets.models.wallets import Wallet
+from wallets.selectors import wallet_get
+
+TAGS = ["staking"]
+JSON_BODY_ONLY = [StrictJSONParser]
+# Refusals a chain check or the ledger can answer with, on every money-moving POST.
+POST_ERRORS = error_responses(400, 401, 403, 404, 409, 422, 429, 503)
+
+
+def _accepted(operation: StakingOperation) -> Response:
+    return Response(operation_body(operation), status=202)
+
+
+class _OperationView(IdempotentMixin, APIView):
+    required_scope = Scope.STAKING
+    parser_classes = JSON_BODY_ONLY
+
+    def _wallet(self, request: Request, data: dict[str, Any]) -> Wallet:
+        return wallet_get(client=request_principal(request).client, wallet_id=data["wallet_id"])
+
+    def _actor(self, request: Request) -> AuditActor:
+        return AuditActor.api_key(request_principal(request).api_key)
+
+
+def _post_schema(operation_id: str, summary: str, request: Any) -> Any:
+    return extend_schema(
+        operation_id=operation_id,
+        tags=TAGS,
+        summary=summary,
+        parameters=[idempotency_key_parameter()],
+        request=request,
+        responses={202: OperationOutput, **POST_ERRORS},
+    )
+
+
+class FreezeView(_OperationView):
+    @_post_schema(
+        "staking_freeze",
+        "Stake TRX for energy or bandwidth (held on the ledger; staked when final)",
+        FreezeInput,
+    )
+    def post(self, request: Request) -> Response:
+        payload = FreezeInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        wallet = self._wallet(request, payload.validated_data)
+        amount: Money = payload.validated_data["amount"]
+        preflight.freeze_check(wallet=wallet, amount_sun=amount.units)
+        operation = services.staking_freeze(
+            wallet=wallet,
+            amount_sun=amount.units,
+            resource=Resource(payload.validated_data["resource"]),
+            actor=self._actor(request),
+        )
+        return _accepted(operation)
+
+
+class UnfreezeView(_OperationView):
+    @_post_schema(
+        "staking_unfreeze",
+        "Start unfreezing staked TRX (withdrawable after the chain's wait)",
+        UnfreezeInput,
+    )
+    def post(self, request: Request) -> Response:
+        payload = UnfreezeInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        wallet = self._wallet(request, payload.validated_data)
+        amount: Money = payload.validated_data["amount"]
+        resource = Resource(payload.validated_data["resource"])
+        preflight.unfreeze_check(wallet=wallet, amount_sun=amount.units, resource=resource)
+        operation = services.staking_unfreeze(
+            wallet=wallet, amount_sun=amount.units, resource=resource, actor=self._actor(request)
+        )
+        return _accepted(operation)
+
+
+class WithdrawExpiredView(_OperationView):
+    @_post_schema(
+        "staking_withdraw_expired",
+        "Withdraw unfrozen TRX whose wait is over back to the available balance",
+        WalletInput,
+    )
+    def post(self, request: Request) -> Response:
+        payload = WalletInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        wallet = self._wallet(request, payload.validated_data)
+        preflight.withdraw_expired_check(wallet=wallet)
+        return _accepted(
+            services.staking_withdraw_expired(wallet=wallet, actor=self._actor(request))
+        )
+
+
+class CancelUnfreezesView(_OperationView):
+    @_post_schema(
+        "staking_cancel_unfreezes",
+        "Cancel every pending unfreeze (those whose wait is over are withdrawn)",
+        WalletInput,
+    )
+    def post(self, request: Request) -> Response:
+        payload = WalletInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        wallet = self._wallet(request, payload.validated_data)
+        preflight.cancel_unfreezes_check(wallet=wallet)
+        return _accepted(
+            services.staking_cancel_unfreezes(wallet=wallet, actor=self._actor(request))
+        )
+
+
+class DelegationListCreateView(_OperationView):
+    @extend_schema(
+        operation_id="staking_delegation_list",
+        tags=TAGS,
+        summary="Your delegations, newest first",
+        responses={200: DelegationOutput(many=True), **error_responses(401, 403, 429)},
+    )
+    def get(self, request: Request) -> Response:
+        delegations = delegation_list(client=request_principal(request).client)
+        return Response([delegation_body(d) for d in delegations[:500]])
+
+    @_post_schema(
+        "staking_delegate",
+        "Delegate energy or bandwidth to an activated address, optionally locked",
+        DelegateInput,
+    )
+    def post(self, request: Request) -> Response:
+        payload = DelegateInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        wallet = self._wallet(request, payload.validated_data)
+        amount: Money = payload.validated_data["amount"]
+        resource = Resource(payload.validated_data["resource"])
+        receiver = payload.validated_data["receiver"]
+        preflight.delegate_check(
+            wallet=wallet, receiver=receiver, amount_sun=amount.units, resource=resource
+        )
+        operation = services.staking_delegate(
+            wallet=wallet,
+            receiver=receiver,
+            amount_sun=amount.units,
+            resource=resource,
+            lock_period=payload.validated_data.get("lock_period"),
+            actor=self._actor(request),
+        )
+        return _accepted(operation)
+
+
+class UndelegateView(_OperationView):
+    @extend_schema(
+        operation_id="staking_undelegate",
+        tags=TAGS,
+        summary="Take back an active delegation in full",
+        parameters=[idempotency_key_parameter()],
+        request=None,
+        responses={202: OperationOutput, **POST_ERRORS},
+    )
+    def post(self, request: Request, delegation_id: int) -> Response:
+        principal = request_principal(request)
+        delegation = delegation_get(client=principal.client, delegation_id=delegation_id)
+        return _accepted(
+            services.staking_undelegate(delegation=delegation, actor=self._actor(request))
+        )
+
+
+class VoteView(_OperationView):
+    @_post_schema("staking_vote", "Vote for witnesses with the wallet's tron power", VoteInput)
+    def post(self, request: Request) -> Response:
+        payload = VoteInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        wallet = self._wallet(request, payload.validated_data)
+        votes = [(v["witness"], v["count"]) for v in payload.validated_data["votes"]]
+        preflight.vote_check(wallet=wallet, total_votes=sum(count for _, count in votes))
+        return _accepted(
+            services.staking_vote(wallet=wallet, votes=votes, actor=self._actor(request))
+        )
+
+
+class ClaimRewardsView(_OperationView):
+    @_post_schema(
+        "staking_rewards_claim",
+        "Claim the wallet's voting rewards (credited to you when final)",
+        WalletInput,
+    )
+    def post(self, request: Request) -> Response:
+        payload = WalletInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        wallet = self._wallet(request, payload.validated_data)
+        preflight.claim_rewards_check(wallet=wallet)
+        return _accepted(services.staking_claim_rewards(wallet=wallet, actor=self._actor(request)))
+
+
+class ResourcesView(APIView):
+    required_scope = Scope.STAKING
+
+    @extend_schema(
+        operation_id="staking_resources_retrieve",
+        tags=TAGS,
+        summary="A wallet's stake, delegations, resources, pending unfreezes, votes, reward",
+        responses={200: ResourcesOutput, **error_responses(401, 403, 404, 429, 503)},
+    )
+    def get(self, request: Request, wallet_id: int) -> Response:
+        wallet = wallet_get(client=request_principal(request).client, wallet_id=wallet_id)
+        return Response(ResourcesOutput(wallet_resources(wallet)).data)
+
+
+class OperationListView(APIView):
+    required_scope = Scope.STAKING
+    pagination_class = OperationPagination
+
+    @extend_schema(
+        operation_id="staking_operation_list",
+        tags=TAGS,
+        summary="Your staking operations, newest first",
+        parameters=[OperationFilter],
+        responses={200: OperationOutput(many=True), **error_responses(400, 401, 403, 429)},
+    )
+    def get(self, request: Request) -> Response:
+        filters = OperationFilter(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        wanted = filters.validated_data
+        operations = operation_list(
+            client=request_principal(request).client,
+            wallet_id=wanted.get("wallet_id"),
+            kind=wanted.get("kind"),
+            status=wanted.get("status"),
+        )
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(operations, request, view=self) or []
+        return paginator.get_paginated_response([operation_body(o) for o in page])
+
+
+class OperationDetailView(APIView):
+    required_scope = Scope.STAKING
+
+    @extend_schema(
+        operation_id="staking_operation_retrieve",
+        tags=TAGS,
+        summary="One of your staking operations",
+        responses={200: OperationOutput, **error_responses(401, 403, 404, 429)},
+    )
+    def get(self, request: Request, operation_id: int) -> Response:
+        operation = operation_get(
+            client=request_principal(request).client, operation_id=operation_id
+        )
+        return Response(operation_body(operation))
