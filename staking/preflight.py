@@ -47,7 +47,16 @@ def _at_least_one_trx(amount_sun: int, name: str) -> None:
 
 def freeze_check(*, wallet: Wallet, amount_sun: int, node: TronNode | None = None) -> None:
     _at_least_one_trx(amount_sun, "frozenBalance")
-    _account(wallet, node or get_node())
+    account = _account(wallet, node or get_node())
+    # The ledger may allow more than this address holds: the client's TRX can sit on its
+    # other wallets, and the network fees the platform pays are burned from this address.
+    if amount_sun > account.balance_sun:
+        raise StakingRefused(
+            f"frozenBalance must be less than or equal to accountBalance: the wallet holds "
+            f"{account.balance_sun} SUN on chain.",
+            code="wallet_balance_too_low",
+            fields={"amount": ["More than the wallet holds on chain."]},
+        )
 
 
 def unfreeze_check(
