@@ -45,7 +45,7 @@ def test_refused_requests_record_nothing(
     assert below_minimum.json()["error"]["code"] == "amount_below_minimum"
     short = _freeze(api, wallet["id"], "11", "k2")
     assert short.status_code == 422
-    assert short.json()["error"]["code"] == "insufficient_funds"
+    assert short.json()["error"]["code"] == "wallet_balance_too_low"
     bad_resource = _freeze(api, wallet["id"], "1", "k3", resource="TRON_POWER")
     assert bad_resource.status_code == 400
     assert "resource" in bad_resource.json()["error"]["fields"]
@@ -73,6 +73,19 @@ def test_refused_requests_record_nothing(
     assert not StakingOperation.objects.exists()
     assert JournalEntry.objects.count() == entries
     assert buckets(tenant.pk) == {Bucket.AVAILABLE: 10 * TRX, Bucket.HELD: 0, Bucket.STAKED: 0}
+
+
+def test_a_freeze_beyond_the_available_balance_is_refused(
+    devnet: DevnetHandle, staking_api: tuple[Client, object]
+) -> None:
+    tenant, api = staking_api
+    wallet = funded_hot_wallet(devnet, api, tenant.pk, trx=10 * TRX)
+    assert _freeze(api, wallet["id"], "6", "k1").status_code == 202  # held, not sent yet
+    short = _freeze(api, wallet["id"], "5", "k2")
+    assert short.status_code == 422
+    assert short.json()["error"]["code"] == "insufficient_funds"
+    assert StakingOperation.objects.count() == 1
+    assert buckets(tenant.pk) == {Bucket.AVAILABLE: 4 * TRX, Bucket.HELD: 6 * TRX, Bucket.STAKED: 0}
 
 
 def test_a_freeze_the_chain_cannot_cover_is_refused_before_it_is_held(
