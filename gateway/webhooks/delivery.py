@@ -109,7 +109,6 @@ def _record(
     """Store the attempt and move the delivery on, in one transaction. A delivery already
     delivered (a duplicate send after a lost lease) keeps its first outcome."""
     outcome = _outcome_name(result)
-    failed_for_good = False
     with transaction.atomic():
         delivery = WebhookDelivery.objects.select_for_update().filter(pk=delivery_id).first()
         if delivery is None:  # the endpoint was deleted meanwhile
@@ -144,7 +143,6 @@ def _record(
             delay = retry_delay(delivery.round_attempts, rand=rand)
             if delay is None:
                 delivery.status = DeliveryStatus.FAILED
-                failed_for_good = True
                 outcome = "failed"
             else:
                 delivery.next_attempt_at = now + delay
@@ -168,8 +166,6 @@ def _record(
                 "enqueued_at",
             ]
         )
-        if failed_for_good:
-            transaction.on_commit(WEBHOOK_DELIVERIES_FAILED.inc)
     return outcome
 
 
@@ -195,6 +191,9 @@ def delivery_attempt(
     finally:
         delivery_release(delivery_id=claimed_id, token=token)
     WEBHOOK_ATTEMPTS.labels(outcome).inc()
+    if outcome == "failed":  # the operator alert: every attempt of the schedule failed
+        WEBHOOK_DELIVERIES_FAILED.inc()
+        logger.warning("webhook delivery %s failed for good", delivery.public_id)
     logger.info(
         "webhook delivery %s attempt: %s (status %s, %d ms)",
         delivery.public_id,

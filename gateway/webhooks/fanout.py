@@ -29,6 +29,8 @@ def deliveries_for_event(event: Event) -> None:
                 event=event,
                 event_type=event.type,
                 next_attempt_at=event.created_at,
+                # Enqueued once committed; the sweep steps in only if that was lost.
+                enqueued_at=event.created_at,
             )
             for endpoint in endpoints
         ]
