@@ -142,4 +142,7 @@ def webhook_target(url: str) -> PinnedTarget:
     addresses = _resolve(host, port)
     if not all(address_allowed(a) for a in addresses):
         raise WebhookUrlNotAllowed(_NOT_REACHABLE)
-    return PinnedTarget(scheme=scheme, host=host, port=port, address=str(addresses[0]), path=path)
+    first = addresses[0]
+    if isinstance(first, ipaddress.IPv6Address) and first.ipv4_mapped is not None:
+        first = first.ipv4_mapped  # connect over IPv4 to the address that was judged
+    return PinnedTarget(scheme=scheme, host=host, port=port, address=str(first), path=path)
