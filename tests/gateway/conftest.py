@@ -46,9 +46,7 @@ def receiver() -> Iterator[Receiver]:
         yield running
 
 
-def endpoint_for(
-    client: Client, url: str, events: list[str] | None = None
-) -> EndpointWithSecret:
+def endpoint_for(client: Client, url: str, events: list[str] | None = None) -> EndpointWithSecret:
     return endpoint_create(
         client=client,
         url=url,

@@ -40,7 +40,13 @@ def _worker(delivery_id: int, clock_offset_s: float) -> subprocess.Popen[bytes]:
         "PYTHONPATH": str(ROOT),
     }
     return subprocess.Popen(
-        [sys.executable, "-m", "tests.gateway.worker_process", str(delivery_id), str(clock_offset_s)],
+        [
+            sys.executable,
+            "-m",
+            "tests.gateway.worker_process",
+            str(delivery_id),
+            str(clock_offset_s),
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
