@@ -4,15 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('wallets', '0005_custody_by_key'),
+        ("wallets", "0005_custody_by_key"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='sealedsecret',
-            name='kind',
-            field=models.CharField(choices=[('seed', 'BIP39 mnemonic'), ('private_key', 'Private key'), ('webhook_secret', 'Webhook signing secret')], max_length=16),
+            model_name="sealedsecret",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("seed", "BIP39 mnemonic"),
+                    ("private_key", "Private key"),
+                    ("webhook_secret", "Webhook signing secret"),
+                ],
+                max_length=16,
+            ),
         ),
     ]
