@@ -154,7 +154,7 @@ class EndpointRotateSecretView(IdempotentMixin, APIView):
         request=None,
         responses={
             200: EndpointWithSecretOutput,
-            **error_responses(401, 403, 404, 409, 422, 429),
+            **error_responses(400, 401, 403, 404, 409, 422, 429),
         },
     )
     def post(self, request: Request, endpoint_id: str) -> Response:
@@ -207,7 +207,10 @@ class DeliveryRedeliverView(IdempotentMixin, APIView):
         summary="Send a delivery again now (same webhook-id), with a fresh retry schedule",
         parameters=[idempotency_key_parameter(required=False)],
         request=None,
-        responses={202: DeliveryOutput, **error_responses(401, 403, 404, 409, 422, 429)},
+        responses={
+            202: DeliveryOutput,
+            **error_responses(400, 401, 403, 404, 409, 422, 429),
+        },
     )
     def post(self, request: Request, endpoint_id: str, delivery_id: str) -> Response:
         principal = request_principal(request)
