@@ -38,4 +38,4 @@ def deliveries_for_event(event: Event) -> None:
     # Subscribers see each event once (a re-published key returns the first event without
     # calling them), so there is no conflict to ignore here.
     ids = [delivery.pk for delivery in created]
-    transaction.on_commit(lambda: deliveries_enqueue(ids))
+    transaction.on_commit(lambda: deliveries_enqueue(ids), robust=True)

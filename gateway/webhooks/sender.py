@@ -35,7 +35,13 @@ def _excerpt(response: httpx.Response) -> str:
         read.extend(chunk)
         if len(read) >= EXCERPT_BYTES:
             break
-    return bytes(read[:EXCERPT_BYTES]).decode("utf-8", errors="replace")
+    return _storable(bytes(read[:EXCERPT_BYTES]).decode("utf-8", errors="replace"))
+
+
+def _storable(text: str) -> str:
+    # PostgreSQL text cannot hold NUL; a receiver's answer must not make the attempt
+    # unrecordable (the delivery would be retried forever with no trace).
+    return text.replace("\x00", "\ufffd")
 
 
 @cache
@@ -73,6 +79,7 @@ def send(*, target: PinnedTarget, body: bytes, headers: dict[str, str]) -> SendO
                 status = response.status_code
         except httpx.HTTPError as exc:
             elapsed = round((time.perf_counter() - started) * 1000)
-            return SendOutcome(None, elapsed, "", f"{type(exc).__name__}: {exc}"[:EXCERPT_BYTES])
+            error = _storable(f"{type(exc).__name__}: {exc}"[:EXCERPT_BYTES])
+            return SendOutcome(None, elapsed, "", error)
     elapsed = round((time.perf_counter() - started) * 1000)
     return SendOutcome(status, elapsed, excerpt, "")

@@ -203,5 +203,5 @@ def delivery_redeliver(
             client_id=locked.endpoint.client_id,
         )
         delivery_id = locked.pk
-        transaction.on_commit(lambda: deliveries_enqueue([delivery_id]))
+        transaction.on_commit(lambda: deliveries_enqueue([delivery_id]), robust=True)
     return locked

@@ -37,5 +37,5 @@ def deliveries_due(*, now: datetime | None = None, limit: int = BATCH) -> int:
         )
         if ids:
             WebhookDelivery.objects.filter(pk__in=ids).update(enqueued_at=now)
-            transaction.on_commit(lambda: deliveries_enqueue(ids))
+            transaction.on_commit(lambda: deliveries_enqueue(ids), robust=True)
     return len(ids)

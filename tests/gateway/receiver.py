@@ -31,6 +31,7 @@ class Receiver:
     answers: list[int] = field(default_factory=list)  # then ``default`` for the rest
     default: int = 200
     extra_headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b"ok"
     hold_first: threading.Event | None = None  # the first request waits for it
     received: list[Received] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -54,9 +55,9 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
                 self.send_response(status)
                 for name, value in receiver.extra_headers.items():
                     self.send_header(name, value)
-                self.send_header("Content-Length", "2")
+                self.send_header("Content-Length", str(len(receiver.body)))
                 self.end_headers()
-                self.wfile.write(b"ok")
+                self.wfile.write(receiver.body)
             except OSError:  # the sender died while we held the request
                 pass
 

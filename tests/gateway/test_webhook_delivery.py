@@ -268,3 +268,16 @@ def test_the_url_is_checked_again_at_every_delivery(
     assert receiver.received == []
     attempt = WebhookDelivery.objects.get().attempts.get()
     assert attempt.status_code is None and "SSRF" in attempt.error
+
+
+def test_only_the_first_kilobyte_of_the_answer_is_kept_and_nul_is_storable(
+    gateway_api: TenantApiClient, django_capture_on_commit_callbacks: Committed
+) -> None:
+    with running_receiver(default=500, body=b"bad\x00news" + b"x" * 5000) as receiver:
+        endpoint_for(gateway_api.tenant, receiver.url)
+        with django_capture_on_commit_callbacks(execute=True):  # type: ignore[attr-defined]
+            publish(gateway_api.tenant)
+    attempt = WebhookDelivery.objects.get().attempts.get()
+    assert attempt.status_code == 500
+    assert attempt.response_excerpt.startswith("bad\ufffdnews")
+    assert len(attempt.response_excerpt) == 1024
