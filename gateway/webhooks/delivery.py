@@ -149,13 +149,13 @@ def _record(
                 if result.error.startswith(REFUSED):
                     outcome = "refused"
             endpoints.filter(failing_since=None).update(failing_since=now)
-            endpoint = endpoints.values_list("failing_since", flat=True).first()
-            if endpoint is not None and now - endpoint >= FAILING_LIMIT:
+            failing_since = endpoints.values_list("failing_since", flat=True).first()
+            if failing_since is not None and now - failing_since >= FAILING_LIMIT:
                 endpoint_disable(
                     endpoint_id=delivery.endpoint_id,
                     reason=DisabledReason.FAILING,
                     actor=SYSTEM,
-                    detail=f"every attempt failed since {endpoint.isoformat()}",
+                    detail=f"every attempt failed since {failing_since.isoformat()}",
                 )
         delivery.save(
             update_fields=[
@@ -186,7 +186,13 @@ def delivery_attempt(
     claimed_id, token = claim
     try:
         delivery = WebhookDelivery.objects.select_related("endpoint", "event").get(pk=claimed_id)
-        result = _send_once(delivery, now=now)
+        try:
+            result = _send_once(delivery, now=now)
+        except Exception as exc:
+            # Our own fault (the keystore, a bug): still an attempt on the schedule, with a
+            # trace in the log, rather than a task failing every minute without one.
+            logger.exception("webhook delivery %s could not be sent", delivery.public_id)
+            result = SendOutcome(None, 0, "", f"internal error: {type(exc).__name__}")
         outcome = _record(delivery_id=claimed_id, started_at=now, result=result, now=now, rand=rand)
     finally:
         delivery_release(delivery_id=claimed_id, token=token)

@@ -3,6 +3,7 @@ same webhook-id on every retry, the retry schedule, failure, 410, rotation, the 
 
 from __future__ import annotations
 
+import base64
 import json
 import random
 from collections.abc import Callable
@@ -281,3 +282,21 @@ def test_only_the_first_kilobyte_of_the_answer_is_kept_and_nul_is_storable(
     assert attempt.status_code == 500
     assert attempt.response_excerpt.startswith("bad\ufffdnews")
     assert len(attempt.response_excerpt) == 1024
+
+
+def test_a_secret_that_cannot_be_unsealed_is_a_failed_attempt_not_a_silent_loop(
+    gateway_api: TenantApiClient,
+    receiver: Receiver,
+    settings: pytest.FixtureRequest,
+    django_capture_on_commit_callbacks: Committed,
+) -> None:
+    endpoint_for(gateway_api.tenant, receiver.url)
+    # Another master key, as after a botched rotation: the endpoint's secret will not open.
+    settings.LUCID_MASTER_KEY = base64.b64encode(b"k" * 32).decode()  # type: ignore[attr-defined]
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[attr-defined]
+        publish(gateway_api.tenant)
+    assert receiver.received == []
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == DeliveryStatus.PENDING and delivery.round_attempts == 1
+    assert delivery.attempts.get().error.startswith("internal error")
+    assert delivery.claimed_until is None
