@@ -17,10 +17,10 @@ released.
 Measured: ``deliveries_per_s`` (deliveries received ÷ time from the first commit to the
 last receipt) and the latency from an event's commit to its receipt at a receiver (p50,
 p95, max) in the live phase; ``backlog_deliveries_per_s`` (the backlog's deliveries ÷ time
-from release to the last receipt): the delivery side alone. Checked: each receiver verifies every body on arrival with
-``standardwebhooks.Webhook(secret).verify`` (``unverified`` counts failures), and at the
-end every delivery is ``delivered`` in the database and every receiver got every event
-once (``duplicates``). The broker's own latency (Redis, a worker
+from release to the last receipt): the delivery side alone. Checked: each receiver
+verifies every body on arrival with ``standardwebhooks.Webhook(secret).verify``
+(``unverified`` counts failures), and at the end every delivery is ``delivered`` in the
+database and every receiver got every event once (``duplicates``). The broker's own latency (Redis, a worker
 picking the task) is not in these figures.
 
 The run uses a throwaway database of its own (``bench_webhooks_<pid>``) and drops it. The
