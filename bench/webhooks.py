@@ -20,8 +20,8 @@ p95, max) in the live phase; ``backlog_deliveries_per_s`` (the backlog's deliver
 from release to the last receipt): the delivery side alone. Checked: each receiver
 verifies every body on arrival with ``standardwebhooks.Webhook(secret).verify``
 (``unverified`` counts failures), and at the end every delivery is ``delivered`` in the
-database and every receiver got every event once (``duplicates``). The broker's own latency (Redis, a worker
-picking the task) is not in these figures.
+database and every receiver got every event once (``duplicates``). The broker's own
+latency (Redis, a worker picking the task) is not in these figures.
 
 The run uses a throwaway database of its own (``bench_webhooks_<pid>``) and drops it. The
 last line printed is a JSON object with the figures and the inputs.
