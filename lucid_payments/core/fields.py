@@ -61,3 +61,17 @@ class InputIntegerField(_SentMeansValidated, serializers.IntegerField):
 
 class InputDateTimeField(_SentMeansValidated, serializers.DateTimeField):
     """A date-time input (query or body) whose empty value is invalid, not absent."""
+
+
+class StrictURLField(_StringsOnly, serializers.URLField):
+    """A URLField that refuses non-strings (DRF would validate the text of a number)."""
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """A JSON boolean only: DRF also reads "true", "yes", 1 and "on" as True, which the
+    document (``type: boolean``) does not allow."""
+
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool):
+            raise serializers.ValidationError("Must be true or false.", code="invalid")
+        return data

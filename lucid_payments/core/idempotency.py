@@ -169,8 +169,9 @@ class IdempotencyClaim:
     record_id: int
     lock_id: int
 
-    def finish(self, response: HttpResponseBase) -> None:
-        """Store a 2xx/4xx answer for replay; anything else frees the key."""
+    def finish(self, response: HttpResponseBase, *, redact: frozenset[str] = frozenset()) -> None:
+        """Store a 2xx/4xx answer for replay; anything else frees the key. Top-level JSON
+        fields named in ``redact`` are stored (and so replayed) as null."""
         try:
             storable = not isinstance(response, StreamingHttpResponse) and (
                 response.status_code < 500
@@ -189,7 +190,7 @@ class IdempotencyClaim:
             IdempotencyRecord.objects.filter(pk=self.record_id).update(
                 state=IdempotencyRecord.State.COMPLETED,
                 response_status=response.status_code,
-                response_body=response.content,
+                response_body=_redacted(response.content, redact),
                 response_headers=headers,
             )
         except BaseException:
@@ -204,6 +205,18 @@ class IdempotencyClaim:
             IdempotencyRecord.objects.filter(pk=self.record_id).delete()
         finally:
             _release_lock(self.lock_id)
+
+
+def _redacted(content: bytes, fields: frozenset[str]) -> bytes:
+    if not fields:
+        return content
+    try:
+        body = json.loads(content)
+    except ValueError:
+        return content
+    if not isinstance(body, dict) or not fields & body.keys():
+        return content
+    return json.dumps({k: None if k in fields else v for k, v in body.items()}).encode()
 
 
 class ReplayStoredResponse(Exception):
@@ -290,6 +303,8 @@ class IdempotentMixin(APIView):
 
     idempotency_required: ClassVar[bool] = True
     idempotent_methods: ClassVar[frozenset[str]] = frozenset({"POST"})
+    # Top-level fields of the answer never stored (a secret shown once): a replay has null.
+    idempotency_redacted_fields: ClassVar[frozenset[str]] = frozenset()
 
     _idempotency_claim: IdempotencyClaim | None = None
 
@@ -348,5 +363,5 @@ class IdempotentMixin(APIView):
             raise
         claim, self._idempotency_claim = self._idempotency_claim, None
         if claim is not None:
-            claim.finish(response)
+            claim.finish(response, redact=self.idempotency_redacted_fields)
         return response

@@ -7,6 +7,7 @@ production (``LUCID_ENV=production``) insecure defaults are refused at start-up.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -75,6 +76,7 @@ INSTALLED_APPS = [
     "lucid_payments.tron",
     "lucid_payments.events",
     "wallets",
+    "gateway",
     "staking",
 ]
 
@@ -264,6 +266,23 @@ LUCID_MASTER_KEYS_RETIRED = [
 ]
 if PRODUCTION and not LUCID_MASTER_KEY:
     raise ImproperlyConfigured("Production needs LUCID_MASTER_KEY (or LUCID_MASTER_KEY_FILE).")
+
+# Webhooks. Networks a webhook URL may resolve into although they are not public (e.g.
+# 127.0.0.0/8 for local development); every other loopback, private, link-local, ... address
+# is refused. Production refuses plain http unless WEBHOOK_ALLOW_HTTP. At most
+# WEBHOOK_MAX_IN_FLIGHT deliveries are sent to one endpoint at a time.
+WEBHOOK_ALLOWED_CIDRS: list[str] = [
+    c.strip() for c in env.str("WEBHOOK_ALLOWED_CIDRS", default="").split(",") if c.strip()
+]
+WEBHOOK_ALLOW_HTTP = env.bool("WEBHOOK_ALLOW_HTTP", default=not PRODUCTION)
+WEBHOOK_MAX_IN_FLIGHT = env.int("WEBHOOK_MAX_IN_FLIGHT", default=4)
+for _cidr in WEBHOOK_ALLOWED_CIDRS:
+    try:
+        ipaddress.ip_network(_cidr, strict=False)
+    except ValueError as _exc:
+        raise ImproperlyConfigured(f"WEBHOOK_ALLOWED_CIDRS: {_cidr!r} is not a network.") from _exc
+if WEBHOOK_MAX_IN_FLIGHT < 1:
+    raise ImproperlyConfigured("WEBHOOK_MAX_IN_FLIGHT must be at least 1.")
 
 # Security headers. Production runs behind TLS-terminating proxies.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -35,6 +35,9 @@ class FuzzTenant:
     wallet_address: str
     funding_txid: str
     devnet: DevnetHandle
+    webhook_endpoint_id: str
+    webhook_delivery_id: str
+    event_id: str
 
     @property
     def auth_headers(self) -> dict[str, str]:
@@ -73,6 +76,7 @@ def fuzz_tenant(
     txids = devnet.faucet(wallet.address, trx=FUNDING_UNITS, usdt=FUNDING_UNITS)
     devnet.mine(4)
     scan_once(BlockScanner())
+    webhook_endpoint_id, webhook_delivery_id, event_id = _webhook_log(tenant, settings)
     return FuzzTenant(
         client=tenant,
         api_key=plaintext,
@@ -81,4 +85,33 @@ def fuzz_tenant(
         wallet_address=wallet.address,
         funding_txid=txids["trx"],
         devnet=devnet,
+        webhook_endpoint_id=webhook_endpoint_id,
+        webhook_delivery_id=webhook_delivery_id,
+        event_id=event_id,
     )
+
+
+def _webhook_log(tenant: Client, settings: pytest.FixtureRequest) -> tuple[str, str, str]:
+    """A webhook endpoint with one delivery of one event. The endpoint points at a closed
+    loopback port (allowed for the run), so a generated redelivery fails fast."""
+    from django.db import transaction
+
+    from gateway.webhooks.models import WebhookDelivery
+    from gateway.webhooks.services import endpoint_create
+    from lucid_payments.core.audit import AuditActor
+    from lucid_payments.events.services import event_publish
+
+    settings.WEBHOOK_ALLOWED_CIDRS = ["127.0.0.0/8"]  # type: ignore[attr-defined]
+    made = endpoint_create(
+        client=tenant,
+        url="http://127.0.0.1:9/hooks",
+        events=["*"],
+        description="fuzz",
+        actor=AuditActor.system("fuzz"),
+    )
+    with transaction.atomic():
+        event = event_publish(
+            type="deposit.seen", client_id=tenant.pk, object_id="fuzz:0", data={"fuzz": True}
+        )
+    delivery = WebhookDelivery.objects.get(event=event)
+    return made.endpoint.public_id, delivery.public_id, event.public_id

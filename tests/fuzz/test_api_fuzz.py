@@ -117,6 +117,9 @@ def _known_path_ids(tenant: FuzzTenant) -> dict[str, Any]:
         "address": tenant.wallet_address,
         "number": 1,
         "txid": tenant.funding_txid,
+        "endpoint_id": tenant.webhook_endpoint_id,
+        "delivery_id": tenant.webhook_delivery_id,
+        "event_id": tenant.event_id,
     }
 
 

@@ -10,6 +10,7 @@ from django.db import models
 class SecretKind(models.TextChoices):
     SEED = "seed", "BIP39 mnemonic"
     PRIVATE_KEY = "private_key", "Private key"
+    WEBHOOK_SECRET = "webhook_secret", "Webhook signing secret"
 
 
 class SealedSecret(models.Model):

@@ -1,0 +1,222 @@
+"""The webhook endpoints API (payment-gateway). One view per operation; services do the
+work, selectors scope every lookup to the caller's client (another client's id is 404)."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from drf_spectacular.utils import extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from gateway.api.webhook_serializers import (
+    DeliveryFilter,
+    DeliveryOutput,
+    DeliveryPageOutput,
+    EndpointCreateInput,
+    EndpointOutput,
+    EndpointUpdateInput,
+    EndpointWithSecretOutput,
+)
+from gateway.webhooks.selectors import delivery_get, delivery_page, endpoint_get, endpoint_list
+from gateway.webhooks.services import (
+    EndpointWithSecret,
+    delivery_redeliver,
+    endpoint_create,
+    endpoint_delete,
+    endpoint_rotate_secret,
+    endpoint_update,
+)
+from lucid_payments.accounts.authentication import request_principal
+from lucid_payments.accounts.scopes import Scope
+from lucid_payments.core.audit import AuditActor
+from lucid_payments.core.idempotency import IdempotentMixin
+from lucid_payments.core.parsers import StrictJSONParser
+from lucid_payments.core.schema import error_responses, idempotency_key_parameter
+
+TAGS = ["webhooks"]
+# JSON bodies only: one body format, one set of rules (see wallets/api/views.py).
+JSON_BODY_ONLY = [StrictJSONParser]
+# The secret is shown once: an idempotent replay answers it as null, and the stored
+# response never holds it.
+SECRET_FIELDS: frozenset[str] = frozenset({"secret"})
+
+
+def _with_secret(made: EndpointWithSecret) -> dict[str, Any]:
+    body = dict(EndpointOutput(made.endpoint).data)
+    body["secret"] = made.secret
+    return body
+
+
+class EndpointListCreateView(IdempotentMixin, APIView):
+    required_scope = Scope.GATEWAY
+    parser_classes = JSON_BODY_ONLY
+    idempotency_required = False  # registering an endpoint moves no money
+    idempotency_redacted_fields: ClassVar[frozenset[str]] = SECRET_FIELDS
+
+    @extend_schema(
+        operation_id="webhook_endpoint_list",
+        tags=TAGS,
+        summary="The caller's webhook endpoints (secrets are never listed)",
+        responses={200: EndpointOutput(many=True), **error_responses(401, 403, 429)},
+    )
+    def get(self, request: Request) -> Response:
+        principal = request_principal(request)
+        endpoints = endpoint_list(client_id=principal.client_id)
+        return Response([EndpointOutput(endpoint).data for endpoint in endpoints])
+
+    @extend_schema(
+        operation_id="webhook_endpoint_create",
+        tags=TAGS,
+        summary="Register a webhook endpoint; the answer shows its signing secret once",
+        description="The URL must be http(s) and resolve to public addresses only "
+        "(`webhook_url_not_allowed` otherwise); plain http may be refused by the operator.",
+        parameters=[idempotency_key_parameter(required=False)],
+        request=EndpointCreateInput,
+        responses={
+            201: EndpointWithSecretOutput,
+            **error_responses(400, 401, 403, 409, 422, 429),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        principal = request_principal(request)
+        payload = EndpointCreateInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        made = endpoint_create(
+            client=principal.client,
+            actor=AuditActor.api_key(principal.api_key),
+            **payload.validated_data,
+        )
+        return Response(_with_secret(made), status=201)
+
+
+class EndpointDetailView(APIView):
+    required_scope = Scope.GATEWAY
+    parser_classes = JSON_BODY_ONLY
+
+    @extend_schema(
+        operation_id="webhook_endpoint_retrieve",
+        tags=TAGS,
+        summary="One webhook endpoint",
+        responses={200: EndpointOutput, **error_responses(401, 403, 404, 429)},
+    )
+    def get(self, request: Request, endpoint_id: str) -> Response:
+        principal = request_principal(request)
+        endpoint = endpoint_get(client_id=principal.client_id, endpoint_id=endpoint_id)
+        return Response(EndpointOutput(endpoint).data)
+
+    @extend_schema(
+        operation_id="webhook_endpoint_update",
+        tags=TAGS,
+        summary="Change the URL, the event types, the description, or enable/disable",
+        request=EndpointUpdateInput,
+        responses={200: EndpointOutput, **error_responses(400, 401, 403, 404, 429)},
+    )
+    def patch(self, request: Request, endpoint_id: str) -> Response:
+        principal = request_principal(request)
+        endpoint = endpoint_get(client_id=principal.client_id, endpoint_id=endpoint_id)
+        payload = EndpointUpdateInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        updated = endpoint_update(
+            endpoint=endpoint,
+            actor=AuditActor.api_key(principal.api_key),
+            **payload.validated_data,
+        )
+        return Response(EndpointOutput(updated).data)
+
+    @extend_schema(
+        operation_id="webhook_endpoint_delete",
+        tags=TAGS,
+        summary="Delete the endpoint and its delivery log (the events stay)",
+        responses={204: None, **error_responses(401, 403, 404, 429)},
+    )
+    def delete(self, request: Request, endpoint_id: str) -> Response:
+        principal = request_principal(request)
+        endpoint = endpoint_get(client_id=principal.client_id, endpoint_id=endpoint_id)
+        endpoint_delete(endpoint=endpoint, actor=AuditActor.api_key(principal.api_key))
+        return Response(status=204)
+
+
+class EndpointRotateSecretView(IdempotentMixin, APIView):
+    required_scope = Scope.GATEWAY
+    parser_classes = JSON_BODY_ONLY
+    idempotency_required = False
+    idempotency_redacted_fields: ClassVar[frozenset[str]] = SECRET_FIELDS
+
+    @extend_schema(
+        operation_id="webhook_endpoint_rotate_secret",
+        tags=TAGS,
+        summary="A new signing secret (shown once); the previous one keeps signing for 24 h",
+        description="During the 24 h every delivery carries two signatures in "
+        "webhook-signature, one per secret, so the receiver can switch at any moment.",
+        parameters=[idempotency_key_parameter(required=False)],
+        request=None,
+        responses={
+            200: EndpointWithSecretOutput,
+            **error_responses(400, 401, 403, 404, 409, 422, 429),
+        },
+    )
+    def post(self, request: Request, endpoint_id: str) -> Response:
+        principal = request_principal(request)
+        endpoint = endpoint_get(client_id=principal.client_id, endpoint_id=endpoint_id)
+        made = endpoint_rotate_secret(
+            endpoint=endpoint, actor=AuditActor.api_key(principal.api_key)
+        )
+        return Response(_with_secret(made))
+
+
+class DeliveryListView(APIView):
+    required_scope = Scope.GATEWAY
+
+    @extend_schema(
+        operation_id="webhook_delivery_list",
+        tags=TAGS,
+        summary="The endpoint's deliveries with every attempt, newest first",
+        parameters=[DeliveryFilter],
+        responses={200: DeliveryPageOutput, **error_responses(400, 401, 403, 404, 429)},
+    )
+    def get(self, request: Request, endpoint_id: str) -> Response:
+        principal = request_principal(request)
+        endpoint = endpoint_get(client_id=principal.client_id, endpoint_id=endpoint_id)
+        filters = DeliveryFilter(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        wanted = filters.validated_data
+        page = delivery_page(
+            endpoint=endpoint,
+            limit=wanted["limit"],
+            status=wanted.get("status"),
+            starting_after=wanted.get("starting_after"),
+        )
+        body = {
+            "deliveries": page.deliveries,
+            "has_more": page.has_more,
+            "next_starting_after": page.deliveries[-1].public_id if page.has_more else None,
+        }
+        return Response(DeliveryPageOutput(body).data)
+
+
+class DeliveryRedeliverView(IdempotentMixin, APIView):
+    required_scope = Scope.GATEWAY
+    parser_classes = JSON_BODY_ONLY
+    idempotency_required = False
+
+    @extend_schema(
+        operation_id="webhook_delivery_redeliver",
+        tags=TAGS,
+        summary="Send a delivery again now (same webhook-id), with a fresh retry schedule",
+        parameters=[idempotency_key_parameter(required=False)],
+        request=None,
+        responses={
+            202: DeliveryOutput,
+            **error_responses(400, 401, 403, 404, 409, 422, 429),
+        },
+    )
+    def post(self, request: Request, endpoint_id: str, delivery_id: str) -> Response:
+        principal = request_principal(request)
+        endpoint = endpoint_get(client_id=principal.client_id, endpoint_id=endpoint_id)
+        delivery = delivery_get(endpoint=endpoint, delivery_id=delivery_id)
+        delivery_redeliver(delivery=delivery, actor=AuditActor.api_key(principal.api_key))
+        # Read again: in a synchronous setup the attempt may already have been made.
+        refreshed = delivery_get(endpoint=endpoint, delivery_id=delivery_id)
+        return Response(DeliveryOutput(refreshed).data, status=202)
