@@ -1,13 +1,20 @@
 """An event: one thing that happened to a client's money, as the API showed it then.
 
-Append-only (the database refuses UPDATE and DELETE, see migration 0001). ``id`` orders
-events as they were committed for a reader that pages by it; ``public_id`` is what the
-client sees.
+Append-only (the database refuses UPDATE and DELETE, see migration 0002); ``public_id``
+is what the client sees.
+
+Readers page by (``xact``, ``id``), not by ``id`` alone. An id is drawn when a row is
+inserted, not when its transaction commits: a transaction that inserted id 7 and commits
+after another's id 8 would be skipped by a client that had already read past 8. ``xact``
+is the inserting transaction's id, and a reader lists only events of transactions older
+than every transaction still running (``selectors``): whatever commits later has a
+greater ``xact`` than anything already shown, so paging never skips an event.
 """
 
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Func
 from django.utils import timezone
 
 from lucid_payments.core.public_ids import public_id
@@ -17,6 +24,28 @@ PUBLIC_ID_PREFIX = "evt"
 
 def new_event_id() -> str:
     return public_id(PUBLIC_ID_PREFIX)
+
+
+class CurrentTransactionId(Func):
+    """The id of the transaction running the statement (64 bits, never wraps)."""
+
+    template = "pg_current_xact_id()::text::bigint"
+    output_field = models.BigIntegerField()
+
+
+class OwnTransactionId(Func):
+    """The id of the transaction running the statement if it wrote anything, else null
+    (a read must not draw an id of its own)."""
+
+    template = "pg_current_xact_id_if_assigned()::text::bigint"
+    output_field = models.BigIntegerField()
+
+
+class OldestRunningTransactionId(Func):
+    """Every transaction with a smaller id has ended (committed or rolled back)."""
+
+    template = "pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
+    output_field = models.BigIntegerField()
 
 
 class Event(models.Model):
@@ -30,11 +59,14 @@ class Event(models.Model):
     # Names the occurrence, so that a publisher run twice writes one event (null: none).
     key = models.CharField(max_length=200, null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    xact = models.BigIntegerField(db_default=CurrentTransactionId(), editable=False)
 
     class Meta:
         indexes = [
-            models.Index(fields=["client", "-id"], name="event_client_newest"),
-            models.Index(fields=["client", "type", "-id"], name="event_client_type_newest"),
+            models.Index(fields=["client", "-xact", "-id"], name="event_client_newest"),
+            models.Index(
+                fields=["client", "type", "-xact", "-id"], name="event_client_type_newest"
+            ),
             models.Index(fields=["client", "object_id"], name="event_client_object"),
         ]
 

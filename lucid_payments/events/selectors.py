@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from lucid_payments.core.errors import InvalidInput, NotFound
-from lucid_payments.events.models import Event
+from lucid_payments.events.models import Event, OldestRunningTransactionId, OwnTransactionId
 
 
 @dataclass(frozen=True)
@@ -36,10 +36,16 @@ def event_page(
     starting_after: str | None = None,
 ) -> EventPage:
     """The client's events, newest first, ``limit`` at a time. ``starting_after`` (an
-    event id from the previous page) continues with the events older than it: a cursor
-    on the commit order, so a page never skips or repeats an event however many arrive
-    meanwhile."""
-    events: QuerySet[Event] = Event.objects.filter(client_id=client_id)
+    event id from the previous page) continues with the events older than it.
+
+    Only events of transactions older than every transaction still running are listed,
+    in (transaction, id) order (see ``models``): an event that commits later sorts after
+    everything listed now, so neither paging nor a client that catches up from the newest
+    event it saw can skip one. A transaction sees its own events, as it sees its own
+    rows. An event shows here once the transactions that began before its own have
+    ended, usually within a second."""
+    settled = Q(xact__lt=OldestRunningTransactionId()) | Q(xact=OwnTransactionId())
+    events: QuerySet[Event] = Event.objects.filter(settled, client_id=client_id)
     if type_pattern is not None and type_pattern != "*":
         if type_pattern.endswith(".*"):
             events = events.filter(type__startswith=type_pattern[:-1])
@@ -59,6 +65,6 @@ def event_page(
                 code="invalid_cursor",
                 fields={"starting_after": ["Not one of your events."]},
             )
-        events = events.filter(id__lt=cursor.pk)
-    rows = list(events.order_by("-id")[: limit + 1])
+        events = events.filter(Q(xact__lt=cursor.xact) | Q(xact=cursor.xact, id__lt=cursor.pk))
+    rows = list(events.order_by("-xact", "-id")[: limit + 1])
     return EventPage(events=rows[:limit], has_more=len(rows) > limit)

@@ -4,9 +4,10 @@ never changed afterwards."""
 from __future__ import annotations
 
 import re
+import threading
 
 import pytest
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 
 from lucid_payments.accounts.services import client_create
 from lucid_payments.events.hooks import event_subscribe, event_unsubscribe
@@ -89,3 +90,39 @@ def test_events_are_append_only_in_the_database() -> None:
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         Event.objects.filter(pk=event.pk).delete()
     assert Event.objects.get(pk=event.pk).type == "deposit.seen"
+
+
+def test_an_event_committed_late_is_never_behind_a_cursor_already_read() -> None:
+    """Ids are drawn at insert, not at commit: the first transaction's event has the lower
+    id but commits last. A reader must not see the second's event before the first's can
+    be seen, or a client that caught up past it would never see the first."""
+    from lucid_payments.events.selectors import event_page
+
+    tenant = client_create(name="late-commit")
+    inserted, release = threading.Event(), threading.Event()
+    slow_ids: list[str] = []
+
+    def slow_writer() -> None:
+        try:
+            with transaction.atomic():
+                slow_ids.append(_publish(tenant.pk).public_id)
+                inserted.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    writer = threading.Thread(target=slow_writer)
+    writer.start()
+    try:
+        assert inserted.wait(timeout=30)
+        with transaction.atomic():
+            fast = _publish(tenant.pk)
+
+        while_open = event_page(client_id=tenant.pk, limit=10).events
+        assert fast.public_id not in [e.public_id for e in while_open]
+    finally:
+        release.set()
+        writer.join()
+
+    after = [e.public_id for e in event_page(client_id=tenant.pk, limit=10).events]
+    assert after == [fast.public_id, slow_ids[0]]  # newest (last to start writing) first
