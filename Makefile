@@ -1,5 +1,6 @@
 # The two commands a newcomer needs: `make up` and `make test`.
-# Only Python 3.11+ is required; everything else is installed into .venv.
+# Only Python 3.11+ is required; everything else is installed into .venv (where the embedded
+# PostgreSQL has no build, e.g. arm64 Linux, also the machine's postgresql package).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin

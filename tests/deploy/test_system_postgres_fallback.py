@@ -152,9 +152,10 @@ def test_without_the_embedded_package_the_machines_own_postgres_serves_every_pro
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **_as(uid),
     )  # fmt: skip
     try:
-        assert holder.stdout is not None
-        first = json.loads(holder.stdout.readline() or "null") if holder.poll() is None else None
-        assert first, holder.stderr.read() if holder.stderr else ""
+        assert holder.stdout is not None and holder.stderr is not None
+        line = holder.stdout.readline()  # "" when it died instead
+        assert line, holder.stderr.read()
+        first = json.loads(line)
         assert first["pgserver_hidden"]
         assert first["host"] == str((lucid_home / "pg").resolve())
         assert first["database"] == "lucid"
