@@ -5,8 +5,8 @@ it and stopped when the last one exits.
 
 Processes register their pid in the data directory under a file lock; each one removes
 itself at exit, and whoever leaves the list empty stops the server. Pids of processes
-that died without cleaning up are dropped on the way, so a killed ``make up`` does not
-keep the server alive for ever.
+that died without cleaning up are dropped whenever the list is touched, so after a killed
+``make up`` the server still stops with the next run's last process.
 """
 
 from __future__ import annotations
