@@ -1,12 +1,13 @@
 # The two commands a newcomer needs: `make up` and `make test`.
-# Only Python 3.11+ is required; everything else is installed into .venv.
+# Only Python 3.11+ is required; everything else is installed into .venv (where the embedded
+# PostgreSQL has no build, e.g. arm64 Linux, also the machine's postgresql package).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 JS_DIR := tests/devnet/js
 
-.PHONY: install up test lint typecheck pytest js-deps clean
+.PHONY: install database up test lint typecheck pytest js-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required") if sys.version_info < (3, 11) else None'
@@ -17,7 +18,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-up: install
+# Without DATABASE_URL, stop at once (naming the command that fixes it) when there is no
+# PostgreSQL to develop on: neither the embedded package nor the machine's initdb/pg_ctl.
+database: install
+	$(BIN)/python -m lucid_payments.localdb
+
+up: install database
 	$(BIN)/python manage.py up
 
 # TronWeb conformance tests need Node.js; without it they skip and say why.
@@ -36,7 +42,7 @@ typecheck: install
 pytest: install js-deps
 	$(BIN)/pytest
 
-test: lint typecheck pytest
+test: database lint typecheck pytest
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

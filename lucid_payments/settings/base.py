@@ -15,7 +15,8 @@ import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from lucid_payments.settings.database import database_settings, embedded_database_url
+from lucid_payments.localdb import local_database_url
+from lucid_payments.settings.database import database_settings
 from lucid_payments.settings.environment import choice, secret
 
 env = environ.Env()
@@ -54,9 +55,9 @@ CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 _database_url = secret("DATABASE_URL")
 if PRODUCTION and not _database_url:
     raise ImproperlyConfigured(
-        "Production needs DATABASE_URL; the embedded PostgreSQL is for development."
+        "Production needs DATABASE_URL; the local PostgreSQL is for development."
     )
-DATABASES = {"default": database_settings(_database_url or embedded_database_url(LUCID_HOME))}
+DATABASES = {"default": database_settings(_database_url or local_database_url(LUCID_HOME))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [

@@ -71,7 +71,7 @@ def _base_env(options: StackOptions, *, node_url: str | None) -> dict[str, str]:
     env["LUCID_HOME"] = str(options.lucid_home)
     env["PYTHONUNBUFFERED"] = "1"
     if options.database_url is not None:
-        # Without this each child would start (or join) the embedded server on its own.
+        # Without this each child would start (or join) the local server on its own.
         env["DATABASE_URL"] = options.database_url
     if node_url is not None:
         env["TRON_NODE_URL"] = node_url

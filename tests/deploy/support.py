@@ -6,6 +6,7 @@ import os
 import random
 import secrets
 import socket
+import stat
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -123,3 +124,12 @@ def wait_until(predicate: Any, *, timeout_s: float, interval_s: float = 0.2) -> 
             return True
         time.sleep(interval_s)
     return bool(predicate())
+
+
+def world_reachable(path: Path) -> bool:
+    """Whether another (non-root) user can reach and read/execute ``path``."""
+    path = path.resolve()
+    for directory in [*reversed(path.parents), path if path.is_dir() else path.parent]:
+        if not directory.stat().st_mode & stat.S_IXOTH:
+            return False
+    return bool(path.stat().st_mode & (stat.S_IROTH | stat.S_IXOTH))

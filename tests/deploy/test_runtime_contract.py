@@ -10,7 +10,6 @@ import json
 import os
 import secrets
 import shutil
-import stat
 import subprocess
 import sys
 import sysconfig
@@ -32,7 +31,7 @@ from tests.deploy.docker_files import (
     image_environment,
     runtime_stage,
 )
-from tests.deploy.support import REPO, database_url, free_port
+from tests.deploy.support import REPO, database_url, free_port, world_reachable
 
 NONROOT_UID = 65532
 DEV_SITE_PACKAGES = Path(sysconfig.get_paths()["purelib"])
@@ -43,19 +42,10 @@ NOT_SOURCE = shutil.ignore_patterns(
 )  # fmt: skip
 
 
-def _world_reachable(path: Path) -> bool:
-    """Whether another (non-root) user can reach and read/execute ``path``."""
-    path = path.resolve()
-    for directory in [*reversed(path.parents), path if path.is_dir() else path.parent]:
-        if not directory.stat().st_mode & stat.S_IXOTH:
-            return False
-    return bool(path.stat().st_mode & (stat.S_IROTH | stat.S_IXOTH))
-
-
 def _interpreter() -> Path:
     """A CPython 3.11 the non-root user can run; Debian's matches the distroless runtime."""
     for candidate in (Path("/usr/bin/python3.11"), Path(sys._base_executable)):
-        if candidate.exists() and _world_reachable(candidate):
+        if candidate.exists() and world_reachable(candidate):
             return candidate
     pytest.skip("no Python 3.11 interpreter that a non-root user can execute")
 
@@ -65,7 +55,7 @@ def installed_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The project built as a wheel and installed (non-editable) into a plain directory,
     as the Dockerfile does into /opt/lucid/site-packages. Dependencies come from the dev
     venv, appended to PYTHONPATH after it."""
-    if not _world_reachable(DEV_SITE_PACKAGES):
+    if not world_reachable(DEV_SITE_PACKAGES):
         pytest.skip(f"{DEV_SITE_PACKAGES} is not readable by a non-root user")
     root = Path(tempfile.mkdtemp(prefix="lucid-runtime-"))
     root.chmod(0o755)  # the non-root user must reach the installed files

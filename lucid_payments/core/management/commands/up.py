@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 
-from lucid_payments.settings.database import embedded_database_url
+from lucid_payments.localdb import local_database_url
 from lucid_payments.settings.environment import secret
 from lucid_payments.stack.processes import StackOptions, devnet_available
 from lucid_payments.stack.runner import RunOptions, run_stack
@@ -98,8 +98,8 @@ class Command(BaseCommand):
 
 def _database_url_for_children() -> str | None:
     """With DATABASE_URL (or DATABASE_URL_FILE) set the children read it themselves.
-    Without it this process has already started the embedded PostgreSQL (settings did);
+    Without it this process has already started the local PostgreSQL (settings did);
     its URL is handed down so that the children share it rather than each joining."""
     if secret("DATABASE_URL"):
         return None
-    return embedded_database_url(settings.LUCID_HOME)
+    return local_database_url(settings.LUCID_HOME)
