@@ -35,21 +35,22 @@ def usdt_api(db: None) -> Iterator[tuple[Any, Any]]:
     yield tenant, api
 
 
-def staked_energy_wallet(devnet: Any, *, trx: int) -> Wallet:
+def staked_energy_wallet(chain: Any, *, trx: int) -> Wallet:
     """The energy wallet, funded with ``trx`` + 100 TRX and ``trx`` staked for energy,
     through ``manage.py energy_wallet`` and the worker's steps."""
-    from tests.wallets.chain_helpers import finalize, include
-    from lucid_payments.tron.selectors import outgoing_by_reference
     from django.conf import settings
 
+    from lucid_payments.tron.selectors import outgoing_by_reference
+    from tests.wallets.chain_helpers import finalize, include
+
     wallet = energy_wallet_create()
-    devnet.faucet(wallet.address, trx=(trx + 100) * SUN)
-    devnet.mine()
+    chain.faucet(wallet.address, trx=(trx + 100) * SUN)
+    chain.mine()
     out = StringIO()
     call_command("energy_wallet", "freeze", "--trx", str(trx), "--reference", "stake-1", stdout=out)
     assert "Recorded as outgoing transaction" in out.getvalue()
     outgoing = outgoing_by_reference(network=settings.TRON_NETWORK, reference="stake-1")
     assert outgoing is not None
-    include(devnet, outgoing.id)
-    finalize(devnet, outgoing.id)
+    include(chain, outgoing.id)
+    finalize(chain, outgoing.id)
     return wallet

@@ -78,11 +78,13 @@ def energy_plan_for_usdt_send(
     wallet = energy_wallet_get()
     if wallet is None:
         return plan
+    # The network totals, read from an account that exists (the sender may not yet).
+    network = account(node, wallet.address).resources
     try:
         needed_sun = sun_for_energy(
             missing,
-            total_energy_limit=resources.total_energy_limit,
-            total_energy_weight=resources.total_energy_weight,
+            total_energy_limit=network.total_energy_limit,
+            total_energy_weight=network.total_energy_weight,
         )
     except ValueError:
         return plan  # nobody stakes for energy on this network: nothing to delegate
