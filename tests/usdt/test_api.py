@@ -157,14 +157,15 @@ def test_transfers_list_filters_events_a_failure_released_and_the_stats(
 
 
 def test_bad_input_changes_nothing(usdt_api: tuple[Any, Any]) -> None:
-    tenant, api = usdt_api
-    for n, body in enumerate(
+    _, api = usdt_api
+    bodies = [
         {"wallet_id": 1, "to": "nope", "amount": {"amount": "1", "asset": "USDT"}},
         {"wallet_id": 1, "to": HOLDER, "amount": {"amount": "1", "asset": "TRX"}},
         {"wallet_id": 1, "to": HOLDER, "amount": {"amount": "0.0000001", "asset": "USDT"}},
         {"to": HOLDER, "amount": {"amount": "1", "asset": "USDT"}},
         {"wallet_id": 1, "to": HOLDER, "amount": 1},
-    ):
+    ]
+    for n, body in enumerate(bodies):
         response = api.post(
             "/api/v1/usdt/transfers", body, format="json", HTTP_IDEMPOTENCY_KEY=f"bad-{n}"
         )
@@ -176,7 +177,7 @@ def test_bad_input_changes_nothing(usdt_api: tuple[Any, Any]) -> None:
 def test_another_clients_transfer_and_wallet_are_not_found(
     usdt_api: tuple[Any, Any],
 ) -> None:
-    tenant, api = usdt_api
+    _, api = usdt_api
     assert api.get("/api/v1/usdt/transfers/999999").status_code == 404
     response = api.post(
         "/api/v1/usdt/transfers",
