@@ -7,8 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.conf import settings
 
-from lucid_payments.core.money import Asset
+from lucid_payments.core.money import Asset, format_amount
 from lucid_payments.tron.adapter.accounts import account
 from lucid_payments.tron.adapter.delegation import delegations
 from lucid_payments.tron.adapter.node import get_node
@@ -19,9 +20,10 @@ from tests.usdt.conftest import SUN, staked_energy_wallet
 from tests.wallets.chain_helpers import finalize, funded_hot_wallet, include, run_reconcile
 from tests.wallets.ledger_helpers import assert_ledger_consistent
 from usdt.models import DelegationStatus, EnergyDelegation, UsdtTransfer
-from wallets.fee_receipts import transaction_fee_record
+from wallets.fee_receipts import transaction_fee_record, transaction_fees_catch_up
 from wallets.ledger.owners import LedgerOwner
 from wallets.ledger.selectors import owner_balances
+from wallets.models.fees import TransactionFee
 from wallets.models.ledger import Hold, HoldStatus
 
 pytestmark = [pytest.mark.django_db, pytest.mark.devnet]
@@ -106,6 +108,21 @@ def test_with_staked_energy_a_transfer_burns_no_trx_for_energy_and_is_reclaimed(
     assert detail["fees"]["trx_burned_for_energy"] == {"amount": "0", "asset": "TRX"}
     assert detail["fees"]["energy_delegated"] == 64_285
     assert detail["fees"]["trx_saved"] == {"amount": "6.4285", "asset": "TRX"}
+    # The stats: what burning everything would have cost, less what the transfer and the
+    # policy's own delegate and reclaim transactions burned, is the saving.
+    assert transaction_fees_catch_up(network=settings.TRON_NETWORK) == 2  # delegate, reclaim
+    policy = [delegation.delegate_outgoing_id, delegation.reclaim_outgoing_id]
+    policy_sun = sum(
+        TransactionFee.objects.filter(outgoing_id__in=policy).values_list("fee_sun", flat=True)
+    )
+    totals = api.get("/api/v1/usdt/stats").json()["totals"]
+    assert totals["energy_delegated"] == 64_285 and totals["energy_burned"] == 0
+    would_burn = 64_285 * 100 + fee.bandwidth_burned_sun
+    assert totals["trx_if_burning_everything"]["amount"] == format_amount(would_burn, Asset.TRX)
+    assert totals["trx_policy_cost"]["amount"] == format_amount(policy_sun, Asset.TRX)
+    saved = would_burn - fee.fee_sun - policy_sun
+    assert saved > 6 * SUN
+    assert totals["trx_saved"]["amount"] == format_amount(saved, Asset.TRX)
     assert_ledger_consistent()
     # Every SUN of fees is accounted: USDT agrees, and TRX differs by nothing but the
     # energy wallet's stake, until reconcile counts staked TRX (the staking app's part).
