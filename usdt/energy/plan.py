@@ -3,13 +3,18 @@ Network reads only; nothing is written (see the package docstring)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
+from django.db.models import Sum
 
 from lucid_payments.core.money import Asset
 from lucid_payments.tron.adapter.accounts import account
-from lucid_payments.tron.adapter.delegation import can_delegate_max_sun, sun_for_energy
+from lucid_payments.tron.adapter.delegation import (
+    SUN_PER_TRX,
+    can_delegate_max_sun,
+    sun_for_energy,
+)
 from lucid_payments.tron.adapter.node import TronNode, get_node
 from lucid_payments.tron.adapter.resource_prices import resource_prices
 from lucid_payments.tron.adapter.trc20 import transfer_energy
@@ -17,7 +22,7 @@ from lucid_payments.tron.addresses import normalize_address
 from lucid_payments.tron.outgoing.contracts import MAX_FEE_LIMIT_SUN
 from lucid_payments.tron.tokens import token_get
 from usdt.energy.wallet import energy_wallet_get
-from usdt.models import EnergyMode
+from usdt.models import OPEN_DELEGATION_STATUSES, EnergyDelegation, EnergyMode
 
 
 @dataclass(frozen=True)
@@ -70,16 +75,22 @@ def energy_plan_for_usdt_send(
     )
     sender_account = account(node, sender)
     resources = sender_account.resources
-    # Energy the sender lacks: what it has left may already cover part (its own stake, or
-    # energy still recovering from an earlier send counts against it).
-    missing = estimate.energy + resources.energy_used - resources.energy_limit
-    if missing <= 0:
-        return _replace(plan, mode=EnergyMode.OWN)
     wallet = energy_wallet_get()
+    # The network totals, read from an account that exists (the sender may not yet).
+    network = account(node, wallet.address).resources if wallet is not None else resources
+    # Energy the sender lacks. What it has left may cover part (its own stake; energy
+    # still recovering from an earlier send counts against it), but not energy we
+    # delegated to it for other sends: that is theirs and goes back when they end.
+    theirs = _energy_of(
+        open_delegated_sun(receiver=sender),
+        total_energy_limit=network.total_energy_limit,
+        total_energy_weight=network.total_energy_weight,
+    )
+    missing = estimate.energy + resources.energy_used - (resources.energy_limit - theirs)
+    if missing <= 0:
+        return replace(plan, mode=EnergyMode.OWN)
     if wallet is None:
         return plan
-    # The network totals, read from an account that exists (the sender may not yet).
-    network = account(node, wallet.address).resources
     try:
         needed_sun = sun_for_energy(
             missing,
@@ -91,7 +102,7 @@ def energy_plan_for_usdt_send(
     if can_delegate_max_sun(node, wallet.address) < needed_sun:
         return plan
     activation = 0 if sender_account.exists else settings.ENERGY_ACTIVATION_SUN
-    return _replace(
+    return replace(
         plan,
         mode=EnergyMode.DELEGATED,
         delegate_energy=missing,
@@ -101,7 +112,20 @@ def energy_plan_for_usdt_send(
     )
 
 
-def _replace(plan: EnergyPlan, **changes: object) -> EnergyPlan:
-    from dataclasses import replace
+def _energy_of(sun: int, *, total_energy_limit: int, total_energy_weight: int) -> int:
+    """Energy per day that ``sun`` of staked TRX yields (rounded up: counted generously
+    against the sender, so a send never relies on energy another send was given)."""
+    if sun <= 0 or total_energy_weight <= 0:
+        return 0
+    return -(-(sun // SUN_PER_TRX) * total_energy_limit // total_energy_weight)
 
-    return replace(plan, **changes)  # type: ignore[arg-type]
+
+def open_delegated_sun(*, receiver: str) -> int:
+    """SUN our energy wallet has delegated (or is delegating) to ``receiver`` for sends
+    that have not been reclaimed yet."""
+    total = EnergyDelegation.objects.filter(
+        network=settings.TRON_NETWORK,
+        receiver=receiver,
+        status__in=OPEN_DELEGATION_STATUSES,
+    ).aggregate(total=Sum("amount_sun"))["total"]
+    return int(total or 0)
