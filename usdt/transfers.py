@@ -27,9 +27,14 @@ from lucid_payments.tron.outgoing.hooks import OutgoingEvent, OutgoingStatus
 from lucid_payments.tron.outgoing.services import outgoing_create
 from lucid_payments.tron.selectors import outgoing_get
 from usdt.energy.plan import EnergyPlan, energy_plan_for_usdt_send
-from usdt.energy.policy import energy_for_usdt_send, energy_ready, energy_release
+from usdt.energy.policy import (
+    energy_failed,
+    energy_for_usdt_send,
+    energy_ready,
+    energy_release,
+)
 from usdt.events import usdt_transfer_event_publish
-from usdt.models import UsdtTransfer, UsdtTransferStatus
+from usdt.models import EnergyMode, UsdtTransfer, UsdtTransferStatus
 from wallets.custody import INTERNAL_PREFIX, custody_owner, internal_reference
 from wallets.ledger.owners import LedgerOwner
 from wallets.ledger.services import ledger_hold, ledger_release, ledger_settle
@@ -130,8 +135,13 @@ def usdt_transfer_on_energy_ready(purpose: str) -> None:
         .filter(reference=purpose)
         .first()
     )
-    if transfer is not None and transfer.status == UsdtTransferStatus.AWAITING_ENERGY:
-        _send(transfer, actor=ACTOR)
+    if transfer is None or transfer.status != UsdtTransferStatus.AWAITING_ENERGY:
+        return
+    if energy_failed(purpose=purpose):
+        # No delegated energy will come: the sender burns, within the same fee_limit.
+        transfer.energy_mode = EnergyMode.BURN
+        transfer.save(update_fields=["energy_mode", "updated_at"])
+    _send(transfer, actor=ACTOR)
 
 
 def usdt_transfers_send_ready() -> int:

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.db import transaction
 
 from lucid_payments.core.money import Asset, format_amount
 from lucid_payments.tron.adapter.accounts import account
@@ -15,10 +16,12 @@ from lucid_payments.tron.adapter.delegation import delegations
 from lucid_payments.tron.adapter.node import get_node
 from lucid_payments.tron.adapter.reads import transaction_info
 from lucid_payments.tron.adapter.trc20 import balance_of
+from lucid_payments.tron.outgoing.hooks import OutgoingEvent, OutgoingStatus
 from tests.tron.conftest import DevnetHandle
 from tests.usdt.conftest import SUN, staked_energy_wallet
 from tests.wallets.chain_helpers import finalize, funded_hot_wallet, include, run_reconcile
 from tests.wallets.ledger_helpers import assert_ledger_consistent
+from usdt.energy.hooks import energy_on_outgoing
 from usdt.models import DelegationStatus, EnergyDelegation, UsdtTransfer
 from wallets.fee_receipts import transaction_fee_record, transaction_fees_catch_up
 from wallets.ledger.owners import LedgerOwner
@@ -165,3 +168,35 @@ def test_with_no_energy_to_delegate_the_sender_burns_what_the_chain_says(
     assert_ledger_consistent()
     run = run_reconcile()
     assert run.returncode == 0, run.output + run.error
+
+
+def test_a_transfer_whose_delegation_fails_goes_anyway_burning(
+    devnet: DevnetHandle, usdt_api: tuple[Any, Any]
+) -> None:
+    tenant, api = usdt_api
+    devnet.faucet(HOLDER, usdt=1)
+    hot = funded_hot_wallet(devnet, api, tenant.pk, trx=20 * SUN, usdt=10 * SUN)
+    staked_energy_wallet(devnet, trx=1_000)
+    body = _post_transfer(api, hot["id"], "1", "usdt-fallback")
+    assert body["energy_mode"] == "delegated"
+    delegation = EnergyDelegation.objects.get()
+    assert delegation.delegate_outgoing_id is not None
+    # The delegation's transaction ends failed (as when the node refuses it until it
+    # expires): the hook records it, and the transfer goes, burning within its fee_limit.
+    with transaction.atomic():
+        energy_on_outgoing(
+            OutgoingEvent(
+                outgoing_id=delegation.delegate_outgoing_id,
+                reference=f"internal:energy-delegate:{delegation.pk}",
+                status=OutgoingStatus.FAILED,
+                previous_status=OutgoingStatus.BROADCAST,
+                txid="",
+                block_number=None,
+                failure_code="EXPIRED",
+            )
+        )
+    delegation.refresh_from_db()
+    transfer = UsdtTransfer.objects.get()
+    assert delegation.status == DelegationStatus.FAILED
+    assert (transfer.status, transfer.energy_mode) == ("sending", "burn")
+    assert transfer.outgoing_id is not None

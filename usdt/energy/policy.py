@@ -141,6 +141,13 @@ def energy_ready(*, purpose: str) -> bool:
     return delegation.status not in (DelegationStatus.ACTIVATING, DelegationStatus.DELEGATING)
 
 
+def energy_failed(*, purpose: str) -> bool:
+    """Whether the delegation of ``purpose`` never reached the chain (the send burns)."""
+    return EnergyDelegation.objects.filter(
+        purpose=purpose, status=DelegationStatus.FAILED, delegated_at__isnull=True
+    ).exists()
+
+
 def energy_release(*, purpose: str, send_txid: str = "") -> None:
     """The send of ``purpose`` ended: reclaim its delegation. Safe to call twice."""
     with transaction.atomic():
