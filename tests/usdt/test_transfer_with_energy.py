@@ -162,6 +162,9 @@ def test_with_no_energy_to_delegate_the_sender_burns_what_the_chain_says(
     assert (fee.energy_delegated, fee.energy_own_stake, fee.energy_burned) == (0, 0, 64_285)
     assert fee.energy_burned_sun == 6_428_500
     assert fee.fee_sun == info.fee and fee.saved_sun == 0
+    again = transaction_fee_record(outgoing_id=transfer.outgoing_id)  # once per txid
+    assert again is not None and again.pk == fee.pk
+    assert TransactionFee.objects.filter(txid=transfer.txid).count() == 1
     detail = api.get(f"/api/v1/usdt/transfers/{transfer.pk}").json()
     assert detail["status"] == "confirmed"
     assert detail["fees"]["trx_burned_for_energy"] == {"amount": "6.4285", "asset": "TRX"}
