@@ -97,8 +97,11 @@ def transaction_fee_record(
         activation_sun=max(0, info.fee - burned_sun),
         fee_sun=max(info.fee, burned_sun),
     )
-    row.energy_total = row.energy_delegated + row.energy_own_stake + row.energy_contract
-    row.energy_total += row.energy_burned
+    # The parts are the total by construction; should a node ever report a receipt whose
+    # parts exceed its total, the row still holds its own sum (the database checks it).
+    row.energy_total = (
+        row.energy_delegated + row.energy_own_stake + row.energy_contract + row.energy_burned
+    )
     try:
         with transaction.atomic():
             row.save()

@@ -48,7 +48,7 @@ def _require() -> Wallet:
 
 
 def _stake_call(
-    contract_type: str, *, amount_sun: int, reference: str, actor: AuditActor
+    contract_type: str, amount_field: str, *, amount_sun: int, reference: str, actor: AuditActor
 ) -> OutgoingView:
     if isinstance(amount_sun, bool) or amount_sun < 1_000_000:
         raise InvalidInput(
@@ -59,7 +59,7 @@ def _stake_call(
         contract_type=contract_type,
         owner=wallet.address,
         parameters={
-            "frozen_balance" if "Freeze" in contract_type else "unfreeze_balance": amount_sun,
+            amount_field: amount_sun,
             "resource": "ENERGY",
         },
     )
@@ -71,7 +71,11 @@ def _stake_call(
 def energy_wallet_freeze(*, amount_sun: int, reference: str, actor: AuditActor) -> OutgoingView:
     """Stake ``amount_sun`` of the energy wallet's TRX for ENERGY (FreezeBalanceV2)."""
     return _stake_call(
-        "FreezeBalanceV2Contract", amount_sun=amount_sun, reference=reference, actor=actor
+        "FreezeBalanceV2Contract",
+        "frozen_balance",
+        amount_sun=amount_sun,
+        reference=reference,
+        actor=actor,
     )
 
 
@@ -79,7 +83,11 @@ def energy_wallet_unfreeze(*, amount_sun: int, reference: str, actor: AuditActor
     """Start unstaking ``amount_sun`` (UnfreezeBalanceV2; withdrawable after the chain's
     waiting period, 14 days on mainnet)."""
     return _stake_call(
-        "UnfreezeBalanceV2Contract", amount_sun=amount_sun, reference=reference, actor=actor
+        "UnfreezeBalanceV2Contract",
+        "unfreeze_balance",
+        amount_sun=amount_sun,
+        reference=reference,
+        actor=actor,
     )
 
 
