@@ -161,3 +161,32 @@ class EnergyWallet(Wallet):
     class Meta:
         proxy = True
         verbose_name = "energy wallet"
+
+
+class TopUpStatus(models.TextChoices):
+    SENDING = "sending", "Sending"
+    DONE = "done", "In a block"
+    FAILED = "failed", "Failed"
+
+
+class TrxTopUp(models.Model):
+    """TRX sent from the client's fee wallet to one of our senders that must burn for a
+    USDT send and holds too little (the energy policy's fallback)."""
+
+    network = models.CharField(max_length=16, default=_current_network)
+    fee_wallet = models.ForeignKey("wallets.Wallet", on_delete=models.PROTECT, related_name="+")
+    receiver = models.CharField(max_length=34)
+    purpose = models.CharField(max_length=128, unique=True, help_text="The send it pays for")
+    amount_sun = models.BigIntegerField()
+    status = models.CharField(max_length=16, choices=TopUpStatus.choices)
+    outgoing_id = models.BigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_sun__gt=0), name="trx_topup_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount_sun} SUN to {self.receiver} [{self.status}]"

@@ -15,6 +15,7 @@ from lucid_payments.tron.adapter.accounts import account
 from lucid_payments.tron.adapter.delegation import delegations
 from lucid_payments.tron.adapter.node import get_node
 from lucid_payments.tron.adapter.reads import transaction_info
+from lucid_payments.tron.adapter.resource_prices import resource_prices
 from lucid_payments.tron.adapter.trc20 import balance_of
 from lucid_payments.tron.outgoing.hooks import OutgoingEvent, OutgoingStatus
 from tests.tron.conftest import DevnetHandle
@@ -22,7 +23,7 @@ from tests.usdt.conftest import SUN, staked_energy_wallet
 from tests.wallets.chain_helpers import finalize, funded_hot_wallet, include, run_reconcile
 from tests.wallets.ledger_helpers import assert_ledger_consistent
 from usdt.energy.hooks import energy_on_outgoing
-from usdt.models import DelegationStatus, EnergyDelegation, UsdtTransfer
+from usdt.models import DelegationStatus, EnergyDelegation, TrxTopUp, UsdtTransfer
 from wallets.fee_receipts import transaction_fee_record, transaction_fees_catch_up
 from wallets.ledger.owners import LedgerOwner
 from wallets.ledger.selectors import owner_balances
@@ -203,3 +204,32 @@ def test_a_transfer_whose_delegation_fails_goes_anyway_burning(
     assert delegation.status == DelegationStatus.FAILED
     assert (transfer.status, transfer.energy_mode) == ("sending", "burn")
     assert transfer.outgoing_id is not None
+
+
+def test_a_sender_short_of_trx_to_burn_is_topped_up_from_the_clients_fee_wallet(
+    devnet: DevnetHandle, usdt_api: tuple[Any, Any]
+) -> None:
+    tenant, api = usdt_api
+    devnet.faucet(HOLDER, usdt=1)
+    hot = funded_hot_wallet(devnet, api, tenant.pk, trx=1 * SUN, usdt=10 * SUN)
+    fee_wallet = api.post("/api/v1/wallets", {"kind": "fee"}, format="json").json()
+    devnet.faucet(fee_wallet["address"], trx=30 * SUN)
+    devnet.mine()
+    node = get_node()
+
+    body = _post_transfer(api, hot["id"], "2", "usdt-topup")
+    assert (body["status"], body["energy_mode"]) == ("awaiting_energy", "burn")
+    topup = TrxTopUp.objects.get()
+    bandwidth = 400 * resource_prices(node).bandwidth_sun
+    assert topup.amount_sun == 7_714_200 + bandwidth - 1 * SUN  # fee_limit + bandwidth - held
+    assert topup.outgoing_id is not None
+    include(devnet, topup.outgoing_id)  # in a block: the transfer goes
+    transfer = UsdtTransfer.objects.get()
+    assert transfer.status == "sending" and transfer.outgoing_id is not None
+    include(devnet, transfer.outgoing_id)
+    finalize(devnet, transfer.outgoing_id)
+    transfer.refresh_from_db()
+    info = transaction_info(node, transfer.txid, solid=True)
+    assert transfer.status == "confirmed" and info is not None
+    assert account(node, hot["address"]).balance_sun == 1 * SUN + topup.amount_sun - info.fee
+    assert _ledger(tenant.pk, Asset.USDT) == (8 * SUN, 0)

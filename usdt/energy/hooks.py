@@ -13,11 +13,12 @@ from usdt.energy.policy import (
     ACTOR,
     DELEGATE_PREFIX,
     RECLAIM_PREFIX,
+    TOPUP_PREFIX,
     delegate,
     notify_ready,
     reclaim,
 )
-from usdt.models import DelegationStatus, EnergyDelegation
+from usdt.models import DelegationStatus, EnergyDelegation, TopUpStatus, TrxTopUp
 from wallets.custody import INTERNAL_PREFIX
 
 IN_A_BLOCK = (OutgoingStatus.CONFIRMED, OutgoingStatus.FINAL)
@@ -32,6 +33,10 @@ def _delegation_id(reference: str) -> tuple[str, int] | None:
 
 
 def energy_on_outgoing(event: OutgoingEvent) -> None:
+    bare = event.reference.removeprefix(INTERNAL_PREFIX)
+    if bare.startswith(TOPUP_PREFIX):
+        _on_topup(int(bare.removeprefix(TOPUP_PREFIX)), event)
+        return
     found = _delegation_id(event.reference)
     if found is None:
         return
@@ -51,6 +56,21 @@ def energy_on_outgoing(event: OutgoingEvent) -> None:
             _on_delegation(delegation, event)
         elif delegation.reclaim_outgoing_id == event.outgoing_id:
             _on_reclaim(delegation, event)
+
+
+def _on_topup(topup_id: int, event: OutgoingEvent) -> None:
+    with transaction.atomic():
+        topup = TrxTopUp.objects.select_for_update().filter(pk=topup_id).first()
+        if topup is None or topup.status != TopUpStatus.SENDING:
+            return
+        if event.status in IN_A_BLOCK:
+            topup.status = TopUpStatus.DONE
+        elif event.status == OutgoingStatus.FAILED:
+            topup.status = TopUpStatus.FAILED  # the send goes anyway and may fail short
+        else:
+            return
+        topup.save(update_fields=["status", "updated_at"])
+        notify_ready(topup.purpose)
 
 
 def _fail(delegation: EnergyDelegation, why: str) -> None:

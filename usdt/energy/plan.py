@@ -23,6 +23,11 @@ from lucid_payments.tron.outgoing.contracts import MAX_FEE_LIMIT_SUN
 from lucid_payments.tron.tokens import token_get
 from usdt.energy.wallet import energy_wallet_get
 from usdt.models import OPEN_DELEGATION_STATUSES, EnergyDelegation, EnergyMode
+from wallets.custody import custody_owner
+from wallets.models.wallets import Wallet, WalletKind
+
+# Bytes of bandwidth a TRC20 transfer takes (about 345), rounded up.
+TRANSFER_BANDWIDTH_BYTES = 400
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,10 @@ class EnergyPlan:
     delegate_sun: int = 0
     energy_wallet_id: int | None = None
     activation_sun: int = 0
+    # Burn mode only: TRX (SUN) the client's fee wallet sends the sender first, when the
+    # sender holds too little to burn for this send, and that wallet.
+    topup_sun: int = 0
+    topup_wallet_id: int | None = None
 
 
 def fee_limit_for(energy: int, *, energy_price_sun: int) -> int:
@@ -90,17 +99,17 @@ def energy_plan_for_usdt_send(
     if missing <= 0:
         return replace(plan, mode=EnergyMode.OWN)
     if wallet is None:
-        return plan
+        return _with_topup(plan, sender_account.balance_sun, node)
     try:
         needed_sun = sun_for_energy(
             missing,
             total_energy_limit=network.total_energy_limit,
             total_energy_weight=network.total_energy_weight,
         )
-    except ValueError:
-        return plan  # nobody stakes for energy on this network: nothing to delegate
+    except ValueError:  # nobody stakes for energy on this network: nothing to delegate
+        return _with_topup(plan, sender_account.balance_sun, node)
     if can_delegate_max_sun(node, wallet.address) < needed_sun:
-        return plan
+        return _with_topup(plan, sender_account.balance_sun, node)
     activation = 0 if sender_account.exists else settings.ENERGY_ACTIVATION_SUN
     return replace(
         plan,
@@ -110,6 +119,28 @@ def energy_plan_for_usdt_send(
         energy_wallet_id=wallet.pk,
         activation_sun=activation,
     )
+
+
+def _with_topup(plan: EnergyPlan, balance_sun: int, node: TronNode) -> EnergyPlan:
+    """``plan`` (burn mode) with a top-up from the sender's client's fee wallet when the
+    sender holds less than the send may burn: its fee_limit plus its bandwidth."""
+    bandwidth_sun = TRANSFER_BANDWIDTH_BYTES * resource_prices(node).bandwidth_sun
+    short = plan.fee_limit_sun + bandwidth_sun - balance_sun
+    if short <= 0:
+        return plan
+    owner = custody_owner(plan.sender, network=settings.TRON_NETWORK)
+    if owner is None or owner.client_id is None:
+        return plan
+    fee_wallet = (
+        Wallet.objects.filter(
+            kind=WalletKind.FEE, client_id=owner.client_id, network=settings.TRON_NETWORK
+        )
+        .order_by("id")
+        .first()
+    )
+    if fee_wallet is None or fee_wallet.address == plan.sender:
+        return plan
+    return replace(plan, topup_sun=short, topup_wallet_id=fee_wallet.pk)
 
 
 def _energy_of(sun: int, *, total_energy_limit: int, total_energy_weight: int) -> int:

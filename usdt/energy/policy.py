@@ -12,13 +12,20 @@ from lucid_payments.core.audit import AuditActor, audit_log
 from lucid_payments.tron.outgoing.contracts import generic_call, trx_transfer
 from lucid_payments.tron.outgoing.services import outgoing_create
 from usdt.energy.plan import EnergyPlan
-from usdt.models import DelegationStatus, EnergyDelegation, EnergyMode
+from usdt.models import (
+    DelegationStatus,
+    EnergyDelegation,
+    EnergyMode,
+    TopUpStatus,
+    TrxTopUp,
+)
 from wallets.custody import INTERNAL_PREFIX, internal_reference
 from wallets.models.wallets import Wallet
 
 ACTIVATE_PREFIX = "energy-activate:"
 DELEGATE_PREFIX = "energy-delegate:"
 RECLAIM_PREFIX = "energy-reclaim:"
+TOPUP_PREFIX = "energy-topup:"
 ACTOR = AuditActor.system("usdt.energy")
 
 ReadyHandler = Callable[[str], None]
@@ -33,6 +40,8 @@ def energy_ready_subscribe(prefix: str, handler: ReadyHandler) -> None:
 
 
 def notify_ready(purpose: str) -> None:
+    if not energy_ready(purpose=purpose):
+        return  # the other half (a top-up, or the delegation) is still on its way
     bare = purpose.removeprefix(INTERNAL_PREFIX)
     for prefix, handler in list(_ready_handlers):
         if bare.startswith(prefix):
@@ -40,8 +49,11 @@ def notify_ready(purpose: str) -> None:
 
 
 def energy_for_usdt_send(*, plan: EnergyPlan, purpose: str) -> EnergyDelegation | None:
-    """Record the delegation ``plan`` calls for (None in ``own``/``burn`` mode). Call it
-    inside the transaction that records the send; the worker sends what it records."""
+    """Record the delegation ``plan`` calls for (None in ``own``/``burn`` mode), or in
+    burn mode the top-up of a sender short of TRX. Call it inside the transaction that
+    records the send; the worker sends what it records."""
+    if plan.topup_sun and plan.topup_wallet_id is not None:
+        _top_up(plan, purpose, fee_wallet_id=plan.topup_wallet_id)
     if plan.mode != EnergyMode.DELEGATED or plan.energy_wallet_id is None:
         return None
     wallet = Wallet.objects.get(pk=plan.energy_wallet_id)
@@ -72,6 +84,32 @@ def energy_for_usdt_send(*, plan: EnergyPlan, purpose: str) -> EnergyDelegation 
         data={"purpose": purpose, "energy": plan.delegate_energy, "sun": plan.delegate_sun},
     )
     return delegation
+
+
+def _top_up(plan: EnergyPlan, purpose: str, *, fee_wallet_id: int) -> None:
+    fee_wallet = Wallet.objects.get(pk=fee_wallet_id)
+    topup = TrxTopUp.objects.create(
+        fee_wallet=fee_wallet,
+        receiver=plan.sender,
+        purpose=purpose,
+        amount_sun=plan.topup_sun,
+        status=TopUpStatus.SENDING,
+    )
+    outgoing = outgoing_create(
+        call=trx_transfer(owner=fee_wallet.address, to=plan.sender, amount_sun=plan.topup_sun),
+        reference=internal_reference(f"{TOPUP_PREFIX}{topup.pk}"),
+        client=fee_wallet.client,
+        actor=ACTOR,
+    )
+    topup.outgoing_id = outgoing.pk
+    topup.save(update_fields=["outgoing_id", "updated_at"])
+    audit_log(
+        actor=ACTOR,
+        action="usdt.energy.topup_requested",
+        target=topup,
+        data={"purpose": purpose, "sun": plan.topup_sun},
+        client_id=fee_wallet.client_id,
+    )
 
 
 def delegate(delegation: EnergyDelegation) -> None:
@@ -135,6 +173,8 @@ def _locked(purpose: str) -> EnergyDelegation | None:
 
 def energy_ready(*, purpose: str) -> bool:
     """Whether the send of ``purpose`` may go now (see the package docstring)."""
+    if TrxTopUp.objects.filter(purpose=purpose, status=TopUpStatus.SENDING).exists():
+        return False
     delegation = EnergyDelegation.objects.filter(purpose=purpose).first()
     if delegation is None:
         return True
