@@ -18,7 +18,7 @@ from lucid_payments.core.audit import AuditActor
 from lucid_payments.core.errors import ApplicationError
 from usdt.energy.policy import energy_release
 from usdt.energy.wallet import energy_wallet_create, energy_wallet_freeze, energy_wallet_unfreeze
-from usdt.models import EnergyDelegation, EnergyWallet, UsdtApproval, UsdtTransfer
+from usdt.models import EnergyDelegation, EnergyWallet, TrxTopUp, UsdtApproval, UsdtTransfer
 from wallets.models.wallets import WalletKind
 
 SUN_PER_TRX = 1_000_000
@@ -69,6 +69,13 @@ class EnergyDelegationAdmin(ReadOnlyAdmin):
         for delegation in queryset:
             energy_release(purpose=delegation.purpose)
         self.message_user(request, "Reclaims recorded; the worker sends them.")
+
+
+@admin.register(TrxTopUp)
+class TrxTopUpAdmin(ReadOnlyAdmin):
+    list_display = ["id", "receiver", "amount_sun", "status", "purpose", "fee_wallet", "created_at"]
+    list_filter = ["status", "network"]
+    search_fields = ["receiver", "purpose"]
 
 
 class StakeActionForm(ActionForm):

@@ -16,9 +16,11 @@ deposit address, a payout) calls, in this order:
 2. ``energy_for_usdt_send(plan=, purpose=)`` — database only, inside the caller's
    transaction that records the send; ``purpose`` is the send's outgoing reference.
    In ``delegated`` mode it records the delegation (activating the sender first if it
-   does not exist on chain) and the worker sends it.
+   does not exist on chain) and the worker sends it; in ``burn`` mode, a sender holding
+   less TRX than the send may burn is topped up from its client's fee wallet first.
 3. ``energy_ready(purpose=)`` — whether the send may go now: true at once in ``own`` and
-   ``burn`` mode, true once the delegation is in a block, true as well when the
+   ``burn`` mode (once any top-up is in a block), true once the delegation is in a
+   block, true as well when the
    delegation failed (the sender then burns TRX, within the same fee_limit). Apps hear
    the moment it becomes true with ``energy_ready_subscribe(prefix, handler)``.
 4. ``energy_release(purpose=, send_txid=)`` — database only, when the send ended (final
