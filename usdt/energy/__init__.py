@@ -18,11 +18,11 @@ deposit address, a payout) calls, in this order:
    In ``delegated`` mode it records the delegation (activating the sender first if it
    does not exist on chain) and the worker sends it; in ``burn`` mode, a sender holding
    less TRX than the send may burn is topped up from its client's fee wallet first.
-3. ``energy_ready(purpose=)`` — whether the send may go now: true at once in ``own`` and
-   ``burn`` mode (once any top-up is in a block), true once the delegation is in a
-   block, true as well when the
-   delegation failed (the sender then burns TRX, within the same fee_limit). Apps hear
-   the moment it becomes true with ``energy_ready_subscribe(prefix, handler)``.
+3. ``energy_ready(purpose=)`` — whether the send may go now: at once in ``own`` mode; in
+   ``burn`` mode once any top-up is in a block; in ``delegated`` mode once the
+   delegation is in a block, or when it failed (the sender then burns TRX, within the
+   same fee_limit). Apps hear the moment it becomes true with
+   ``energy_ready_subscribe(prefix, handler)``.
 4. ``energy_release(purpose=, send_txid=)`` — database only, when the send ended (final
    or failed): the delegation is reclaimed. Safe to call twice.
 
