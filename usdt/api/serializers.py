@@ -176,8 +176,7 @@ class StatsFilter(serializers.Serializer[Any]):
     )
 
 
-class StatsDayOutput(serializers.Serializer[Any]):
-    day = serializers.DateField()
+class StatsFiguresOutput(serializers.Serializer[Any]):
     transfers = serializers.IntegerField()
     confirmed = serializers.IntegerField()
     failed = serializers.IntegerField()
@@ -195,6 +194,10 @@ class StatsDayOutput(serializers.Serializer[Any]):
     trx_saved = MoneyOutput(help_text="trx_if_burning_everything - trx_burned - trx_policy_cost")
 
 
+class StatsDayOutput(StatsFiguresOutput):
+    day = serializers.DateField(help_text="UTC day the transfers were accepted")
+
+
 class StatsOutput(serializers.Serializer[Any]):
-    days = StatsDayOutput(many=True)
-    totals = StatsDayOutput()
+    days = StatsDayOutput(many=True, help_text="Only days with transfers, oldest first")
+    totals = StatsFiguresOutput()

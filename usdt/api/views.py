@@ -269,9 +269,8 @@ class UsdtTransactionView(APIView):
         )
 
 
-def _day_body(row: DayStats) -> dict[str, Any]:
+def _figures_body(row: DayStats) -> dict[str, Any]:
     return {
-        "day": row.day,
         "transfers": row.transfers,
         "confirmed": row.confirmed,
         "failed": row.failed,
@@ -302,4 +301,5 @@ class UsdtStatsView(APIView):
         filters = StatsFilter(data=request.query_params)
         filters.is_valid(raise_exception=True)
         rows, totals = usdt_stats(client=principal.client, days=filters.validated_data["days"])
-        return Response({"days": [_day_body(r) for r in rows], "totals": _day_body(totals)})
+        days = [{"day": row.day, **_figures_body(row)} for row in rows]
+        return Response({"days": days, "totals": _figures_body(totals)})
