@@ -4,8 +4,9 @@ against burning everything.
 ``trx_if_burning_everything`` prices every unit of energy the transfers used at the
 chain's energy price when each was recorded, plus the bandwidth they burned;
 ``trx_burned`` is what they actually burned; ``trx_policy_cost`` is what the energy
-policy's own transactions for them burned (delegate, reclaim, activation). The saving is
-the first minus the other two: the policy pays for itself only if it is positive.
+policy's own transactions for them burned (activation, delegate, reclaim, top-up). The
+saving is the first minus the other two: the policy pays for itself only if it is
+positive.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from datetime import UTC, date, datetime, timedelta
 from django.utils import timezone
 
 from lucid_payments.accounts.models import Client
-from usdt.energy.policy import ACTIVATE_PREFIX, DELEGATE_PREFIX, RECLAIM_PREFIX
-from usdt.models import EnergyDelegation, UsdtTransfer, UsdtTransferStatus
+from usdt.energy.policy import ACTIVATE_PREFIX, DELEGATE_PREFIX, RECLAIM_PREFIX, TOPUP_PREFIX
+from usdt.models import EnergyDelegation, TrxTopUp, UsdtTransfer, UsdtTransferStatus
 from wallets.custody import INTERNAL_PREFIX
 from wallets.models.fees import TransactionFee
 
@@ -70,12 +71,7 @@ def usdt_stats(
         row.txid: row
         for row in TransactionFee.objects.filter(txid__in=[t.txid for t in transfers if t.txid])
     }
-    delegations = dict(
-        EnergyDelegation.objects.filter(purpose__in=[t.reference for t in transfers]).values_list(
-            "purpose", "id"
-        )
-    )
-    policy_fees = _policy_fees(list(delegations.values()))
+    policy_fees = _policy_fees([t.reference for t in transfers])
     for transfer in transfers:
         day = transfer.created_at.astimezone(UTC).date()
         stats = by_day.setdefault(day, DayStats(day=day))
@@ -96,9 +92,7 @@ def usdt_stats(
                 + fee.bandwidth_burned_sun
                 + fee.activation_sun
             )
-        delegation_id = delegations.get(transfer.reference)
-        if delegation_id is not None:
-            stats.trx_policy_cost_sun += policy_fees.get(delegation_id, 0)
+        stats.trx_policy_cost_sun += policy_fees.get(transfer.reference, 0)
     rows = [by_day[day] for day in sorted(by_day)]
     totals = DayStats(day=None)
     for row in rows:
@@ -106,18 +100,23 @@ def usdt_stats(
     return rows, totals
 
 
-def _policy_fees(delegation_ids: list[int]) -> dict[int, int]:
-    """delegation id → SUN its activation, delegation and reclaims burned."""
-    if not delegation_ids:
+def _policy_fees(purposes: list[str]) -> dict[str, int]:
+    """send reference → SUN the energy policy's own transactions for it burned: the
+    sender's activation, the delegation and its reclaims, a fee-wallet top-up."""
+    if not purposes:
         return {}
-    wanted = set(delegation_ids)
-    totals: dict[int, int] = defaultdict(int)
-    rows = TransactionFee.objects.filter(reference__startswith=f"{INTERNAL_PREFIX}energy-")
+    owner_of: dict[str, str] = {}
+    for pk, purpose, attempts in EnergyDelegation.objects.filter(purpose__in=purposes).values_list(
+        "id", "purpose", "reclaim_attempts"
+    ):
+        owner_of[f"{INTERNAL_PREFIX}{ACTIVATE_PREFIX}{pk}"] = purpose
+        owner_of[f"{INTERNAL_PREFIX}{DELEGATE_PREFIX}{pk}"] = purpose
+        for attempt in range(1, attempts + 1):
+            owner_of[f"{INTERNAL_PREFIX}{RECLAIM_PREFIX}{pk}:{attempt}"] = purpose
+    for pk, purpose in TrxTopUp.objects.filter(purpose__in=purposes).values_list("id", "purpose"):
+        owner_of[f"{INTERNAL_PREFIX}{TOPUP_PREFIX}{pk}"] = purpose
+    totals: dict[str, int] = defaultdict(int)
+    rows = TransactionFee.objects.filter(reference__in=list(owner_of))
     for reference, fee_sun in rows.values_list("reference", "fee_sun"):
-        bare = reference.removeprefix(INTERNAL_PREFIX)
-        for prefix in (ACTIVATE_PREFIX, DELEGATE_PREFIX, RECLAIM_PREFIX):
-            if bare.startswith(prefix):
-                pk = int(bare.removeprefix(prefix).split(":")[0])
-                if pk in wanted:
-                    totals[pk] += fee_sun
+        totals[owner_of[reference]] += fee_sun
     return totals
