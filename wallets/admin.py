@@ -222,6 +222,7 @@ class TransactionFeeAdmin(ReadOnlyAdmin):
     ]
     list_filter = ["contract_type", "succeeded", "network"]
     search_fields = ["txid", "reference", "owner_address"]
+    date_hierarchy = "block_time"  # per day, as GET /api/v1/usdt/stats reports it
 
     @admin.display(description="TRX saved (SUN)")
     def saved(self, obj: TransactionFee) -> int:
