@@ -127,6 +127,11 @@ def test_transfers_list_filters_events_a_failure_released_and_the_stats(
     assert _usdt_available(tenant.pk) == (90 * SUN, 0)
     assert balance_of(get_node(), contract=devnet.token_address, holder=hot["address"]) == 90 * SUN
 
+    # More than the wallet holds on chain: the estimate's dry run reverts, nothing is held.
+    too_much = _send(api, hot["id"], "1000", "t-3")
+    assert too_much.status_code == 422 and too_much.json()["error"]["code"] == "transfer_would_fail"
+    assert _usdt_available(tenant.pk) == (90 * SUN, 0) and UsdtTransfer.objects.count() == 2
+
     types = list(Event.objects.filter(client=tenant).values_list("type", "object_id"))
     assert ("usdt_transfer.confirmed", str(ok.pk)) in types
     assert ("usdt_transfer.failed", str(bad.pk)) in types
