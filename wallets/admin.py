@@ -29,6 +29,7 @@ from wallets.models import (
     PlatformSeed,
     Posting,
     SealedSecret,
+    TransactionFee,
     Wallet,
     WalletAddress,
 )
@@ -199,3 +200,30 @@ class HoldAdmin(ReadOnlyAdmin):
     list_display = ["reference", "account", "amount", "status", "created_at", "closed_at"]
     list_filter = ["status"]
     search_fields = ["reference"]
+
+
+@admin.register(TransactionFee)
+class TransactionFeeAdmin(ReadOnlyAdmin):
+    """What each of our transactions burned, split as its receipt splits it, and the TRX
+    that staked or delegated energy saved against burning it."""
+
+    list_display = [
+        "txid",
+        "reference",
+        "client",
+        "contract_type",
+        "energy_total",
+        "energy_delegated",
+        "energy_own_stake",
+        "energy_burned",
+        "fee_sun",
+        "saved",
+        "block_time",
+    ]
+    list_filter = ["contract_type", "succeeded", "network"]
+    search_fields = ["txid", "reference", "owner_address"]
+    date_hierarchy = "block_time"  # per day, as GET /api/v1/usdt/stats reports it
+
+    @admin.display(description="TRX saved (SUN)")
+    def saved(self, obj: TransactionFee) -> int:
+        return obj.saved_sun

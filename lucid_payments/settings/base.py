@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "wallets",
     "gateway",
     "staking",
+    "usdt",
 ]
 
 MIDDLEWARE = [
@@ -232,6 +233,13 @@ if TRON_NODE_PROXY and not TRON_NODE_PROXY.startswith(
 # The USDT contract on nile and shasta (their default is the faucets' test USDT) or on a
 # devnet not started from our genesis. Mainnet's is fixed: TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t.
 USDT_CONTRACT = env.str("USDT_CONTRACT", default="")
+# The energy policy (usdt.energy): fee_limit of a USDT send is the energy estimate at the
+# chain's energy price plus this margin; a delegation still open after this many seconds
+# is reclaimed by the repair task whatever its send did; a receiver that does not exist on
+# chain yet is activated with this much TRX (SUN) from the energy wallet first.
+USDT_FEE_LIMIT_MARGIN_PERCENT = env.int("USDT_FEE_LIMIT_MARGIN_PERCENT", default=20)
+ENERGY_DELEGATION_MAX_AGE_S = env.int("ENERGY_DELEGATION_MAX_AGE_S", default=900)
+ENERGY_ACTIVATION_SUN = env.int("ENERGY_ACTIVATION_SUN", default=1)
 # Node requests. A read of a 100-block range from a busy public node can take seconds, so
 # the per-request timeout is generous; retries (with jittered backoff capped at
 # BACKOFF_MAX) ride out 429/503/SERVER_BUSY and fail over to the next URL before a

@@ -188,3 +188,25 @@ def scan_cursor_block(*, network: str) -> int | None:
     """The last block the scanner has read on ``network``; None if it never ran."""
     cursor = ScanCursor.objects.filter(network=network).first()
     return cursor.block_number if cursor else None
+
+
+def outgoing_ended(
+    *, network: str, excluding_txids: QuerySet[Any, Any] | Collection[str] = (), limit: int = 100
+) -> list[OutgoingView]:
+    """Our transactions on ``network`` that ended in a solidified block (final, or failed
+    on chain with a fee), oldest first, except those of ``excluding_txids``."""
+    rows = (
+        OutgoingTransaction.objects.filter(
+            network=network, status__in=("final", "failed"), block_number__isnull=False
+        )
+        .exclude(txid="")
+        .exclude(txid__in=excluding_txids)
+        .order_by("id")[:limit]
+    )
+    return [outgoing_view(row) for row in rows]
+
+
+def outgoing_by_reference(*, network: str, reference: str) -> OutgoingView | None:
+    """Our outgoing transaction recorded under ``reference``, if any."""
+    row = OutgoingTransaction.objects.filter(network=network, reference=reference).first()
+    return outgoing_view(row) if row is not None else None

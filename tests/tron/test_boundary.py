@@ -5,9 +5,10 @@ Other apps may import only these parts of ``lucid_payments.tron``:
 
 - ``selectors``: typed reads of chain-level rows (outgoing transactions, transfers seen,
   the scanner's cursor);
-- ``adapter.accounts``, ``adapter.trc20``, ``adapter.resource_prices``, ``adapter.reads``:
-  typed node reads, which build the requests themselves; ``adapter.types`` (their
-  results) and ``adapter.errors`` (the node's errors, to answer them);
+- ``adapter.accounts``, ``adapter.delegation``, ``adapter.trc20``,
+  ``adapter.resource_prices``, ``adapter.reads``: typed node reads, which build the
+  requests themselves; ``adapter.types`` (their results) and ``adapter.errors`` (the
+  node's errors, to answer them);
 - from ``adapter.node`` only ``get_node`` and ``TronNode`` (to obtain and pass the node
   to those reads), never its request-level API (``request``, ``post``, ``post_list``,
   ``tronpy``, ``raise_for_node_error``, ``RetryingProvider``);
@@ -52,6 +53,7 @@ ALLOWED_MODULES = {
     for name in (
         "selectors",
         "adapter.accounts",
+        "adapter.delegation",
         "adapter.trc20",
         "adapter.resource_prices",
         "adapter.reads",

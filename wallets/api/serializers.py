@@ -18,7 +18,7 @@ from lucid_payments.tron import addresses
 from lucid_payments.tron.api.serializers import ResourcesOutput
 from lucid_payments.tron.selectors import OutgoingView
 from wallets.models.ledger import EntryKind
-from wallets.models.wallets import Wallet, WalletAddress, WalletKind
+from wallets.models.wallets import TENANT_WALLET_KINDS, Wallet, WalletAddress
 
 
 def money(units: int, asset: Asset | str) -> dict[str, str]:
@@ -31,7 +31,7 @@ class MoneyOutput(serializers.Serializer[Any]):
 
 
 class WalletCreateInput(serializers.Serializer[Any]):
-    kind = InputChoiceField(choices=WalletKind.choices)
+    kind = InputChoiceField(choices=TENANT_WALLET_KINDS)
     label = InputCharField(max_length=200, required=False, default="", allow_blank=True)  # type: ignore[assignment]
     address = InputCharField(
         max_length=64,

@@ -1,5 +1,6 @@
 """The wallets app's models, one module per concern."""
 
+from wallets.models.fees import TransactionFee
 from wallets.models.keystore import SealedSecret, SecretKind
 from wallets.models.ledger import (
     Bucket,
@@ -26,6 +27,7 @@ __all__ = [
     "Posting",
     "SealedSecret",
     "SecretKind",
+    "TransactionFee",
     "Wallet",
     "WalletAddress",
     "WalletKind",

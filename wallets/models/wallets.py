@@ -2,7 +2,9 @@
 
 Kinds: ``hot`` signs payouts and sweeps; ``deposit`` hands out one address per customer
 (or invoice) and is swept; ``cold`` is watch-only (an address, no key); ``fee`` holds TRX
-for account activation and energy. Keys come from the platform's one HD seed (BIP44
+for account activation and energy; ``energy`` is the platform's own (no client): it
+stakes TRX for energy and delegates it to whichever of our addresses sends USDT
+(``usdt.energy``). Keys come from the platform's one HD seed (BIP44
 account per wallet, address index per address) or, for an imported hot wallet, from a
 sealed private key. Which addresses hold money we answer for is decided in
 ``wallets.custody``: a client's cold wallet is never one of them.
@@ -22,6 +24,11 @@ class WalletKind(models.TextChoices):
     DEPOSIT = "deposit", "Deposit"
     COLD = "cold", "Cold (watch-only)"
     FEE = "fee", "Fee"
+    ENERGY = "energy", "Energy (platform)"
+
+
+# What a tenant may create; the energy wallet is the operator's (admin, manage.py).
+TENANT_WALLET_KINDS = [(kind.value, kind.label) for kind in WalletKind if kind != WalletKind.ENERGY]
 
 
 class KeySource(models.TextChoices):
@@ -89,6 +96,11 @@ class Wallet(models.Model):
                 condition=Q(kind=WalletKind.COLD, key_source=KeySource.WATCH_ONLY)
                 | (~Q(kind=WalletKind.COLD) & ~Q(key_source=KeySource.WATCH_ONLY)),
                 name="wallet_cold_is_watch_only",
+            ),
+            # The energy wallet stakes the platform's TRX: it never belongs to a tenant.
+            models.CheckConstraint(
+                condition=~Q(kind="energy") | Q(client__isnull=True),
+                name="wallet_energy_is_platform_owned",
             ),
             # A client watches an address once; other clients may watch the same one (it
             # is theirs to watch), so the answer never depends on another tenant's wallets.

@@ -23,6 +23,9 @@ class AccountResources:
     energy_limit: int
     energy_used: int
     tron_power_limit: int
+    # Network-wide: energy per day shared out, and whole TRX staked for energy.
+    total_energy_limit: int = 0
+    total_energy_weight: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +100,8 @@ def account(node: TronNode, address: str) -> Account:
             energy_limit=int(resources.get("EnergyLimit", 0)),
             energy_used=int(resources.get("EnergyUsed", 0)),
             tron_power_limit=int(resources.get("tronPowerLimit", 0)),
+            total_energy_limit=int(resources.get("TotalEnergyLimit", 0)),
+            total_energy_weight=int(resources.get("TotalEnergyWeight", 0)),
         ),
         delegated_out_sun={
             "BANDWIDTH": int(raw.get("delegated_frozenV2_balance_for_bandwidth", 0)),

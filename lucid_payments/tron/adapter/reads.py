@@ -169,6 +169,10 @@ def parse_transaction_info(raw: dict[str, Any]) -> TransactionInfo:
         message=decode_node_message(raw.get("resMessage", "")),
         energy_usage_total=int(receipt.get("energy_usage_total", 0)),
         net_usage=int(receipt.get("net_usage", 0)),
+        energy_usage=int(receipt.get("energy_usage", 0)),
+        energy_fee=int(receipt.get("energy_fee", 0)),
+        origin_energy_usage=int(receipt.get("origin_energy_usage", 0)),
+        net_fee=int(receipt.get("net_fee", 0)),
         logs=tuple(
             Log(
                 address_hex=_log_address_hex(log.get("address", "")),
@@ -267,6 +271,10 @@ class _WireReceipt(msgspec.Struct, frozen=True):
     result: str = ""
     energy_usage_total: int = 0
     net_usage: int = 0
+    energy_usage: int = 0
+    energy_fee: int = 0
+    origin_energy_usage: int = 0
+    net_fee: int = 0
 
 
 class _WireInfo(msgspec.Struct, frozen=True):
@@ -361,6 +369,10 @@ def _info_from_wire(wire: _WireInfo) -> TransactionInfo:
         message=decode_node_message(wire.resMessage) if wire.resMessage else "",
         energy_usage_total=receipt.energy_usage_total,
         net_usage=receipt.net_usage,
+        energy_usage=receipt.energy_usage,
+        energy_fee=receipt.energy_fee,
+        origin_energy_usage=receipt.origin_energy_usage,
+        net_fee=receipt.net_fee,
         logs=tuple(
             Log(address_hex=_log_address_hex(log.address), topics=log.topics, data=log.data)
             for log in wire.log

@@ -205,3 +205,17 @@ def transfer_energy(
         owner=sender,
     )
     return EnergyEstimate(energy=result.energy_used, source="triggerconstantcontract")
+
+
+def approve_energy(
+    node: TronNode, *, contract: str, owner: str, spender: str, amount: int
+) -> EnergyEstimate:
+    """Energy ``owner`` would use to ``approve(spender, amount)`` now (a dry run)."""
+    result = constant_call(
+        node,
+        contract=contract,
+        selector="approve(address,uint256)",
+        parameter=_address_word(spender) + _uint_word(amount),
+        owner=owner,
+    )
+    return EnergyEstimate(energy=result.energy_used, source="triggerconstantcontract")

@@ -86,6 +86,14 @@ class TransactionInfo:
     # unfrozen TRX whose wait is over (withdraw, unfreeze and cancel-all pay those out).
     withdraw_amount: int = 0
     withdraw_expire_amount: int = 0
+    # The receipt's split of the cost (java-tron's ResourceReceipt), 0 when absent:
+    # energy paid from the sender's own energy (staked or delegated to it), SUN burned
+    # for the rest of the energy, energy the contract's deployer paid, SUN burned for
+    # bandwidth. ``fee`` is their burned SUN plus any account-creation fee.
+    energy_usage: int = 0
+    energy_fee: int = 0
+    origin_energy_usage: int = 0
+    net_fee: int = 0
 
     @property
     def failed(self) -> bool:

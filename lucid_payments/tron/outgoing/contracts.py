@@ -88,6 +88,36 @@ def trc20_transfer(
     )
 
 
+# keccak256("approve(address,uint256)")[:4]
+TRC20_APPROVE_SELECTOR = "095ea7b3"
+
+
+def trc20_approve(
+    *, owner: str, token: str, spender: str, amount: int, fee_limit_sun: int
+) -> ContractCall:
+    """``approve(spender, amount)`` on ``token``; 0 revokes an allowance."""
+    owner = normalize_address(owner)
+    if not 0 < fee_limit_sun <= MAX_FEE_LIMIT_SUN:
+        raise InvalidInput("fee limit out of range", fields={"fee_limit": ["Out of range."]})
+    if isinstance(amount, bool) or not 0 <= amount <= UINT256_MAX:
+        raise InvalidInput("amount out of range", fields={"amount": ["Out of range."]})
+    data = (
+        TRC20_APPROVE_SELECTOR
+        + to_hex(normalize_address(spender))[2:].rjust(64, "0")
+        + format(amount, "064x")
+    )
+    return ContractCall(
+        contract_type="TriggerSmartContract",
+        owner_address=owner,
+        parameters={
+            "owner_address": to_hex(owner),
+            "contract_address": to_hex(token),
+            "data": data,
+        },
+        fee_limit=fee_limit_sun,
+    )
+
+
 def generic_call(
     *, contract_type: str, owner: str, parameters: dict[str, Any], fee_limit: int = 0
 ) -> ContractCall:
