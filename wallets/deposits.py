@@ -17,7 +17,7 @@ nothing is cached across calls, so an address assigned a moment ago is found.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from lucid_payments.core.money import Asset
 from lucid_payments.tron.hooks import TransferEvent
@@ -32,6 +32,25 @@ logger = logging.getLogger(__name__)
 FINAL = "final"
 # Statuses of a chain transfer that a deposit reports (see wallets.events).
 REPORTED = ("seen", FINAL, "dropped")
+
+# (network, addresses) → {address: asset} of those whose transfers of that asset another app
+# reports to the client itself (an invoice's address: the gateway publishes invoice events).
+# They are credited here all the same; only the deposit event is left to that app.
+EventClaimer = Callable[[str, Collection[str]], dict[str, str]]
+_event_claimers: list[EventClaimer] = []
+
+
+def deposit_events_claim(claimer: EventClaimer) -> None:
+    """Register ``claimer`` (from an ``AppConfig.ready``); registering twice has no effect."""
+    if claimer not in _event_claimers:
+        _event_claimers.append(claimer)
+
+
+def _claimed(network: str, addresses: Collection[str]) -> dict[str, str]:
+    claimed: dict[str, str] = {}
+    for claimer in _event_claimers:
+        claimed |= claimer(network, addresses)
+    return claimed
 
 
 def deposit_reference(event: TransferEvent) -> str:
@@ -66,12 +85,15 @@ def _deposits(transfers: Sequence[tuple[TransferEvent, Asset]], *, network: str)
     if not deposits:
         return
     internal = internal_movement_txids(network=network, txids={event.txid for event, _ in deposits})
+    claimed = _claimed(network, {event.to_address for event, _ in deposits})
     for event, asset in deposits:
         if event.txid in internal:
             continue
         owner = owners[event.to_address]
         if event.status == FINAL:
             _credit(event, asset, owner)
+        if claimed.get(event.to_address) == asset:
+            continue
         deposit_event_publish(transfer=event, asset=asset, owner=owner)
 
 

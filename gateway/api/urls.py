@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from gateway.api import event_views, webhook_views
 
@@ -30,4 +30,5 @@ urlpatterns = [
         webhook_views.DeliveryRedeliverView.as_view(),
         name="webhook-delivery-redeliver",
     ),
+    path("", include("gateway.invoices.api.urls")),
 ]

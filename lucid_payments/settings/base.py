@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "gateway",
     "staking",
     "usdt",
+    "gateway.invoices",
 ]
 
 MIDDLEWARE = [
@@ -128,6 +129,8 @@ MEDIA_URL = "/media-not-public/"
 KYC_DOCUMENT_MAX_BYTES = env.int("KYC_DOCUMENT_MAX_BYTES", default=5 * 1024 * 1024)
 KYC_DOCUMENT_CONTENT_TYPES = ("image/jpeg", "image/png", "application/pdf")
 KYC_APPROVAL_VALIDITY_DAYS = env.int("KYC_APPROVAL_VALIDITY_DAYS", default=365)  # then re-verify
+# The payment-gateway's public origin: invoices' checkout_url is built on it.
+GATEWAY_PUBLIC_URL = env.str("GATEWAY_PUBLIC_URL", default="http://localhost:8097")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * KYC_DOCUMENT_MAX_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = KYC_DOCUMENT_MAX_BYTES
 

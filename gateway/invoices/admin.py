@@ -1,0 +1,127 @@
+"""Admin: invoices, their payments and refunds (read-only: they change through services),
+each client's invoice settings (editable, audited), and the daily net settlement per
+client."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import Count, Sum
+from django.db.models.functions import TruncDate
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path
+
+from gateway.invoices.models import Invoice, InvoicePayment, InvoiceSettings, InvoiceStatus, Refund
+from lucid_payments.core.admin_mixins import ListedOnlyInline, ReadOnlyAdmin
+from lucid_payments.core.audit import AuditActor, audit_log
+from lucid_payments.core.money import format_amount
+
+PAYMENT_FIELDS = ("txid", "index", "amount", "status", "block_number", "seen_at", "late")
+
+
+class PaymentInline(ListedOnlyInline):
+    model = InvoicePayment
+    fields = PAYMENT_FIELDS
+    readonly_fields = PAYMENT_FIELDS
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(ReadOnlyAdmin):
+    list_display = (
+        "public_id",
+        "client",
+        "asset",
+        "amount_display",
+        "paid_display",
+        "status",
+        "exception",
+        "cost_total_sun",
+        "created_at",
+    )
+    list_filter = ("status", "exception", "asset")
+    search_fields = ("public_id", "order_id", "address__address")
+    inlines = [PaymentInline]
+    change_list_template = "admin/invoices/invoice/change_list.html"
+
+    @admin.display(description="amount")
+    def amount_display(self, invoice: Invoice) -> str:
+        return "any" if invoice.amount is None else format_amount(invoice.amount, invoice.asset)
+
+    @admin.display(description="paid")
+    def paid_display(self, invoice: Invoice) -> str:
+        return format_amount(invoice.paid_amount, invoice.asset)
+
+    def get_urls(self) -> list[URLPattern]:
+        summary = path(
+            "daily-summary/",
+            self.admin_site.admin_view(self.daily_summary),
+            name="invoices_invoice_daily_summary",
+        )
+        return [summary, *super().get_urls()]
+
+    def daily_summary(self, request: HttpRequest) -> HttpResponse:
+        """Per client and day: paid invoices, what they brought in, what collecting them
+        cost (TRX) and the refunds."""
+        rows = (
+            Invoice.objects.filter(status=InvoiceStatus.PAID, paid_at__isnull=False)
+            .annotate(day=TruncDate("paid_at"))
+            .values("day", "client__name", "asset")
+            .annotate(
+                invoices=Count("id"),
+                received=Sum("paid_amount"),
+                cost_activation=Sum("cost_activation_sun"),
+                cost_energy=Sum("cost_energy_sun"),
+                cost_bandwidth=Sum("cost_bandwidth_sun"),
+                cost_sweep=Sum("cost_sweep_sun"),
+            )
+            .order_by("-day", "client__name", "asset")[:500]
+        )
+        table = [
+            {
+                "day": row["day"],
+                "client": row["client__name"],
+                "asset": row["asset"],
+                "invoices": row["invoices"],
+                "received": format_amount(int(row["received"] or 0), row["asset"]),
+                "costs_trx": format_amount(
+                    int(
+                        (row["cost_activation"] or 0)
+                        + (row["cost_energy"] or 0)
+                        + (row["cost_bandwidth"] or 0)
+                        + (row["cost_sweep"] or 0)
+                    ),
+                    "TRX",
+                ),
+            }
+            for row in rows
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Daily net settlement",
+            "rows": table,
+        }
+        return TemplateResponse(request, "admin/invoices/daily_summary.html", context)
+
+
+@admin.register(Refund)
+class RefundAdmin(ReadOnlyAdmin):
+    list_display = ("public_id", "invoice", "client", "asset", "amount", "status", "txid")
+    list_filter = ("status", "asset")
+    search_fields = ("public_id", "txid", "invoice__public_id")
+
+
+@admin.register(InvoiceSettings)
+class InvoiceSettingsAdmin(admin.ModelAdmin):
+    list_display = ("client", "default_expires_in", "monitoring_window", "speed_policy")
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        audit_log(
+            actor=AuditActor.operator(request.user),
+            action="invoice_settings.changed",
+            target=obj,
+            client_id=obj.client_id,
+            data={"fields": list(form.changed_data)},
+        )

@@ -1,0 +1,173 @@
+"""The invoices API (payment-gateway, 8097). One view per operation; services do the
+work, selectors scope every lookup to the caller's client."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from gateway.invoices.api.serializers import (
+    InvoiceCreateInput,
+    InvoiceFilter,
+    InvoiceOutput,
+    InvoicePageOutput,
+    RefundCreateInput,
+    RefundListOutput,
+    RefundOutput,
+    invoice_body,
+    invoice_output,
+    refund_output,
+)
+from gateway.invoices.refunds import refund_create
+from gateway.invoices.selectors import invoice_get, invoice_page, invoice_view, refund_list
+from gateway.invoices.services import invoice_cancel, invoice_create
+from lucid_payments.accounts.authentication import request_principal
+from lucid_payments.accounts.scopes import Scope
+from lucid_payments.core.audit import AuditActor
+from lucid_payments.core.idempotency import IdempotentMixin
+from lucid_payments.core.money import Asset, MoneySerializer
+from lucid_payments.core.parsers import StrictJSONParser
+from lucid_payments.core.schema import error_responses, idempotency_key_parameter
+
+TAGS = ["invoices"]
+JSON_BODY_ONLY = [StrictJSONParser]
+
+
+class InvoiceListCreateView(IdempotentMixin, APIView):
+    required_scope = Scope.GATEWAY
+    parser_classes = JSON_BODY_ONLY
+
+    @extend_schema(
+        operation_id="invoice_list",
+        tags=TAGS,
+        summary="The caller's invoices, newest first",
+        parameters=[InvoiceFilter],
+        responses={200: InvoicePageOutput, **error_responses(400, 401, 403, 404, 429)},
+    )
+    def get(self, request: Request) -> Response:
+        principal = request_principal(request)
+        filters = InvoiceFilter(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        wanted = filters.validated_data
+        page = invoice_page(
+            client_id=principal.client_id,
+            limit=wanted["limit"],
+            status=wanted.get("status"),
+            exception=wanted.get("exception"),
+            order_id=wanted.get("order_id"),
+            customer_id=wanted.get("customer_id"),
+            created_gte=wanted.get("created_gte"),
+            created_lt=wanted.get("created_lt"),
+            starting_after=wanted.get("starting_after"),
+        )
+        body = {
+            "invoices": [invoice_body(view) for view in page.invoices],
+            "has_more": page.has_more,
+            "next_starting_after": page.invoices[-1].invoice.public_id if page.has_more else None,
+        }
+        return Response(InvoicePageOutput(body).data)
+
+    @extend_schema(
+        operation_id="invoice_create",
+        tags=TAGS,
+        summary="Create an invoice on a fresh address (amount left out: a top-up invoice)",
+        parameters=[idempotency_key_parameter()],
+        request=InvoiceCreateInput,
+        responses={201: InvoiceOutput, **error_responses(400, 401, 403, 409, 422, 429)},
+    )
+    def post(self, request: Request) -> Response:
+        principal = request_principal(request)
+        payload = InvoiceCreateInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        wanted = payload.validated_data
+        invoice = invoice_create(
+            client=principal.client,
+            asset=Asset(wanted["asset"]),
+            amount=wanted["amount_units"],
+            actor=AuditActor.api_key(principal.api_key),
+            customer_id=wanted.get("customer_id"),
+            order_id=wanted["order_id"],
+            description=wanted["description"],
+            metadata=wanted["metadata"],
+            redirect_url=wanted["redirect_url"],
+            expires_in=wanted.get("expires_in"),
+        )
+        return Response(invoice_output(invoice_view(invoice)), status=201)
+
+
+class InvoiceDetailView(APIView):
+    required_scope = Scope.GATEWAY
+
+    @extend_schema(
+        operation_id="invoice_retrieve",
+        tags=TAGS,
+        summary="One invoice with its payments and settlement",
+        responses={200: InvoiceOutput, **error_responses(401, 403, 404, 429)},
+    )
+    def get(self, request: Request, invoice_id: str) -> Response:
+        principal = request_principal(request)
+        invoice = invoice_get(client_id=principal.client_id, invoice_id=invoice_id)
+        return Response(invoice_output(invoice_view(invoice)))
+
+
+class InvoiceCancelView(IdempotentMixin, APIView):
+    required_scope = Scope.GATEWAY
+    idempotency_required = False  # cancelling twice is a 409 the second time anyway
+
+    @extend_schema(
+        operation_id="invoice_cancel",
+        tags=TAGS,
+        summary="Cancel an invoice no payment has reached yet (only while new)",
+        parameters=[idempotency_key_parameter(required=False)],
+        request=None,
+        responses={200: InvoiceOutput, **error_responses(401, 403, 404, 409, 422, 429)},
+    )
+    def post(self, request: Request, invoice_id: str) -> Response:
+        principal = request_principal(request)
+        invoice = invoice_get(client_id=principal.client_id, invoice_id=invoice_id)
+        cancelled = invoice_cancel(invoice=invoice, actor=AuditActor.api_key(principal.api_key))
+        return Response(invoice_output(invoice_view(cancelled)))
+
+
+class RefundListCreateView(IdempotentMixin, APIView):
+    required_scope = Scope.GATEWAY
+    parser_classes = JSON_BODY_ONLY
+
+    @extend_schema(
+        operation_id="invoice_refund_list",
+        tags=TAGS,
+        summary="The invoice's refunds, oldest first",
+        responses={200: RefundListOutput, **error_responses(401, 403, 404, 429)},
+    )
+    def get(self, request: Request, invoice_id: str) -> Response:
+        principal = request_principal(request)
+        invoice = invoice_get(client_id=principal.client_id, invoice_id=invoice_id)
+        refunds = [refund_output(refund) for refund in refund_list(invoice=invoice)]
+        return Response(RefundListOutput({"refunds": refunds}).data)
+
+    @extend_schema(
+        operation_id="invoice_refund_create",
+        tags=TAGS,
+        summary="Refund part or all of what was paid, from your hot wallet (held on your "
+        "balance; settled when final)",
+        parameters=[idempotency_key_parameter()],
+        request=RefundCreateInput,
+        responses={202: RefundOutput, **error_responses(400, 401, 403, 404, 409, 422, 429)},
+    )
+    def post(self, request: Request, invoice_id: str) -> Response:
+        principal = request_principal(request)
+        invoice = invoice_get(client_id=principal.client_id, invoice_id=invoice_id)
+        payload = RefundCreateInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        amount = MoneySerializer().run_validation(
+            {"amount": payload.validated_data["amount"], "asset": invoice.asset}
+        )
+        refund = refund_create(
+            invoice=invoice,
+            amount=amount.units,
+            to_address=payload.validated_data["to_address"],
+            actor=AuditActor.api_key(principal.api_key),
+        )
+        return Response(refund_output(refund), status=202)

@@ -1,0 +1,148 @@
+"""Reads of invoices and refunds, always scoped to the caller's client (another client's
+id is a 404 exactly like one that does not exist)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Sum
+
+from gateway.invoices.models import Invoice, InvoicePayment, PaymentStatus, Refund, RefundStatus
+from lucid_payments.core.errors import NotFound
+from lucid_payments.tron.models import ScanCursor
+
+
+@dataclass(frozen=True)
+class InvoiceView:
+    """An invoice with what its API object needs besides its own row."""
+
+    invoice: Invoice
+    payments: list[InvoicePayment]
+    refunded: int  # refunds not failed, units of the invoice's asset
+    head_block: int  # the scanner's last block, for confirmations
+
+    @property
+    def live_total(self) -> int:
+        return sum(
+            p.amount
+            for p in self.payments
+            if p.status != PaymentStatus.DROPPED and not p.after_monitoring
+        )
+
+
+@dataclass(frozen=True)
+class InvoicePage:
+    invoices: list[InvoiceView]
+    has_more: bool
+
+
+def _not_found() -> NotFound:
+    return NotFound("No such invoice.", code="invoice_not_found")
+
+
+def invoice_get(*, client_id: int, invoice_id: str) -> Invoice:
+    invoice = (
+        Invoice.objects.select_related("address")
+        .filter(client_id=client_id, public_id=invoice_id)
+        .first()
+    )
+    if invoice is None:
+        raise _not_found()
+    return invoice
+
+
+def invoice_get_public(*, invoice_id: str) -> Invoice:
+    """An invoice by its public id alone: the id is the checkout page's capability."""
+    invoice = Invoice.objects.select_related("address").filter(public_id=invoice_id).first()
+    if invoice is None:
+        raise _not_found()
+    return invoice
+
+
+def refunded_total(invoice: Invoice) -> int:
+    total = (
+        Refund.objects.filter(invoice=invoice)
+        .exclude(status=RefundStatus.FAILED)
+        .aggregate(total=Sum("amount"))["total"]
+    )
+    return int(total or 0)
+
+
+def _head_block(network: str) -> int:
+    cursor = ScanCursor.objects.filter(network=network).first()
+    return cursor.block_number if cursor else 0
+
+
+def invoice_view(invoice: Invoice) -> InvoiceView:
+    return InvoiceView(
+        invoice=invoice,
+        payments=list(invoice.payments.order_by("seen_at", "id")),
+        refunded=refunded_total(invoice),
+        head_block=_head_block(invoice.network),
+    )
+
+
+def invoice_page(
+    *,
+    client_id: int,
+    limit: int,
+    status: str | None = None,
+    exception: str | None = None,
+    order_id: str | None = None,
+    customer_id: int | None = None,
+    created_gte: datetime | None = None,
+    created_lt: datetime | None = None,
+    starting_after: str | None = None,
+) -> InvoicePage:
+    """Newest first; ``starting_after`` (an invoice id of this client) continues after it."""
+    invoices = Invoice.objects.select_related("address").filter(client_id=client_id)
+    if status is not None:
+        invoices = invoices.filter(status=status)
+    if exception is not None:
+        invoices = invoices.filter(exception=exception)
+    if order_id is not None:
+        invoices = invoices.filter(order_id=order_id)
+    if customer_id is not None:
+        invoices = invoices.filter(customer_id=customer_id)
+    if created_gte is not None:
+        invoices = invoices.filter(created_at__gte=created_gte)
+    if created_lt is not None:
+        invoices = invoices.filter(created_at__lt=created_lt)
+    if starting_after is not None:
+        invoices = invoices.filter(
+            id__lt=invoice_get(client_id=client_id, invoice_id=starting_after).pk
+        )
+    rows = list(invoices.order_by("-id")[: limit + 1])
+    if not rows:
+        return InvoicePage([], False)
+    payments: dict[int, list[InvoicePayment]] = {row.pk: [] for row in rows[:limit]}
+    for payment in InvoicePayment.objects.filter(invoice_id__in=payments).order_by("seen_at", "id"):
+        payments[payment.invoice_id].append(payment)
+    refunded = dict(
+        Refund.objects.filter(invoice_id__in=payments)
+        .exclude(status=RefundStatus.FAILED)
+        .values_list("invoice_id")
+        .annotate(total=Sum("amount"))
+    )
+    head = _head_block(rows[0].network)
+    views = [
+        InvoiceView(row, payments[row.pk], int(refunded.get(row.pk) or 0), head)
+        for row in rows[:limit]
+    ]
+    return InvoicePage(views, len(rows) > limit)
+
+
+def refund_list(*, invoice: Invoice) -> list[Refund]:
+    return list(invoice.refunds.select_related("invoice").order_by("id"))
+
+
+def refund_get(*, client_id: int, refund_id: str) -> Refund:
+    refund = (
+        Refund.objects.select_related("invoice")
+        .filter(client_id=client_id, public_id=refund_id)
+        .first()
+    )
+    if refund is None:
+        raise NotFound("No such refund.", code="refund_not_found")
+    return refund
