@@ -131,6 +131,9 @@ KYC_DOCUMENT_CONTENT_TYPES = ("image/jpeg", "image/png", "application/pdf")
 KYC_APPROVAL_VALIDITY_DAYS = env.int("KYC_APPROVAL_VALIDITY_DAYS", default=365)  # then re-verify
 # The payment-gateway's public origin: invoices' checkout_url is built on it.
 GATEWAY_PUBLIC_URL = env.str("GATEWAY_PUBLIC_URL", default="http://localhost:8097")
+# Requests per client IP and invoice to the public checkout status endpoint (the page
+# polls it every 3 s).
+CHECKOUT_STATUS_RATE = env.str("CHECKOUT_STATUS_RATE", default="60/min")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * KYC_DOCUMENT_MAX_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = KYC_DOCUMENT_MAX_BYTES
 

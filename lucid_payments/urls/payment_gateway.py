@@ -5,4 +5,8 @@ from django.urls import include, path
 from lucid_payments.urls.common import *  # noqa: F403 - error handlers
 from lucid_payments.urls.common import service_urlpatterns
 
-urlpatterns = service_urlpatterns([path("", include("gateway.api.urls"))])
+urlpatterns = [
+    # The hosted checkout page and its status: public, outside the authenticated API.
+    path("", include("gateway.invoices.checkout.urls")),
+    *service_urlpatterns([path("", include("gateway.api.urls"))]),
+]

@@ -1,0 +1,112 @@
+"""What the checkout page shows of an invoice, and nothing more: the page and its public
+status endpoint both render this, so the endpoint can reveal nothing the page does not."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import segno
+from django.utils.translation import gettext as _
+
+from gateway.invoices import clock
+from gateway.invoices.models import InvoiceException, InvoiceStatus, PaymentStatus
+from gateway.invoices.selectors import InvoiceView
+from gateway.invoices.services import invoice_settings_get
+from lucid_payments.core.money import Asset, format_amount
+from wallets.tokens import usdt_contract
+
+# Statuses after which nothing changes for the customer (expired still can: a late payment).
+SETTLED = (InvoiceStatus.PAID, InvoiceStatus.INVALID, InvoiceStatus.CANCELLED)
+
+
+def asset_label(asset: Asset) -> str:
+    if asset == Asset.USDT:
+        return _("USDT on TRON (TRC-20)")
+    return _("TRX on TRON")
+
+
+def _seconds_left(expires_at: datetime) -> int:
+    return max(int((expires_at - clock.now()).total_seconds()), 0)
+
+
+def _messages(view: InvoiceView, due: int | None) -> tuple[str, str]:
+    invoice = view.invoice
+    asset = Asset(invoice.asset)
+    status = invoice.status
+    if status == InvoiceStatus.PAID:
+        return _("Paid"), _("Thank you: your payment is complete.")
+    if status == InvoiceStatus.EXPIRED:
+        if invoice.exception == InvoiceException.UNDERPAID:
+            return _("Expired"), _(
+                "This invoice expired before the full amount arrived. What you sent "
+                "is with the merchant; contact them."
+            )
+        return _("Expired"), _("This invoice has expired. Do not send a payment to it.")
+    if status == InvoiceStatus.INVALID:
+        return _("Payment reversed"), _(
+            "The payment left the blockchain with its block. Contact the merchant."
+        )
+    if status == InvoiceStatus.CANCELLED:
+        return _("Cancelled"), _("The merchant cancelled this invoice. Do not pay it.")
+    if due is not None and view.live_total > 0 and due > 0:
+        more = f"{format_amount(due, asset)} {asset.value}"
+        return _("Partly paid"), _("Send %(amount)s more to complete the payment.") % {
+            "amount": more
+        }
+    if status == InvoiceStatus.PROCESSING:
+        return _("Processing"), _("Payment detected; waiting for the network to confirm it.")
+    return _("Awaiting payment"), _("Send the amount below to the address below.")
+
+
+def checkout_state(view: InvoiceView) -> dict[str, Any]:
+    """The page's data, as the status endpoint returns it (JSON-ready)."""
+    invoice = view.invoice
+    asset = Asset(invoice.asset)
+    due = None if invoice.amount is None else max(invoice.amount - view.live_total, 0)
+    headline, detail = _messages(view, due)
+    return {
+        "id": invoice.public_id,
+        "status": invoice.status,
+        "headline": headline,
+        "detail": detail,
+        "asset": asset.value,
+        "asset_label": asset_label(asset),
+        "amount": None if invoice.amount is None else format_amount(invoice.amount, asset),
+        "due": None if due is None else format_amount(due, asset),
+        "paid": format_amount(invoice.paid_amount, asset),
+        "address": invoice.address.address,
+        "expires_at": invoice.expires_at.isoformat(),
+        "seconds_left": _seconds_left(invoice.expires_at),
+        "payments": [
+            {"txid": p.txid, "amount": format_amount(p.amount, asset), "status": p.status}
+            for p in view.payments
+            if p.status != PaymentStatus.DROPPED
+        ],
+        "redirect_url": invoice.redirect_url if invoice.status == InvoiceStatus.PAID else "",
+        "settled": invoice.status in SETTLED,
+    }
+
+
+def qr_payload(view: InvoiceView) -> str:
+    """The bare address (TronLink's scanner refuses ``tron:`` URIs), or a URI with the
+    amount for a client that asked for that form."""
+    invoice = view.invoice
+    address = invoice.address.address
+    if not invoice_settings_get(invoice.client_id).qr_uri_form:
+        return address
+    query = []
+    if invoice.amount is not None:
+        query.append(f"amount={format_amount(invoice.amount, invoice.asset)}")
+    if invoice.asset == Asset.USDT:
+        query.append(f"token={usdt_contract(invoice.network)}")
+    return f"tron:{address}" + (f"?{'&'.join(query)}" if query else "")
+
+
+def qr_svg(payload: str) -> str:
+    """An inline SVG (no image request, nothing from another origin)."""
+    return str(
+        segno.make(payload, error="m").svg_inline(
+            scale=5, title=_("QR code of the payment address"), svgclass="qr", lineclass=None
+        )
+    )

@@ -1,0 +1,147 @@
+"""End to end on the devnet in a real headless Chromium: an invoice is created, its
+checkout page shows the address, amount and QR code, a tronpy payment from a genesis
+account arrives, and the page turns to processing and then paid without a reload; the
+client's balance grew by exactly the amount and ``invoice.paid`` is in the outbox with the
+invoice as the API shows it. The page passes axe-core's accessibility rules, fits a
+360 px wide phone, and works with JavaScript off.
+
+(The webhook delivery of that event is the webhooks work's to test: its endpoints and
+deliveries are not on this branch, so the event row is what is checked here.)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import tronpy
+from tronpy.keys import PrivateKey
+from tronpy.providers import HTTPProvider
+
+from gateway.invoices.api.serializers import InvoiceOutput
+from lucid_payments.core.money import Asset
+from lucid_payments.events.models import Event
+from lucid_payments.tron.scanner import BlockScanner, scan_once
+from tests.browser.test_kyc_approve_flow import browser  # noqa: F401 - the Chromium fixture
+from tests.gateway_invoices.conftest import Tenant, keyed_tenant
+from tests.tron.conftest import SOLID_LAG, DevnetHandle
+from wallets.ledger.owners import LedgerOwner
+from wallets.ledger.selectors import owner_balances
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.devnet,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.urls("lucid_payments.urls.payment_gateway"),
+]
+
+AMOUNT_UNITS = 25_500_000  # 25.5 USDT
+PHONE = {"width": 360, "height": 740}
+
+
+def _usdt_available(tenant: Tenant) -> int:
+    balances = owner_balances(owner=LedgerOwner.client(tenant.client.pk))
+    return next((b.available for b in balances if b.asset == Asset.USDT), 0)
+
+
+def _pay_with_tronpy(devnet: DevnetHandle, to: str, amount: int) -> str:
+    client = tronpy.Tron(provider=HTTPProvider(devnet.url, timeout=10))
+    payer = devnet.accounts[0]  # the genesis account that holds the token's supply
+    token = client.get_contract(devnet.token_address)
+    receipt = (
+        token.functions.transfer(to, amount)
+        .with_owner(payer.address)
+        .fee_limit(50_000_000)
+        .build()
+        .sign(PrivateKey(bytes.fromhex(payer.private_key)))
+        .broadcast()
+    )
+    return str(receipt.txid)
+
+
+def _page(browser: Any, base_url: str, **options: Any) -> tuple[Any, list[str]]:  # noqa: F811
+    context = browser.new_context(base_url=base_url, viewport=PHONE, **options)
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    console: list[str] = []
+    page.on("console", lambda message: console.append(message.text))
+    return page, console
+
+
+def test_a_customer_pays_on_the_checkout_page_and_it_turns_paid_without_a_reload(
+    browser: Any,  # noqa: F811
+    live_server: Any,
+    devnet: DevnetHandle,
+) -> None:
+    tenant = keyed_tenant()
+    invoice = tenant.invoice(amount="25.5")
+    before = _usdt_available(tenant)
+    page, console = _page(browser, live_server.url)
+
+    page.goto(f"/pay/{invoice['id']}")
+    assert page.locator("#address-field").input_value() == invoice["address"]
+    assert page.locator("#amount-field").input_value() == "25.5"
+    assert "USDT on TRON (TRC-20)" in page.inner_text("main")
+    assert page.locator("figure svg.qr").is_visible()
+    # Fits a 360 px phone: nothing wider than the viewport.
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.evaluate("window.__sameDocument = true")  # gone if the page reloads
+
+    txid = _pay_with_tronpy(devnet, invoice["address"], AMOUNT_UNITS)
+    devnet.mine()
+    scan_once(BlockScanner())
+    page.wait_for_selector("#headline:text('Processing')")
+
+    devnet.mine(SOLID_LAG)
+    scan_once(BlockScanner())
+    page.wait_for_selector("#headline:text('Paid')")
+    assert page.evaluate("window.__sameDocument") is True
+    assert txid in page.inner_text("#receipt")
+    assert page.locator("#pay-section").is_hidden()
+
+    assert _usdt_available(tenant) - before == AMOUNT_UNITS
+    event = Event.objects.get(type="invoice.paid", object_id=invoice["id"])
+    assert event.client_id == tenant.client.pk
+    assert set(event.data) == set(InvoiceOutput().fields)
+    assert event.data["status"] == "paid"
+    assert event.data["paid_amount"] == {"amount": "25.5", "asset": "USDT"}
+    assert [p["txid"] for p in event.data["payments"]] == [txid]
+    assert not [line for line in console if "Content Security Policy" in line]
+
+
+def test_the_page_passes_the_accessibility_rules_and_keyboard_order(
+    browser: Any,  # noqa: F811
+    live_server: Any,
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    tenant = keyed_tenant()
+    invoice = tenant.invoice(amount="10")
+    page, console = _page(browser, live_server.url)
+    page.goto(f"/pay/{invoice['id']}")
+
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+    # Focus follows the reading order: the amount, its copy button, the address, its copy.
+    order = []
+    for _ in range(4):
+        page.keyboard.press("Tab")
+        order.append(
+            page.evaluate("document.activeElement.id || document.activeElement.dataset.target")
+        )
+    assert order == ["amount-field", "amount-field", "address-field", "address-field"]
+    assert not [line for line in console if "Content Security Policy" in line]
+
+
+def test_without_javascript_the_page_shows_everything_and_refreshes_itself(
+    browser: Any,  # noqa: F811
+    live_server: Any,
+) -> None:
+    tenant = keyed_tenant()
+    invoice = tenant.invoice(amount="10")
+    page, _ = _page(browser, live_server.url, java_script_enabled=False)
+    page.goto(f"/pay/{invoice['id']}")
+    assert page.locator("#address-field").input_value() == invoice["address"]
+    assert page.locator("#headline").inner_text() == "Awaiting payment"
+    assert page.locator("button.copy").count() == 2
+    assert page.locator("button.copy:visible").count() == 0  # copy needs JavaScript
