@@ -100,7 +100,10 @@ def request_fingerprint(method: str, path: str, data: Any) -> str:
     body = json.dumps(
         _canonical(data), sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
     )
-    return hashlib.sha256(f"{method.upper()}\n{path}\n{body}".encode()).hexdigest()
+    # surrogatepass: a JSON body may carry a lone surrogate ("\ud800") in a free-form
+    # object; the request is refused by validation later, the fingerprint must not crash.
+    text = f"{method.upper()}\n{path}\n{body}"
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 # --- the lock --------------------------------------------------------------------------

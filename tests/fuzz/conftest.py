@@ -34,6 +34,7 @@ class FuzzTenant:
     wallet_id: int
     wallet_address: str
     funding_txid: str
+    invoice_id: str
     devnet: DevnetHandle
     webhook_endpoint_id: str
     webhook_delivery_id: str
@@ -50,8 +51,10 @@ def fuzz_tenant(
     settings: pytest.FixtureRequest,
     devnet: DevnetHandle,  # noqa: F811 - the fixture imported above
 ) -> FuzzTenant:
+    from gateway.invoices.services import invoice_create
     from lucid_payments.accounts.services import api_key_create, client_create, customer_create
     from lucid_payments.core.audit import AuditActor
+    from lucid_payments.core.money import Asset
     from lucid_payments.tron.scanner import BlockScanner, scan_once
     from wallets.models import WalletKind
     from wallets.services import wallet_create
@@ -75,6 +78,11 @@ def fuzz_tenant(
     # transfer can get past the balance check into signing and broadcasting; their deposit
     # events give the events API something to list and the endpoint its deliveries.
     txids = devnet.faucet(wallet.address, trx=FUNDING_UNITS, usdt=FUNDING_UNITS)
+    # A paid invoice, so generated refunds get past the lookup and the "what was paid" check.
+    invoice = invoice_create(
+        client=tenant, asset=Asset.TRX, amount=FUNDING_UNITS // 10, actor=AuditActor.system("fuzz")
+    )
+    devnet.faucet(invoice.address.address, trx=FUNDING_UNITS // 10)
     devnet.mine(4)
     scan_once(BlockScanner())
     webhook_delivery_id, event_id = _first_delivery(webhook_endpoint_id)
@@ -85,6 +93,7 @@ def fuzz_tenant(
         wallet_id=wallet.pk,
         wallet_address=wallet.address,
         funding_txid=txids["trx"],
+        invoice_id=invoice.public_id,
         devnet=devnet,
         webhook_endpoint_id=webhook_endpoint_id,
         webhook_delivery_id=webhook_delivery_id,

@@ -120,6 +120,7 @@ def _known_path_ids(tenant: FuzzTenant) -> dict[str, Any]:
         "endpoint_id": tenant.webhook_endpoint_id,
         "delivery_id": tenant.webhook_delivery_id,
         "event_id": tenant.event_id,
+        "invoice_id": tenant.invoice_id,
     }
 
 

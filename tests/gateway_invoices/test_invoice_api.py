@@ -139,3 +139,16 @@ def test_another_clients_invoices_are_404_everywhere(tenant: Tenant) -> None:
     assert listed.status_code == 404
     assert stranger.api.get("/api/v1/invoices").json()["invoices"] == []
     assert Invoice.objects.get().status == "new"
+
+
+@pytest.mark.parametrize("metadata", ['{"k": "\\ud800"}', '{"\\ud800": 1}', '{"k": ["a\\u0000"]}'])
+def test_metadata_a_database_cannot_store_is_a_400(tenant: Tenant, metadata: str) -> None:
+    response = tenant.api.post(
+        "/api/v1/invoices",
+        data='{"asset": "TRX", "metadata": ' + metadata + "}",
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="k",
+    )
+    assert response.status_code == 400
+    assert "metadata" in response.json()["error"]["fields"]
+    assert not Invoice.objects.exists()

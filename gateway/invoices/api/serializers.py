@@ -42,6 +42,16 @@ def checkout_url(invoice: Invoice) -> str:
     return f"{str(settings.GATEWAY_PUBLIC_URL).rstrip('/')}/pay/{invoice.public_id}"
 
 
+def _has_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False
+
+
 class InvoiceCreateInput(serializers.Serializer[Any]):
     amount = StrictCharField(
         required=False,
@@ -74,7 +84,14 @@ class InvoiceCreateInput(serializers.Serializer[Any]):
     )
 
     def validate_metadata(self, value: dict[str, Any]) -> dict[str, Any]:
-        if len(json.dumps(value, separators=(",", ":")).encode()) > MAX_METADATA_BYTES:
+        text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+        try:
+            encoded = text.encode()
+        except UnicodeEncodeError:  # a lone surrogate: no database can store it as text
+            raise serializers.ValidationError("Must be valid Unicode text.") from None
+        if _has_nul(value):  # PostgreSQL's jsonb refuses NUL in strings
+            raise serializers.ValidationError("Null characters are not allowed.")
+        if len(encoded) > MAX_METADATA_BYTES:
             raise serializers.ValidationError("At most 4 KB once encoded as JSON.")
         return value
 
