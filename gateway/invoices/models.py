@@ -129,6 +129,9 @@ class Invoice(models.Model):
     expires_at = models.DateTimeField()
     monitoring_until = models.DateTimeField()
     paid_at = models.DateTimeField(null=True, blank=True)
+    # The checkout page's QR code (inline SVG), drawn once at creation: choosing the most
+    # readable mask takes ~20 ms of pure Python, too much for every page load.
+    qr_svg = models.TextField(blank=True, editable=False)
     # What collecting this invoice cost us, in SUN: filled by the sweep of its address.
     cost_activation_sun = models.BigIntegerField(default=0)
     cost_energy_sun = models.BigIntegerField(default=0)

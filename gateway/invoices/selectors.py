@@ -74,10 +74,14 @@ def _head_block(network: str) -> int:
     return cursor.block_number if cursor else 0
 
 
+def invoice_payments(invoice: Invoice) -> list[InvoicePayment]:
+    return list(invoice.payments.order_by("seen_at", "id"))
+
+
 def invoice_view(invoice: Invoice) -> InvoiceView:
     return InvoiceView(
         invoice=invoice,
-        payments=list(invoice.payments.order_by("seen_at", "id")),
+        payments=invoice_payments(invoice),
         refunded=refunded_total(invoice),
         head_block=_head_block(invoice.network),
     )

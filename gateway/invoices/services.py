@@ -19,6 +19,7 @@ from gateway.invoices.models import (
     InvoiceStatus,
     SpeedPolicy,
 )
+from gateway.invoices.qr import qr_payload, qr_svg
 from gateway.invoices.state import PaymentFacts, Totals, expiry_state, totals
 from lucid_payments.accounts.models import Client, Customer
 from lucid_payments.core.audit import AuditActor, audit_log
@@ -83,7 +84,7 @@ def invoice_create(
     expires_at = now + timedelta(seconds=expires_in or rules.default_expires_in)
     wallet = _client_deposit_wallet(client)
     address = wallet_address_create(wallet=wallet, label="invoice")
-    invoice = Invoice.objects.create(
+    invoice = Invoice(
         client=client,
         network=str(settings.TRON_NETWORK),
         asset=asset,
@@ -100,6 +101,8 @@ def invoice_create(
         expires_at=expires_at,
         monitoring_until=expires_at + timedelta(seconds=rules.monitoring_window),
     )
+    invoice.qr_svg = qr_svg(qr_payload(invoice, rules))
+    invoice.save(force_insert=True)
     audit_log(actor=actor, action="invoice.created", target=invoice, client_id=client.pk)
     invoice_event_publish(invoice=invoice, what="created")
     return invoice

@@ -10,6 +10,7 @@ from django.test import Client as WebClient
 
 from gateway.invoices.models import InvoiceSettings
 from tests.gateway_invoices.conftest import SettableClock, Tenant
+from wallets.tokens import usdt_contract
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("lucid_payments.urls.payment_gateway")]
 
@@ -65,8 +66,12 @@ def test_the_qr_code_is_the_bare_address_unless_the_client_asks_for_a_uri(
     assert path_of.search(bare)[1] == path_of.search(expected)[1]  # type: ignore[index]
 
     InvoiceSettings.objects.create(client=tenant.client, qr_uri_form=True)
-    uri = WebClient().get(f"/pay/{invoice['id']}").content.decode()
-    assert path_of.search(uri)[1] != path_of.search(expected)[1]  # type: ignore[index]
+    with_uri = tenant.invoice(amount="2")
+    uri = WebClient().get(f"/pay/{with_uri['id']}").content.decode()
+    expected = segno.make(
+        f"tron:{with_uri['address']}?amount=2&token={usdt_contract()}", error="m"
+    ).svg_inline(scale=5, lineclass=None)
+    assert path_of.search(uri)[1] == path_of.search(expected)[1]  # type: ignore[index]
 
 
 def test_the_status_endpoint_tells_what_the_page_shows_and_no_more(tenant: Tenant) -> None:

@@ -6,15 +6,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-import segno
 from django.utils.translation import gettext as _
 
 from gateway.invoices import clock
-from gateway.invoices.models import InvoiceException, InvoiceStatus, PaymentStatus
-from gateway.invoices.selectors import InvoiceView
-from gateway.invoices.services import invoice_settings_get
+from gateway.invoices.models import (
+    Invoice,
+    InvoiceException,
+    InvoicePayment,
+    InvoiceStatus,
+    PaymentStatus,
+)
 from lucid_payments.core.money import Asset, format_amount
-from wallets.tokens import usdt_contract
 
 # Statuses after which nothing changes for the customer (expired still can: a late payment).
 SETTLED = (InvoiceStatus.PAID, InvoiceStatus.INVALID, InvoiceStatus.CANCELLED)
@@ -30,8 +32,7 @@ def _seconds_left(expires_at: datetime) -> int:
     return max(int((expires_at - clock.now()).total_seconds()), 0)
 
 
-def _messages(view: InvoiceView, due: int | None) -> tuple[str, str]:
-    invoice = view.invoice
+def _messages(invoice: Invoice, live_total: int, due: int | None) -> tuple[str, str]:
     asset = Asset(invoice.asset)
     status = invoice.status
     if status == InvoiceStatus.PAID:
@@ -49,7 +50,7 @@ def _messages(view: InvoiceView, due: int | None) -> tuple[str, str]:
         )
     if status == InvoiceStatus.CANCELLED:
         return _("Cancelled"), _("The merchant cancelled this invoice. Do not pay it.")
-    if due is not None and view.live_total > 0 and due > 0:
+    if due is not None and live_total > 0 and due > 0:
         more = f"{format_amount(due, asset)} {asset.value}"
         return _("Partly paid"), _("Send %(amount)s more to complete the payment.") % {
             "amount": more
@@ -59,12 +60,14 @@ def _messages(view: InvoiceView, due: int | None) -> tuple[str, str]:
     return _("Awaiting payment"), _("Send the amount below to the address below.")
 
 
-def checkout_state(view: InvoiceView) -> dict[str, Any]:
+def checkout_state(invoice: Invoice, payments: list[InvoicePayment]) -> dict[str, Any]:
     """The page's data, as the status endpoint returns it (JSON-ready)."""
-    invoice = view.invoice
     asset = Asset(invoice.asset)
-    due = None if invoice.amount is None else max(invoice.amount - view.live_total, 0)
-    headline, detail = _messages(view, due)
+    live_total = sum(
+        p.amount for p in payments if p.status != PaymentStatus.DROPPED and not p.after_monitoring
+    )
+    due = None if invoice.amount is None else max(invoice.amount - live_total, 0)
+    headline, detail = _messages(invoice, live_total, due)
     return {
         "id": invoice.public_id,
         "status": invoice.status,
@@ -80,33 +83,9 @@ def checkout_state(view: InvoiceView) -> dict[str, Any]:
         "seconds_left": _seconds_left(invoice.expires_at),
         "payments": [
             {"txid": p.txid, "amount": format_amount(p.amount, asset), "status": p.status}
-            for p in view.payments
+            for p in payments
             if p.status != PaymentStatus.DROPPED
         ],
         "redirect_url": invoice.redirect_url if invoice.status == InvoiceStatus.PAID else "",
         "settled": invoice.status in SETTLED,
     }
-
-
-def qr_payload(view: InvoiceView) -> str:
-    """The bare address (TronLink's scanner refuses ``tron:`` URIs), or a URI with the
-    amount for a client that asked for that form."""
-    invoice = view.invoice
-    address = invoice.address.address
-    if not invoice_settings_get(invoice.client_id).qr_uri_form:
-        return address
-    query = []
-    if invoice.amount is not None:
-        query.append(f"amount={format_amount(invoice.amount, invoice.asset)}")
-    if invoice.asset == Asset.USDT:
-        query.append(f"token={usdt_contract(invoice.network)}")
-    return f"tron:{address}" + (f"?{'&'.join(query)}" if query else "")
-
-
-def qr_svg(payload: str) -> str:
-    """An inline SVG (no image request, nothing from another origin)."""
-    return str(
-        segno.make(payload, error="m").svg_inline(
-            scale=5, title=_("QR code of the payment address"), svgclass="qr", lineclass=None
-        )
-    )

@@ -15,9 +15,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from gateway.invoices.checkout.presenter import checkout_state, qr_payload, qr_svg
+from gateway.invoices.checkout.presenter import checkout_state
 from gateway.invoices.checkout.rate_limit import over_limit
-from gateway.invoices.selectors import invoice_get_public, invoice_view
+from gateway.invoices.selectors import invoice_get_public, invoice_payments
 from lucid_payments.core.errors import NotFound
 
 POLL_SECONDS = 3
@@ -34,15 +34,15 @@ def _error(status: int, code: str, message: str) -> JsonResponse:
 @csp_update({"script-src": [NONCE], "style-src": [NONCE], "connect-src": ["'self'"]})  # type: ignore[arg-type]
 def checkout_page(request: HttpRequest, invoice_id: str) -> HttpResponse:
     try:
-        view = invoice_view(invoice_get_public(invoice_id=invoice_id))
+        invoice = invoice_get_public(invoice_id=invoice_id)
     except NotFound:
         response = render(request, "invoices/checkout_not_found.html", status=404)
         response["Cache-Control"] = "no-store"
         return response
-    state = checkout_state(view)
+    state = checkout_state(invoice, invoice_payments(invoice))
     context = {
         "state": state,
-        "qr": qr_svg(qr_payload(view)),
+        "qr": invoice.qr_svg,
         "countdown": "{}:{:02d}".format(*divmod(state["seconds_left"], 60)),
         "poll_seconds": POLL_SECONDS,
         "refresh_seconds": REFRESH_SECONDS,
@@ -61,9 +61,9 @@ def checkout_status(request: HttpRequest, invoice_id: str) -> HttpResponse:
         response["Retry-After"] = str(retry_after)
         return response
     try:
-        view = invoice_view(invoice_get_public(invoice_id=invoice_id))
+        invoice = invoice_get_public(invoice_id=invoice_id)
     except NotFound:
         return _error(404, "invoice_not_found", _("No such invoice."))
-    response = JsonResponse(checkout_state(view))
+    response = JsonResponse(checkout_state(invoice, invoice_payments(invoice)))
     response["Cache-Control"] = "no-store"
     return response
