@@ -52,14 +52,6 @@ def invoice_get(*, client_id: int, invoice_id: str) -> Invoice:
     return invoice
 
 
-def invoice_get_public(*, invoice_id: str) -> Invoice:
-    """An invoice by its public id alone: the id is the checkout page's capability."""
-    invoice = Invoice.objects.select_related("address").filter(public_id=invoice_id).first()
-    if invoice is None:
-        raise _not_found()
-    return invoice
-
-
 def refunded_total(invoice: Invoice) -> int:
     total = (
         Refund.objects.filter(invoice=invoice)

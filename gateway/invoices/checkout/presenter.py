@@ -9,13 +9,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from gateway.invoices import clock
-from gateway.invoices.models import (
-    Invoice,
-    InvoiceException,
-    InvoicePayment,
-    InvoiceStatus,
-    PaymentStatus,
-)
+from gateway.invoices.checkout.snapshot import CheckoutInvoice
+from gateway.invoices.models import InvoiceException, InvoiceStatus, PaymentStatus
 from lucid_payments.core.money import Asset, format_amount
 
 # Statuses after which nothing changes for the customer (expired still can: a late payment).
@@ -32,9 +27,10 @@ def _seconds_left(expires_at: datetime) -> int:
     return max(int((expires_at - clock.now()).total_seconds()), 0)
 
 
-def _messages(invoice: Invoice, live_total: int, due: int | None) -> tuple[str, str]:
+def _messages(
+    invoice: CheckoutInvoice, status: str, live_total: int, due: int | None
+) -> tuple[str, str]:
     asset = Asset(invoice.asset)
-    status = invoice.status
     if status == InvoiceStatus.PAID:
         return _("Paid"), _("Thank you: your payment is complete.")
     if status == InvoiceStatus.EXPIRED:
@@ -60,17 +56,23 @@ def _messages(invoice: Invoice, live_total: int, due: int | None) -> tuple[str, 
     return _("Awaiting payment"), _("Send the amount below to the address below.")
 
 
-def checkout_state(invoice: Invoice, payments: list[InvoicePayment]) -> dict[str, Any]:
+def checkout_state(invoice: CheckoutInvoice) -> dict[str, Any]:
     """The page's data, as the status endpoint returns it (JSON-ready)."""
     asset = Asset(invoice.asset)
+    payments = invoice.payments
     live_total = sum(
         p.amount for p in payments if p.status != PaymentStatus.DROPPED and not p.after_monitoring
     )
     due = None if invoice.amount is None else max(invoice.amount - live_total, 0)
-    headline, detail = _messages(invoice, live_total, due)
+    seconds_left = _seconds_left(invoice.expires_at)
+    # The periodic task expires invoices once a minute; the customer sees it at once.
+    status = invoice.status
+    if status == InvoiceStatus.NEW and seconds_left == 0:
+        status = InvoiceStatus.EXPIRED
+    headline, detail = _messages(invoice, status, live_total, due)
     return {
         "id": invoice.public_id,
-        "status": invoice.status,
+        "status": status,
         "headline": headline,
         "detail": detail,
         "asset": asset.value,
@@ -78,14 +80,14 @@ def checkout_state(invoice: Invoice, payments: list[InvoicePayment]) -> dict[str
         "amount": None if invoice.amount is None else format_amount(invoice.amount, asset),
         "due": None if due is None else format_amount(due, asset),
         "paid": format_amount(invoice.paid_amount, asset),
-        "address": invoice.address.address,
+        "address": invoice.address,
         "expires_at": invoice.expires_at.isoformat(),
-        "seconds_left": _seconds_left(invoice.expires_at),
+        "seconds_left": seconds_left,
         "payments": [
             {"txid": p.txid, "amount": format_amount(p.amount, asset), "status": p.status}
             for p in payments
             if p.status != PaymentStatus.DROPPED
         ],
-        "redirect_url": invoice.redirect_url if invoice.status == InvoiceStatus.PAID else "",
-        "settled": invoice.status in SETTLED,
+        "redirect_url": invoice.redirect_url if status == InvoiceStatus.PAID else "",
+        "settled": status in SETTLED,
     }

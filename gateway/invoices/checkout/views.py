@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 
 from gateway.invoices.checkout.presenter import checkout_state
 from gateway.invoices.checkout.rate_limit import over_limit
-from gateway.invoices.selectors import invoice_get_public, invoice_payments
+from gateway.invoices.checkout.snapshot import checkout_invoice
 from lucid_payments.core.errors import NotFound
 
 POLL_SECONDS = 3
@@ -34,12 +34,12 @@ def _error(status: int, code: str, message: str) -> JsonResponse:
 @csp_update({"script-src": [NONCE], "style-src": [NONCE], "connect-src": ["'self'"]})  # type: ignore[arg-type]
 def checkout_page(request: HttpRequest, invoice_id: str) -> HttpResponse:
     try:
-        invoice = invoice_get_public(invoice_id=invoice_id)
+        invoice = checkout_invoice(invoice_id)
     except NotFound:
         response = render(request, "invoices/checkout_not_found.html", status=404)
         response["Cache-Control"] = "no-store"
         return response
-    state = checkout_state(invoice, invoice_payments(invoice))
+    state = checkout_state(invoice)
     context = {
         "state": state,
         "qr": invoice.qr_svg,
@@ -61,9 +61,9 @@ def checkout_status(request: HttpRequest, invoice_id: str) -> HttpResponse:
         response["Retry-After"] = str(retry_after)
         return response
     try:
-        invoice = invoice_get_public(invoice_id=invoice_id)
+        invoice = checkout_invoice(invoice_id)
     except NotFound:
         return _error(404, "invoice_not_found", _("No such invoice."))
-    response = JsonResponse(checkout_state(invoice, invoice_payments(invoice)))
+    response = JsonResponse(checkout_state(invoice))
     response["Cache-Control"] = "no-store"
     return response
