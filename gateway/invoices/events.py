@@ -9,7 +9,7 @@ from gateway.invoices.api.serializers import (
     refund_output,
 )
 from gateway.invoices.models import Invoice, Refund
-from gateway.invoices.selectors import invoice_view
+from gateway.invoices.selectors import InvoiceView, invoice_view
 from lucid_payments.events.services import event_publish
 from lucid_payments.events.types import EventType, event_type_register
 
@@ -75,15 +75,17 @@ def register_invoice_event_types() -> None:
     event_type_register(*INVOICE_TYPES, *REFUND_TYPES)
 
 
-def invoice_event_publish(*, invoice: Invoice, what: str, occurrence: str = "") -> None:
-    """``invoice.<what>`` with the invoice as it is now. ``occurrence`` tells apart events
-    that can happen again (processing after a fork re-included a payment): the same
-    occurrence is published once."""
+def invoice_event_publish(
+    *, invoice: Invoice, what: str, occurrence: str = "", view: InvoiceView | None = None
+) -> None:
+    """``invoice.<what>`` with the invoice as it is now (``view``, when the caller already
+    knows it). ``occurrence`` tells apart events that can happen again (processing after a
+    fork re-included a payment): the same occurrence is published once."""
     event_publish(
         type=f"invoice.{what}",
         client_id=invoice.client_id,
         object_id=invoice.public_id,
-        data=invoice_output(invoice_view(invoice)),
+        data=invoice_output(view or invoice_view(invoice)),
         key=f"invoice.{what}:{invoice.public_id}:{occurrence}",
     )
 
