@@ -210,6 +210,7 @@ def page_ttfb(base: str, ids: list[str], pages: int) -> dict[str, Any]:
         "bare_ttfb_p50_ms": round(1000 * statistics.median(bare), 2),
         "bare_ttfb_p95_ms": round(1000 * bare_p95, 2),
         "ttfb_ratio": round(bare_p95 / checkout_p95, 2),
+        "ttfb_ratio_p50": round(statistics.median(bare) / statistics.median(checkout), 2),
     }
 
 
