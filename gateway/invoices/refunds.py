@@ -20,9 +20,8 @@ from gateway.invoices.selectors import refunded_total
 from lucid_payments.core.audit import AuditActor, audit_log
 from lucid_payments.core.errors import InvalidInput, Unprocessable
 from lucid_payments.core.money import Asset, format_amount
-from lucid_payments.tron.models import OutgoingStatus
 from lucid_payments.tron.outgoing.contracts import ContractCall, trc20_transfer, trx_transfer
-from lucid_payments.tron.outgoing.hooks import OutgoingEvent
+from lucid_payments.tron.outgoing.hooks import OutgoingEvent, OutgoingStatus
 from lucid_payments.tron.outgoing.services import outgoing_create
 from wallets.custody import (
     INTERNAL_PREFIX,

@@ -10,7 +10,7 @@ from django.db.models import Sum
 
 from gateway.invoices.models import Invoice, InvoicePayment, PaymentStatus, Refund, RefundStatus
 from lucid_payments.core.errors import NotFound
-from lucid_payments.tron.models import ScanCursor
+from lucid_payments.tron.selectors import scan_cursor_block
 
 
 @dataclass(frozen=True)
@@ -62,8 +62,7 @@ def refunded_total(invoice: Invoice) -> int:
 
 
 def _head_block(network: str) -> int:
-    cursor = ScanCursor.objects.filter(network=network).first()
-    return cursor.block_number if cursor else 0
+    return scan_cursor_block(network=network) or 0
 
 
 def invoice_payments(invoice: Invoice) -> list[InvoicePayment]:
