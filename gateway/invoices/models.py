@@ -109,7 +109,8 @@ class Invoice(models.Model):
     order_id = models.CharField(max_length=128, blank=True)
     description = models.CharField(max_length=500, blank=True)
     metadata = models.JSONField(default=dict, blank=True)
-    redirect_url = models.URLField(max_length=2000, blank=True)
+    # An http(s) URL; the API checks it.
+    redirect_url = models.CharField(max_length=2000, blank=True)
     # One fresh address per invoice, never reused (one-to-one).
     address = models.OneToOneField(
         "wallets.WalletAddress", on_delete=models.PROTECT, related_name="invoice"
