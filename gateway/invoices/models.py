@@ -183,7 +183,6 @@ class InvoicePayment(models.Model):
     """A transfer of the invoice's asset to its address, as the scanner reported it."""
 
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments")
-    transfer = models.ForeignKey("tron.ChainTransfer", on_delete=models.PROTECT, related_name="+")
     txid = models.CharField(max_length=64)
     index = models.IntegerField()
     from_address = models.CharField(max_length=34)
@@ -223,9 +222,8 @@ class Refund(models.Model):
     to_address = models.CharField(max_length=34)
     # The ledger hold's and the outgoing transaction's reference.
     reference = models.CharField(max_length=120, unique=True)
-    outgoing = models.OneToOneField(
-        "tron.OutgoingTransaction", on_delete=models.PROTECT, related_name="refund"
-    )
+    # The chain app's outgoing transaction that sends it (its id; the chain app owns the row).
+    outgoing_id = models.BigIntegerField(unique=True)
     status = models.CharField(
         max_length=16, choices=RefundStatus.choices, default=RefundStatus.PENDING
     )

@@ -78,7 +78,6 @@ def _record(invoice_id: int, event: TransferEvent) -> None:
             return
         payment = InvoicePayment(
             invoice=invoice,
-            transfer_id=event.transfer_id,
             txid=event.txid,
             index=event.index,
             from_address=event.from_address,

@@ -103,7 +103,7 @@ def refund_create(*, invoice: Invoice, amount: int, to_address: str, actor: Audi
         amount=amount,
         to_address=to_address,
         reference=reference,
-        outgoing=outgoing,
+        outgoing_id=outgoing.pk,
     )
     audit_log(
         actor=actor,

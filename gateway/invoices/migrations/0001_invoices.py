@@ -11,7 +11,6 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("accounts", "0002_rate_window"),
-        ("tron", "0005_token_contract"),
         ("wallets", "0005_custody_by_key"),
     ]
 
@@ -159,14 +158,6 @@ class Migration(migrations.Migration):
                         to="invoices.invoice",
                     ),
                 ),
-                (
-                    "transfer",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="tron.chaintransfer",
-                    ),
-                ),
             ],
         ),
         migrations.CreateModel(
@@ -276,6 +267,7 @@ class Migration(migrations.Migration):
                 ("amount", models.BigIntegerField()),
                 ("to_address", models.CharField(max_length=34)),
                 ("reference", models.CharField(max_length=120, unique=True)),
+                ("outgoing_id", models.BigIntegerField(unique=True)),
                 (
                     "status",
                     models.CharField(
@@ -307,14 +299,6 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="refunds",
                         to="invoices.invoice",
-                    ),
-                ),
-                (
-                    "outgoing",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="refund",
-                        to="tron.outgoingtransaction",
                     ),
                 ),
             ],
