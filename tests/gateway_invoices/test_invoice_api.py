@@ -152,3 +152,12 @@ def test_metadata_a_database_cannot_store_is_a_400(tenant: Tenant, metadata: str
     assert response.status_code == 400
     assert "metadata" in response.json()["error"]["fields"]
     assert not Invoice.objects.exists()
+
+
+def test_a_malformed_idempotency_key_on_cancel_is_a_400(tenant: Tenant) -> None:
+    invoice = tenant.invoice(amount="2")
+    response = tenant.post(
+        f"/api/v1/invoices/{invoice['id']}/cancel", HTTP_IDEMPOTENCY_KEY="k" * 300
+    )
+    assert response.status_code == 400
+    assert Invoice.objects.get().status == "new"

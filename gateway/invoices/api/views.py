@@ -122,7 +122,7 @@ class InvoiceCancelView(IdempotentMixin, APIView):
         summary="Cancel an invoice no payment has reached yet (only while new)",
         parameters=[idempotency_key_parameter(required=False)],
         request=None,
-        responses={200: InvoiceOutput, **error_responses(401, 403, 404, 409, 422, 429)},
+        responses={200: InvoiceOutput, **error_responses(400, 401, 403, 404, 409, 422, 429)},
     )
     def post(self, request: Request, invoice_id: str) -> Response:
         principal = request_principal(request)
