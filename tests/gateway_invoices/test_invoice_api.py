@@ -161,3 +161,15 @@ def test_a_malformed_idempotency_key_on_cancel_is_a_400(tenant: Tenant) -> None:
     )
     assert response.status_code == 400
     assert Invoice.objects.get().status == "new"
+
+
+def test_expiry_is_scheduled_every_minute_and_its_task_runs() -> None:
+    from django_q.models import Schedule
+
+    from gateway.invoices.schedules import INVOICE_EXPIRY_SCHEDULE
+    from gateway.invoices.tasks import invoice_expire_due_task
+
+    schedule = Schedule.objects.get(name=INVOICE_EXPIRY_SCHEDULE)
+    assert (schedule.schedule_type, schedule.minutes) == (Schedule.MINUTES, 1)
+    assert schedule.func == "gateway.invoices.tasks.invoice_expire_due_task"
+    assert invoice_expire_due_task() == 0
