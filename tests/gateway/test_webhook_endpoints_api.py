@@ -97,7 +97,7 @@ def test_register_shows_the_secret_once_and_stores_it_sealed(
     ("body", "field"),
     [
         ({"url": "http://127.0.0.1/", "events": []}, "events"),
-        ({"url": "http://127.0.0.1/", "events": ["invoice.paid"]}, "events"),
+        ({"url": "http://127.0.0.1/", "events": ["invoice.teleported"]}, "events"),
         ({"url": "http://127.0.0.1/", "events": ["*"], "description": 5}, "description"),
         ({"url": "not a url", "events": ["*"]}, "url"),
         ({"url": 12, "events": ["*"]}, "url"),
