@@ -6,8 +6,8 @@ different txid could otherwise make us sign a transaction we never meant to send
 
 Only the contract types the platform sends are supported (TRX transfer, smart-contract
 calls, Stake 2.0, votes, reward withdrawal); anything else raises ``UnsupportedContract``.
-Field numbers are java-tron's (Tron.proto, core/contract/*.proto), listed in
-/work/shared/reference/tron-wire.md. Proto3: zero / empty values are never written.
+Field numbers are java-tron's (protocol/src/main/protos: Tron.proto and
+core/contract/*.proto). Proto3: zero / empty values are never written.
 """
 
 from __future__ import annotations
