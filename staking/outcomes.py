@@ -31,8 +31,7 @@ from staking.models import (
 )
 from staking.services import REFERENCE_PREFIX
 from wallets.ledger.owners import LedgerOwner
-from wallets.ledger.services import ledger_credit, ledger_release
-from wallets.ledger.staking import ledger_stake, ledger_unstake
+from wallets.ledger.services import ledger_credit, ledger_release, ledger_stake, ledger_unstake
 
 WORKER = AuditActor.system("staking")
 

@@ -11,8 +11,13 @@ from tests.wallets.conftest import run_deferred_checks
 from tests.wallets.ledger_helpers import assert_ledger_consistent
 from wallets.errors import InsufficientFunds, LedgerConflict
 from wallets.ledger.owners import LedgerOwner
-from wallets.ledger.services import ledger_credit, ledger_hold, ledger_release
-from wallets.ledger.staking import ledger_stake, ledger_unstake
+from wallets.ledger.services import (
+    ledger_credit,
+    ledger_hold,
+    ledger_release,
+    ledger_stake,
+    ledger_unstake,
+)
 from wallets.models.ledger import Bucket, HoldStatus, LedgerAccount, OwnerType
 
 pytestmark = pytest.mark.django_db
