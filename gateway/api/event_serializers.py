@@ -7,12 +7,10 @@ from typing import Any
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
-from lucid_payments.core.fields import InputCharField, InputDateTimeField, InputIntegerField
+from gateway.api.paging import CreatedRange, NewestFirstPage
+from lucid_payments.core.fields import InputCharField
 from lucid_payments.events.models import Event
 from lucid_payments.events.types import event_types, is_event_pattern
-
-MAX_PAGE = 100
-DEFAULT_PAGE = 20
 
 
 def _types_documentation() -> str:
@@ -64,7 +62,7 @@ class EventPageOutput(serializers.Serializer[Any]):
     )
 
 
-class EventFilter(serializers.Serializer[Any]):
+class EventFilter(CreatedRange, NewestFirstPage):
     """Query parameters of the event list. Leave one out for no filter; an empty value is
     refused with 400 like any other invalid value."""
 
@@ -74,20 +72,6 @@ class EventFilter(serializers.Serializer[Any]):
         help_text="An event type, '<object>.*' (every type of an object), or '*'",
     )
     object_id = InputCharField(required=False, max_length=128)
-    created_gte = InputDateTimeField(required=False, help_text="Created at or after (ISO 8601)")
-    created_lt = InputDateTimeField(required=False, help_text="Created before (ISO 8601)")
-    limit = InputIntegerField(
-        required=False,
-        min_value=1,
-        max_value=MAX_PAGE,
-        default=DEFAULT_PAGE,
-        help_text=f"Events per page, {DEFAULT_PAGE} when left out, at most {MAX_PAGE}",
-    )
-    starting_after = InputCharField(
-        required=False,
-        max_length=32,
-        help_text="An event id: the page continues with the events older than it",
-    )
 
     def validate_type(self, value: str) -> str:
         if not is_event_pattern(value):

@@ -7,6 +7,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from gateway.api.paging import NewestFirstPage
 from gateway.webhooks.models import (
     DeliveryStatus,
     DisabledReason,
@@ -15,17 +16,13 @@ from gateway.webhooks.models import (
     WebhookEndpoint,
 )
 from lucid_payments.core.fields import (
-    InputCharField,
     InputChoiceField,
-    InputIntegerField,
     StrictBooleanField,
     StrictCharField,
     StrictURLField,
 )
 from lucid_payments.events.types import is_event_pattern
 
-MAX_PAGE = 100
-DEFAULT_PAGE = 20
 MAX_PATTERNS = 50
 URL_MAX_LENGTH = 2048
 
@@ -141,19 +138,7 @@ class DeliveryPageOutput(serializers.Serializer[Any]):
     )
 
 
-class DeliveryFilter(serializers.Serializer[Any]):
+class DeliveryFilter(NewestFirstPage):
     """Query parameters of the delivery list; leave one out for no filter."""
 
     status = InputChoiceField(required=False, choices=DeliveryStatus.choices)
-    limit = InputIntegerField(
-        required=False,
-        min_value=1,
-        max_value=MAX_PAGE,
-        default=DEFAULT_PAGE,
-        help_text=f"Deliveries per page, {DEFAULT_PAGE} when left out, at most {MAX_PAGE}",
-    )
-    starting_after = InputCharField(
-        required=False,
-        max_length=32,
-        help_text="A delivery id: the page continues with the deliveries older than it",
-    )

@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from rest_framework import serializers
 
+from gateway.api.paging import CreatedRange, NewestFirstPage
 from gateway.invoices.models import (
     Invoice,
     InvoiceException,
@@ -23,7 +24,6 @@ from lucid_payments.core.errors import InvalidInput
 from lucid_payments.core.fields import (
     InputCharField,
     InputChoiceField,
-    InputDateTimeField,
     InputIntegerField,
     StrictCharField,
 )
@@ -34,8 +34,6 @@ from wallets.api.serializers import MoneyOutput, money
 MAX_METADATA_BYTES = 4096
 MIN_EXPIRES_IN = 60
 MAX_EXPIRES_IN = 7 * 24 * 3600
-MAX_PAGE = 100
-DEFAULT_PAGE = 20
 
 
 def checkout_url(invoice: Invoice) -> str:
@@ -248,27 +246,13 @@ class InvoicePageOutput(serializers.Serializer[Any]):
     )
 
 
-class InvoiceFilter(serializers.Serializer[Any]):
+class InvoiceFilter(CreatedRange, NewestFirstPage):
     """Query parameters of the invoice list; leave one out for no filter."""
 
     status = InputChoiceField(required=False, choices=InvoiceStatus.choices)
     exception = InputChoiceField(required=False, choices=InvoiceException.choices)
     order_id = InputCharField(required=False, max_length=128)
     customer_id = InputIntegerField(required=False, min_value=1)
-    created_gte = InputDateTimeField(required=False, help_text="Created at or after (ISO 8601)")
-    created_lt = InputDateTimeField(required=False, help_text="Created before (ISO 8601)")
-    limit = InputIntegerField(
-        required=False,
-        min_value=1,
-        max_value=MAX_PAGE,
-        default=DEFAULT_PAGE,
-        help_text=f"Invoices per page, {DEFAULT_PAGE} when left out, at most {MAX_PAGE}",
-    )
-    starting_after = InputCharField(
-        required=False,
-        max_length=32,
-        help_text="An invoice id: the page continues with the invoices older than it",
-    )
 
 
 class RefundCreateInput(serializers.Serializer[Any]):
