@@ -20,7 +20,9 @@ def _directives(policy: str) -> dict[str, list[str]]:
 
 
 def test_the_page_shows_amount_asset_address_qr_and_countdown(tenant: Tenant) -> None:
-    invoice = tenant.invoice(amount="12.5", description="Order 7", metadata={"secret": "s3"})
+    invoice = tenant.invoice(
+        amount="12.5", description="Order 7", metadata={"secret": "merchant-only-note"}
+    )
     response = WebClient().get(f"/pay/{invoice['id']}")
 
     assert response.status_code == 200
@@ -29,9 +31,10 @@ def test_the_page_shows_amount_asset_address_qr_and_countdown(tenant: Tenant) ->
     assert invoice["address"] in page
     assert 'value="12.5"' in page
     assert "<svg" in page and "QR code of the payment address" in page
-    assert 'id="countdown"' in page and ("15:00" in page or "14:59" in page)
+    # 15 minutes from creation, less however long the request took on a busy machine.
+    assert 'id="countdown"' in page and re.search(r">1[45]:[0-5][0-9]<", page), page
     assert '<noscript><meta http-equiv="refresh"' in page
-    assert "s3" not in page  # metadata is the merchant's, never the customer's
+    assert "merchant-only-note" not in page  # metadata is the merchant's, not the customer's
     assert response["Cache-Control"] == "no-store"
 
 
