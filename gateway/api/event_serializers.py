@@ -7,8 +7,8 @@ from typing import Any
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
-from gateway.api.paging import CreatedRange, NewestFirstPage
 from lucid_payments.core.fields import InputCharField
+from lucid_payments.core.paging import CreatedRange, NewestFirstPage
 from lucid_payments.events.models import Event
 from lucid_payments.events.types import event_types, is_event_pattern
 

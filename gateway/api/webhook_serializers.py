@@ -7,7 +7,6 @@ from typing import Any
 
 from rest_framework import serializers
 
-from gateway.api.paging import NewestFirstPage
 from gateway.webhooks.models import (
     DeliveryStatus,
     DisabledReason,
@@ -21,6 +20,7 @@ from lucid_payments.core.fields import (
     StrictCharField,
     StrictURLField,
 )
+from lucid_payments.core.paging import NewestFirstPage
 from lucid_payments.events.types import is_event_pattern
 
 MAX_PATTERNS = 50

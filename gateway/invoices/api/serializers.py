@@ -9,7 +9,6 @@ from typing import Any
 from django.conf import settings
 from rest_framework import serializers
 
-from gateway.api.paging import CreatedRange, NewestFirstPage
 from gateway.invoices.models import (
     Invoice,
     InvoiceException,
@@ -28,6 +27,7 @@ from lucid_payments.core.fields import (
     StrictCharField,
 )
 from lucid_payments.core.money import Asset, MoneySerializer
+from lucid_payments.core.paging import CreatedRange, NewestFirstPage
 from lucid_payments.tron import addresses
 from wallets.api.serializers import MoneyOutput, money
 

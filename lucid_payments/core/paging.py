@@ -1,5 +1,5 @@
-"""Query parameters shared by the gateway's newest-first lists (events, invoices, webhook
-deliveries): a page size, a cursor, and a creation-time range."""
+"""Query parameters shared by the newest-first lists (events, invoices, webhook
+deliveries, ledger transfers): a page size, a cursor, and a creation-time range."""
 
 from __future__ import annotations
 
