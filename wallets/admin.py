@@ -26,6 +26,7 @@ from wallets.models import (
     Hold,
     JournalEntry,
     LedgerAccount,
+    LedgerTransfer,
     PlatformSeed,
     Posting,
     SealedSecret,
@@ -200,6 +201,24 @@ class HoldAdmin(ReadOnlyAdmin):
     list_display = ["reference", "account", "amount", "status", "created_at", "closed_at"]
     list_filter = ["status"]
     search_fields = ["reference"]
+
+
+@admin.register(LedgerTransfer)
+class LedgerTransferAdmin(ReadOnlyAdmin):
+    list_display = [
+        "public_id",
+        "client",
+        "from_customer",
+        "to_customer",
+        "asset",
+        "amount",
+        "reference",
+        "created_at",
+    ]
+    list_filter = ["asset"]
+    search_fields = ["public_id", "reference"]
+    date_hierarchy = "created_at"
+    raw_id_fields = ["client", "from_customer", "to_customer", "entry"]
 
 
 @admin.register(TransactionFee)

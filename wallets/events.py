@@ -1,4 +1,5 @@
-"""The events wallets publish: deposits and wallet transfers, as their API objects."""
+"""The events wallets publish: deposits, wallet transfers and book transfers, as their API
+objects."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from lucid_payments.core.money import Asset
 from lucid_payments.events.services import event_publish
 from lucid_payments.events.types import EventType, event_type_register
 from lucid_payments.tron.hooks import TransferEvent
+from wallets.api.ledger_transfer_serializers import LedgerTransferOutput
 from wallets.api.serializers import MoneyOutput, TransferOutput, money
 from wallets.ledger.owners import LedgerOwner
 from wallets.models.ledger import OwnerType
@@ -69,6 +71,13 @@ WALLET_TRANSFER_FAILED = EventType(
     WalletTransferOutput,
 )
 
+LEDGER_TRANSFER_CREATED = EventType(
+    "ledger_transfer.created",
+    "A book transfer between you and one of your customers is on the ledger: the payer's "
+    "available balance is debited and the payee's credited, at once (nothing moves on chain).",
+    LedgerTransferOutput,
+)
+
 
 def register_wallet_event_types() -> None:
     event_type_register(
@@ -77,6 +86,7 @@ def register_wallet_event_types() -> None:
         DEPOSIT_DROPPED,
         WALLET_TRANSFER_CONFIRMED,
         WALLET_TRANSFER_FAILED,
+        LEDGER_TRANSFER_CREATED,
     )
 
 

@@ -196,6 +196,7 @@ def test_wallet_bodies_are_json_only_as_documented(
         "POST /api/v1/wallets": ["application/json"],
         "POST /api/v1/wallets/{wallet_id}/addresses": ["application/json"],
         "POST /api/v1/wallets/{wallet_id}/transfers": ["application/json"],
+        "POST /api/v1/ledger/transfers": ["application/json"],
     }
 
 

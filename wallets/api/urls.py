@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from wallets.api import views
+from wallets.api import ledger_transfer_views, views
 
 urlpatterns = [
     path("wallets", views.WalletListCreateView.as_view(), name="wallet-list"),
@@ -24,4 +24,14 @@ urlpatterns = [
     ),
     path("balances", views.BalancesView.as_view(), name="balances"),
     path("ledger/entries", views.LedgerEntryListView.as_view(), name="ledger-entries"),
+    path(
+        "ledger/transfers",
+        ledger_transfer_views.LedgerTransferListCreateView.as_view(),
+        name="ledger-transfer-list",
+    ),
+    path(
+        "ledger/transfers/<str:transfer_id>",
+        ledger_transfer_views.LedgerTransferDetailView.as_view(),
+        name="ledger-transfer-detail",
+    ),
 ]

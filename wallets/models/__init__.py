@@ -12,6 +12,7 @@ from wallets.models.ledger import (
     OwnerType,
     Posting,
 )
+from wallets.models.ledger_transfers import LedgerTransfer, LedgerTransferParty
 from wallets.models.wallets import KeySource, PlatformSeed, Wallet, WalletAddress, WalletKind
 
 __all__ = [
@@ -22,6 +23,8 @@ __all__ = [
     "JournalEntry",
     "KeySource",
     "LedgerAccount",
+    "LedgerTransfer",
+    "LedgerTransferParty",
     "OwnerType",
     "PlatformSeed",
     "Posting",

@@ -1,0 +1,128 @@
+"""Book transfers on wallet-manager (8093): ledger money between the calling client and
+its own customers. One view per operation; the service books, selectors scope every
+lookup to the caller's client (another tenant's customer or transfer is a 404)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from lucid_payments.accounts.authentication import request_principal
+from lucid_payments.accounts.models import Client, Customer
+from lucid_payments.accounts.scopes import Scope
+from lucid_payments.accounts.selectors import customer_get
+from lucid_payments.core.audit import AuditActor
+from lucid_payments.core.idempotency import IdempotentMixin
+from lucid_payments.core.money import Money
+from lucid_payments.core.parsers import StrictJSONParser
+from lucid_payments.core.schema import error_responses, idempotency_key_parameter
+from wallets.api.ledger_transfer_serializers import (
+    LedgerTransferFilter,
+    LedgerTransferInput,
+    LedgerTransferOutput,
+    LedgerTransferPageOutput,
+    ledger_transfer_output,
+)
+from wallets.ledger_transfers import BookTransfer, ledger_transfer_create
+from wallets.models.ledger_transfers import LedgerTransferParty
+from wallets.selectors import ledger_transfer_get, ledger_transfer_page
+
+TAGS = ["ledger"]
+
+
+def _customer(client: Client, party: dict[str, Any]) -> Customer | None:
+    if party["type"] == LedgerTransferParty.CLIENT:
+        return None
+    return customer_get(client=client, customer_id=party["customer_id"])
+
+
+class LedgerTransferListCreateView(IdempotentMixin, APIView):
+    required_scope = Scope.WALLETS
+    parser_classes = [StrictJSONParser]
+
+    @extend_schema(
+        operation_id="ledger_transfer_list",
+        tags=TAGS,
+        summary="The caller's book transfers, newest first",
+        parameters=[LedgerTransferFilter],
+        responses={200: LedgerTransferPageOutput, **error_responses(400, 401, 403, 404, 429)},
+    )
+    def get(self, request: Request) -> Response:
+        principal = request_principal(request)
+        filters = LedgerTransferFilter(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        wanted = filters.validated_data
+        if "customer_id" in wanted:
+            customer_get(client=principal.client, customer_id=wanted["customer_id"])
+        page = ledger_transfer_page(
+            client=principal.client,
+            limit=wanted["limit"],
+            asset=wanted.get("asset"),
+            customer_id=wanted.get("customer_id"),
+            reference=wanted.get("reference"),
+            created_gte=wanted.get("created_gte"),
+            created_lt=wanted.get("created_lt"),
+            starting_after=wanted.get("starting_after"),
+        )
+        body = {
+            "transfers": [ledger_transfer_output(t) for t in page.transfers],
+            "has_more": page.has_more,
+            "next_starting_after": page.transfers[-1].public_id if page.has_more else None,
+        }
+        return Response(LedgerTransferPageOutput(body).data)
+
+    @extend_schema(
+        operation_id="ledger_transfer_create",
+        tags=TAGS,
+        summary="Move available balance between you and one of your customers (no chain "
+        "transaction): a customer pays you, or you credit a customer",
+        description="201 when booked; 200 with the transfer already booked when the same "
+        "reference comes with the same body. 422 insufficient_funds when the payer's "
+        "available balance is short (nothing is booked); 409 when the reference names "
+        "another transfer.",
+        parameters=[idempotency_key_parameter()],
+        request=LedgerTransferInput,
+        responses={
+            200: LedgerTransferOutput,
+            201: LedgerTransferOutput,
+            **error_responses(400, 401, 403, 404, 409, 422, 429),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        principal = request_principal(request)
+        payload = LedgerTransferInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        wanted = payload.validated_data
+        amount: Money = wanted["amount"]
+        transfer, created = ledger_transfer_create(
+            client=principal.client,
+            wanted=BookTransfer(
+                from_customer=_customer(principal.client, wanted["from"]),
+                to_customer=_customer(principal.client, wanted["to"]),
+                asset=amount.asset,
+                amount=amount.units,
+                reference=wanted["reference"],
+                description=wanted["description"],
+            ),
+            actor=AuditActor.api_key(principal.api_key),
+        )
+        return Response(ledger_transfer_output(transfer), status=201 if created else 200)
+
+
+class LedgerTransferDetailView(APIView):
+    required_scope = Scope.WALLETS
+
+    @extend_schema(
+        operation_id="ledger_transfer_retrieve",
+        tags=TAGS,
+        summary="One book transfer",
+        responses={200: LedgerTransferOutput, **error_responses(401, 403, 404, 429)},
+    )
+    def get(self, request: Request, transfer_id: str) -> Response:
+        principal = request_principal(request)
+        transfer = ledger_transfer_get(client=principal.client, transfer_id=transfer_id)
+        return Response(ledger_transfer_output(transfer))
