@@ -1,4 +1,4 @@
-"""Endpoints every process serves: health, metrics, its OpenAPI document and docs."""
+"""Endpoints every process serves: health, status, metrics, its OpenAPI document and docs."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django.conf import settings
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from lucid_payments.core.views import LiveView, MetricsView, ReadyView
+from lucid_payments.core.views import HealthView, LiveView, MetricsView, ReadyView, StatusView
 
 URLList = list[URLPattern | URLResolver]
 
@@ -21,8 +21,10 @@ def service_urlpatterns(api: URLList, *, title: str | None = None) -> URLList:
     """
     custom: dict[str, Any] = {"TITLE": title or f"Lucid Payments — {settings.SERVICE_NAME}"}
     return [
+        path("health", HealthView.as_view(), name="health"),
         path("health/live", LiveView.as_view(), name="health-live"),
         path("health/ready", ReadyView.as_view(), name="health-ready"),
+        path("status", StatusView.as_view(), name="status"),
         path("metrics", MetricsView.as_view(), name="metrics"),
         path("api/schema/", SpectacularAPIView.as_view(custom_settings=custom), name="schema"),
         # The split view serves Swagger UI's start-up script from its own URL instead of
