@@ -20,6 +20,7 @@ from lucid_payments.core.errors import Conflict, Forbidden, InvalidInput, NotFou
 from lucid_payments.core.money import Asset
 from lucid_payments.events.services import event_publish
 from wallets.api.ledger_transfer_serializers import ledger_transfer_output
+from wallets.errors import LedgerConflict
 from wallets.ledger.owners import LedgerOwner
 from wallets.ledger.services import ledger_transfer
 from wallets.models.ledger_transfers import LedgerTransfer
@@ -102,17 +103,23 @@ def ledger_transfer_create(
     existing = _replay(client, wanted)
     if existing is not None:
         return existing, False
-    # A concurrent twin with the same reference waits on the same account locks inside
-    # ledger_transfer and then finds this entry booked (returned, not booked again); a
-    # twin with another body is refused there as a reused ledger reference.
-    entry = ledger_transfer(
-        source=_owner(client, wanted.from_customer),
-        destination=_owner(client, wanted.to_customer),
-        asset=wanted.asset,
-        amount=wanted.amount,
-        reference=f"{LEDGER_REFERENCE_PREFIX}{client.pk}:{wanted.reference}",
-        description=wanted.description or "book transfer",
-    )
+    # A concurrent twin with the same reference waits on the client's account lock inside
+    # ledger_transfer (the client is always one side) and then finds the entry booked:
+    # returned, not booked again, when its postings are the same; refused otherwise.
+    try:
+        entry = ledger_transfer(
+            source=_owner(client, wanted.from_customer),
+            destination=_owner(client, wanted.to_customer),
+            asset=wanted.asset,
+            amount=wanted.amount,
+            reference=f"{LEDGER_REFERENCE_PREFIX}{client.pk}:{wanted.reference}",
+            description=wanted.description or "book transfer",
+        )
+    except LedgerConflict as exc:
+        raise LedgerTransferReferenceReused(
+            f"The reference {wanted.reference!r} was used by a concurrent transfer.",
+            fields={"reference": ["Already used by another transfer."]},
+        ) from exc
     existing = _replay(client, wanted)  # the twin's row, committed while we waited
     if existing is not None:
         return existing, False

@@ -94,3 +94,17 @@ def test_concurrent_twins_with_one_reference_book_once() -> None:
     assert LedgerTransfer.objects.count() == 1
     assert Event.objects.filter(type="ledger_transfer.created").count() == 1
     assert_ledger_consistent()
+
+
+def test_concurrent_transfers_with_one_reference_and_different_bodies_book_one() -> None:
+    tenant, customer = _funded_customer(5_000_000)
+
+    def pay(amount: int) -> Callable[[], object]:
+        wanted = BookTransfer(customer, None, Asset.TRX, amount, "same")
+        return lambda: ledger_transfer_create(client=tenant, wanted=wanted, actor=ACTOR)
+
+    outcomes = _race([pay(1_000_000), pay(2_000_000)])
+
+    assert outcomes == ["booked", "ledger_transfer_reference_reused"]
+    assert LedgerTransfer.objects.count() == 1
+    assert_ledger_consistent()
