@@ -2,8 +2,9 @@
 
 The txID is sha256 of `Transaction.raw` serialized, so the node rebuilds those bytes from the
 `raw_data` JSON a client sends (like java-tron, it ignores any `raw_data_hex` it is given) and
-keeps a canonical hex-form copy of `raw_data` to serve back. Field numbers follow java-tron's
-Tron.proto and core/contract/*.proto.
+keeps a canonical hex-form copy of `raw_data` to serve back. The contract table (java-tron's
+field numbers) is the platform's own, `lucid_payments.tron.wire_contracts`: the devnet and
+the platform's codec cannot disagree on it. That module is plain Python (no Django).
 """
 
 from __future__ import annotations
@@ -17,68 +18,19 @@ from devnet.addresses import AddressError, parse, render
 from devnet.crypto import sha256
 from devnet.errors import PARSE_EXCEPTION, JavaException
 from devnet.java_input import JavaNumberError, int64_value
+from lucid_payments.tron.wire_contracts import (
+    ADDRESS,
+    BOOL,
+    HEX,
+    INT,
+    RESOURCE,
+    RESOURCE_CODES,
+    TYPE_URL_PREFIX,
+    VOTES,
+)
+from lucid_payments.tron.wire_contracts import CONTRACT_FIELDS as CONTRACT_SCHEMAS
 
-RESOURCE_CODES = {"BANDWIDTH": 0, "ENERGY": 1, "TRON_POWER": 2}
 RESOURCE_NAMES = {code: name for name, code in RESOURCE_CODES.items()}
-
-# Field kinds: how a JSON value maps to the wire and back.
-ADDRESS, INT, BOOL, HEX, RESOURCE, VOTES = "address", "int", "bool", "hex", "resource", "votes"
-
-# contract type -> (ContractType number, [(json name, field number, kind)]) in field order
-CONTRACT_SCHEMAS: dict[str, tuple[int, list[tuple[str, int, str]]]] = {
-    "TransferContract": (
-        1,
-        [("owner_address", 1, ADDRESS), ("to_address", 2, ADDRESS), ("amount", 3, INT)],
-    ),
-    "VoteWitnessContract": (
-        4,
-        [("owner_address", 1, ADDRESS), ("votes", 2, VOTES), ("support", 3, BOOL)],
-    ),
-    "WithdrawBalanceContract": (13, [("owner_address", 1, ADDRESS)]),
-    "TriggerSmartContract": (
-        31,
-        [
-            ("owner_address", 1, ADDRESS),
-            ("contract_address", 2, ADDRESS),
-            ("call_value", 3, INT),
-            ("data", 4, HEX),
-            ("call_token_value", 5, INT),
-            ("token_id", 6, INT),
-        ],
-    ),
-    "FreezeBalanceV2Contract": (
-        54,
-        [("owner_address", 1, ADDRESS), ("frozen_balance", 2, INT), ("resource", 3, RESOURCE)],
-    ),
-    "UnfreezeBalanceV2Contract": (
-        55,
-        [("owner_address", 1, ADDRESS), ("unfreeze_balance", 2, INT), ("resource", 3, RESOURCE)],
-    ),
-    "WithdrawExpireUnfreezeContract": (56, [("owner_address", 1, ADDRESS)]),
-    "DelegateResourceContract": (
-        57,
-        [
-            ("owner_address", 1, ADDRESS),
-            ("resource", 2, RESOURCE),
-            ("balance", 3, INT),
-            ("receiver_address", 4, ADDRESS),
-            ("lock", 5, BOOL),
-            ("lock_period", 6, INT),
-        ],
-    ),
-    "UnDelegateResourceContract": (
-        58,
-        [
-            ("owner_address", 1, ADDRESS),
-            ("resource", 2, RESOURCE),
-            ("balance", 3, INT),
-            ("receiver_address", 4, ADDRESS),
-        ],
-    ),
-    "CancelAllUnfreezeV2Contract": (59, [("owner_address", 1, ADDRESS)]),
-}
-
-TYPE_URL_PREFIX = "type.googleapis.com/protocol."
 
 
 def contract_entry(type_name: str, value: dict[str, Any]) -> dict[str, Any]:

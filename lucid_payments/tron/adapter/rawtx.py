@@ -6,8 +6,8 @@ different txid could otherwise make us sign a transaction we never meant to send
 
 Only the contract types the platform sends are supported (TRX transfer, smart-contract
 calls, Stake 2.0, votes, reward withdrawal); anything else raises ``UnsupportedContract``.
-Field numbers are java-tron's (protocol/src/main/protos: Tron.proto and
-core/contract/*.proto). Proto3: zero / empty values are never written.
+The contract table (java-tron's field numbers) is ``wire_contracts``, shared with the
+devnet. Proto3: zero / empty values are never written.
 """
 
 from __future__ import annotations
@@ -17,8 +17,17 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-TYPE_URL_PREFIX = "type.googleapis.com/protocol."
-RESOURCE_CODES: dict[str, int] = {"BANDWIDTH": 0, "ENERGY": 1, "TRON_POWER": 2}
+from lucid_payments.tron.wire_contracts import (
+    ADDRESS,
+    BOOL,
+    CONTRACT_FIELDS,
+    CONTRACT_NAMES,
+    HEX,
+    INT,
+    RESOURCE,
+    RESOURCE_CODES,
+    TYPE_URL_PREFIX,
+)
 
 _VARINT = 0
 _LENGTH_DELIMITED = 2
@@ -30,70 +39,6 @@ class RawTransactionError(ValueError):
 
 class UnsupportedContract(RawTransactionError):
     pass
-
-
-# How each JSON value is written: an address or hex string (bytes), an integer, a bool,
-# a resource name (enum) or the vote list of VoteWitnessContract.
-_BYTES, _INT, _BOOL, _RESOURCE, _VOTES = "bytes", "int", "bool", "resource", "votes"
-
-# contract type name -> (ContractType number, ((json key, field number, kind), ...))
-CONTRACTS: dict[str, tuple[int, tuple[tuple[str, int, str], ...]]] = {
-    "TransferContract": (
-        1,
-        (("owner_address", 1, _BYTES), ("to_address", 2, _BYTES), ("amount", 3, _INT)),
-    ),
-    "VoteWitnessContract": (
-        4,
-        (("owner_address", 1, _BYTES), ("votes", 2, _VOTES), ("support", 3, _BOOL)),
-    ),
-    "WithdrawBalanceContract": (13, (("owner_address", 1, _BYTES),)),
-    "TriggerSmartContract": (
-        31,
-        (
-            ("owner_address", 1, _BYTES),
-            ("contract_address", 2, _BYTES),
-            ("call_value", 3, _INT),
-            ("data", 4, _BYTES),
-            ("call_token_value", 5, _INT),
-            ("token_id", 6, _INT),
-        ),
-    ),
-    "FreezeBalanceV2Contract": (
-        54,
-        (("owner_address", 1, _BYTES), ("frozen_balance", 2, _INT), ("resource", 3, _RESOURCE)),
-    ),
-    "UnfreezeBalanceV2Contract": (
-        55,
-        (
-            ("owner_address", 1, _BYTES),
-            ("unfreeze_balance", 2, _INT),
-            ("resource", 3, _RESOURCE),
-        ),
-    ),
-    "WithdrawExpireUnfreezeContract": (56, (("owner_address", 1, _BYTES),)),
-    "DelegateResourceContract": (
-        57,
-        (
-            ("owner_address", 1, _BYTES),
-            ("resource", 2, _RESOURCE),
-            ("balance", 3, _INT),
-            ("receiver_address", 4, _BYTES),
-            ("lock", 5, _BOOL),
-            ("lock_period", 6, _INT),
-        ),
-    ),
-    "UnDelegateResourceContract": (
-        58,
-        (
-            ("owner_address", 1, _BYTES),
-            ("resource", 2, _RESOURCE),
-            ("balance", 3, _INT),
-            ("receiver_address", 4, _BYTES),
-        ),
-    ),
-    "CancelAllUnfreezeV2Contract": (59, (("owner_address", 1, _BYTES),)),
-}
-CONTRACT_NAMES: dict[int, str] = {number: name for name, (number, _) in CONTRACTS.items()}
 
 
 # --- writing ---------------------------------------------------------------------------
@@ -147,7 +92,7 @@ def _int(value: Any, key: str) -> int:
 
 def _contract_value(type_name: str, value: Mapping[str, Any]) -> bytes:
     try:
-        _, fields = CONTRACTS[type_name]
+        _, fields = CONTRACT_FIELDS[type_name]
     except KeyError:
         raise UnsupportedContract(f"contract type {type_name!r} is not supported") from None
     known = {key for key, _, _ in fields}
@@ -159,17 +104,17 @@ def _contract_value(type_name: str, value: Mapping[str, Any]) -> bytes:
         if key not in value or value[key] is None:
             continue
         item = value[key]
-        if kind == _BYTES:
+        if kind in (ADDRESS, HEX):
             out += _bytes_field(number, _hex(item, key))
-        elif kind == _INT:
+        elif kind == INT:
             out += _int_field(number, _int(item, key))
-        elif kind == _BOOL:
+        elif kind == BOOL:
             out += _int_field(number, 1 if item is True else 0)
-        elif kind == _RESOURCE:
+        elif kind == RESOURCE:
             if item not in RESOURCE_CODES:
                 raise RawTransactionError(f"{key} must be one of {sorted(RESOURCE_CODES)}")
             out += _int_field(number, RESOURCE_CODES[item])
-        else:  # _VOTES
+        else:  # VOTES
             if not isinstance(item, list) or not all(isinstance(v, Mapping) for v in item):
                 raise RawTransactionError(f"{key} must be a list of objects")
             for vote in item:
@@ -201,7 +146,7 @@ def _only(keys: Mapping[str, Any], allowed: frozenset[str], where: str) -> None:
 def _contract(contract: Mapping[str, Any]) -> bytes:
     _only(contract, CONTRACT_KEYS, "contract")
     type_name = contract.get("type")
-    if not isinstance(type_name, str) or type_name not in CONTRACTS:
+    if not isinstance(type_name, str) or type_name not in CONTRACT_FIELDS:
         raise UnsupportedContract(f"contract type {type_name!r} is not supported")
     parameter = contract.get("parameter") or {}
     _only(parameter, PARAMETER_KEYS, "contract parameter")
@@ -214,7 +159,7 @@ def _contract(contract: Mapping[str, Any]) -> bytes:
     value = _contract_value(type_name, value)
     any_message = _bytes_field(1, type_url.encode()) + _bytes_field(2, value)
     return (
-        _int_field(1, CONTRACTS[type_name][0])
+        _int_field(1, CONTRACT_FIELDS[type_name][0])
         + _bytes_field(2, any_message)
         + _int_field(5, _int(contract.get("Permission_id", 0), "Permission_id"))
     )
