@@ -46,16 +46,6 @@ def parse(text: object) -> bytes:
     return raw
 
 
-def parse_visible(text: object, *, visible: bool) -> bytes:
-    """Parse an address field of a request: base58check if `visible`, else hex.
-
-    A real node is strict about the form that `visible` announces; the devnet is lenient and
-    takes either, but still refuses anything that is not an address at all.
-    """
-    del visible  # both forms are accepted; see docstring
-    return parse(text)
-
-
 def word_to_address(word: bytes) -> bytes:
     """The 21-byte address held in the low 20 bytes of a 32-byte ABI word."""
     return bytes([ADDRESS_PREFIX]) + word[-20:]

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from devnet import abi
 from devnet.addresses import to_base58
 from devnet.errors import BroadcastError, ContractValidateFailure
 from devnet.stake import ContractValidateError
@@ -317,7 +316,3 @@ def _ordered_receipt(receipt: dict[str, Any]) -> dict[str, Any]:
         "result",
     )
     return {key: receipt[key] for key in order if key in receipt}
-
-
-def revert_reason(return_data: bytes) -> str | None:
-    return abi.decode_error(return_data)

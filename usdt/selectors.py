@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 
 from lucid_payments.accounts.models import Client
 from lucid_payments.core.errors import NotFound
-from usdt.models import UsdtApproval, UsdtTransfer
+from usdt.models import UsdtTransfer
 from wallets.models.fees import TransactionFee
 
 
@@ -47,10 +47,3 @@ def transfer_fees(transfers: list[UsdtTransfer]) -> dict[str, TransactionFee]:
         return {}
     rows = TransactionFee.objects.filter(txid__in=txids)
     return {row.txid: row for row in rows}
-
-
-def usdt_approval_get(*, client: Client, approval_id: int) -> UsdtApproval:
-    approval = UsdtApproval.objects.filter(client=client, pk=approval_id).first()
-    if approval is None:
-        raise NotFound("No such approval.", code="usdt_approval_not_found")
-    return approval

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 from bip_utils import (
     Bip39MnemonicGenerator,
-    Bip39MnemonicValidator,
     Bip39SeedGenerator,
     Bip44,
     Bip44Changes,
@@ -43,12 +42,6 @@ def mnemonic_generate(random_bytes: Callable[[int], bytes] = os.urandom) -> Reda
     """A new 24-word English mnemonic (UTF-8 bytes), from 256 bits of randomness."""
     entropy = random_bytes(MNEMONIC_ENTROPY_BYTES)
     return RedactedBytes(str(Bip39MnemonicGenerator().FromEntropy(entropy)).encode())
-
-
-def mnemonic_check(mnemonic: RedactedBytes) -> None:
-    """Raise InvalidInput (without echoing any word) unless it is a valid BIP39 mnemonic."""
-    if not Bip39MnemonicValidator().IsValid(mnemonic.reveal().decode()):
-        raise InvalidInput("That is not a valid BIP39 mnemonic.", code="invalid_mnemonic")
 
 
 def derive(mnemonic: RedactedBytes, *, account: int, index: int) -> DerivedKey:

@@ -130,14 +130,3 @@ def invoice_page(
 
 def refund_list(*, invoice: Invoice) -> list[Refund]:
     return list(invoice.refunds.select_related("invoice").order_by("id"))
-
-
-def refund_get(*, client_id: int, refund_id: str) -> Refund:
-    refund = (
-        Refund.objects.select_related("invoice")
-        .filter(client_id=client_id, public_id=refund_id)
-        .first()
-    )
-    if refund is None:
-        raise NotFound("No such refund.", code="refund_not_found")
-    return refund

@@ -78,8 +78,3 @@ def remember_address(address_hex: str, address_base58: str) -> None:
 def base58_to_hex(address: str) -> str:
     """Lower hex of an address already known valid (e.g. read back from our tables)."""
     return base58.b58decode_check(address).hex()
-
-
-def word_to_hex(word: str) -> str:
-    """``41…`` hex of an address held in a 32-byte ABI word (TRC20 log topics)."""
-    return "41" + word[-40:].lower()

@@ -114,9 +114,5 @@ def publish_transfer_events(events: Sequence[TransferEvent]) -> None:
         batch_handler(events)
 
 
-def publish_transfer_event(event: TransferEvent) -> None:
-    publish_transfer_events((event,))
-
-
 def has_subscribers() -> bool:
     return bool(_handlers or _batch_handlers)
