@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 
 
 class GatewayConfig(AppConfig):
@@ -14,10 +13,9 @@ class GatewayConfig(AppConfig):
         # Every new event gets its delivery rows in the event's own transaction (the
         # outbox); the sweep picks up due deliveries whose task was lost.
         from gateway.webhooks.fanout import deliveries_for_event
-        from gateway.webhooks.schedules import ensure_webhook_schedules
+        from gateway.webhooks.schedules import SCHEDULES
+        from lucid_payments.core.schedules import schedules_register
         from lucid_payments.events.hooks import event_subscribe
 
         event_subscribe(deliveries_for_event)
-        post_migrate.connect(
-            ensure_webhook_schedules, sender=self, dispatch_uid="gateway.webhooks.schedules"
-        )
+        schedules_register(self, *SCHEDULES)

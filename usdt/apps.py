@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 
 
 class UsdtConfig(AppConfig):
@@ -14,11 +13,12 @@ class UsdtConfig(AppConfig):
     def ready(self) -> None:
         # A transfer's end settles its hold and releases its energy; the energy policy
         # follows its own transactions (activation, delegation, reclaim) by the same hook.
+        from lucid_payments.core.schedules import schedules_register
         from lucid_payments.tron.outgoing.hooks import outgoing_subscribe
         from usdt.energy.hooks import energy_on_outgoing
         from usdt.energy.policy import delegated_energy_for_txid, energy_ready_subscribe
         from usdt.events import register_usdt_event_types
-        from usdt.schedules import ensure_usdt_schedules
+        from usdt.schedules import SCHEDULES
         from usdt.transfers import (
             REFERENCE_PREFIX,
             usdt_transfer_on_energy_ready,
@@ -31,4 +31,4 @@ class UsdtConfig(AppConfig):
         register_delegated_energy_source(delegated_energy_for_txid)
         energy_ready_subscribe(REFERENCE_PREFIX, usdt_transfer_on_energy_ready)
         register_usdt_event_types()
-        post_migrate.connect(ensure_usdt_schedules, sender=self, dispatch_uid="usdt.schedules")
+        schedules_register(self, *SCHEDULES)

@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 
 
 class InvoicesConfig(AppConfig):
@@ -17,7 +16,8 @@ class InvoicesConfig(AppConfig):
         from gateway.invoices.events import register_invoice_event_types
         from gateway.invoices.payments import invoice_addresses_claimed, payments_on_transfers
         from gateway.invoices.refunds import refund_on_outgoing
-        from gateway.invoices.schedules import register_schedules
+        from gateway.invoices.schedules import SCHEDULES
+        from lucid_payments.core.schedules import schedules_register
         from lucid_payments.tron.hooks import transfer_subscribe_batch
         from lucid_payments.tron.outgoing.hooks import outgoing_subscribe
         from wallets.deposits import deposit_events_claim
@@ -26,4 +26,4 @@ class InvoicesConfig(AppConfig):
         deposit_events_claim(invoice_addresses_claimed)
         outgoing_subscribe(refund_on_outgoing)
         register_invoice_event_types()
-        post_migrate.connect(register_schedules, sender=self)
+        schedules_register(self, *SCHEDULES)

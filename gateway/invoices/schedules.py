@@ -1,22 +1,12 @@
-"""Registers the invoices' periodic task with django-q after each migrate."""
+"""The invoices' recurring task (registered by ``core.schedules``)."""
 
 from __future__ import annotations
 
-from typing import Any
+from lucid_payments.core.schedules import RecurringTask
 
 INVOICE_EXPIRY_SCHEDULE = "invoices.expire_due"
-
-
-def register_schedules(**_: Any) -> None:
-    """Idempotent: running migrate again updates the one schedule row instead of adding."""
-    from django_q.models import Schedule  # the app registry is ready only at call time
-
-    Schedule.objects.update_or_create(
-        name=INVOICE_EXPIRY_SCHEDULE,
-        defaults={
-            "func": "gateway.invoices.tasks.invoice_expire_due_task",
-            "schedule_type": Schedule.MINUTES,
-            "minutes": 1,
-            "repeats": -1,
-        },
-    )
+SCHEDULES = (
+    RecurringTask.every_minute(
+        "gateway.invoices.tasks.invoice_expire_due_task", INVOICE_EXPIRY_SCHEDULE
+    ),
+)

@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 
 
 class AccountsConfig(AppConfig):
@@ -9,7 +8,8 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from lucid_payments.accounts.events import register_kyc_event_types
-        from lucid_payments.accounts.schedules import register_schedules
+        from lucid_payments.accounts.schedules import SCHEDULES
+        from lucid_payments.core.schedules import schedules_register
 
-        post_migrate.connect(register_schedules, sender=self)
+        schedules_register(self, *SCHEDULES)
         register_kyc_event_types()

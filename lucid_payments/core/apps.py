@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 
 
 class CoreConfig(AppConfig):
@@ -9,8 +8,8 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from lucid_payments.core import openapi_auth  # noqa: F401 - registers the API key scheme
-        from lucid_payments.core.schedules import ensure_schedules
+        from lucid_payments.core.schedules import SCHEDULES, schedules_register
         from lucid_payments.core.status import process_started
 
         process_started()
-        post_migrate.connect(ensure_schedules, sender=self, dispatch_uid="core.ensure_schedules")
+        schedules_register(self, *SCHEDULES)

@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 
 
 class TronConfig(AppConfig):
@@ -8,12 +7,8 @@ class TronConfig(AppConfig):
     verbose_name = "TRON chain"
 
     def ready(self) -> None:
-        from lucid_payments.tron.outgoing.schedules import ensure_outgoing_schedules
-        from lucid_payments.tron.tasks import ensure_scanner_schedule
+        from lucid_payments.core.schedules import schedules_register
+        from lucid_payments.tron.outgoing.schedules import SCHEDULES as OUTGOING_SCHEDULES
+        from lucid_payments.tron.tasks import SCANNER_SCHEDULE
 
-        post_migrate.connect(
-            ensure_outgoing_schedules, sender=self, dispatch_uid="tron.outgoing.schedules"
-        )
-        post_migrate.connect(
-            ensure_scanner_schedule, sender=self, dispatch_uid="tron.scanner.schedule"
-        )
+        schedules_register(self, *OUTGOING_SCHEDULES, SCANNER_SCHEDULE)

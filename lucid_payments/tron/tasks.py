@@ -1,23 +1,23 @@
 """django-q entry points for the scanner (thin: they call ``scanner.scan_once``).
 
-``scanner_tick`` is scheduled every minute (``ensure_scanner_schedule``, run after every
-migrate) as a safety net;
-low-latency scanning is the ``scan`` command's foreground loop. Both take the network's
-advisory lock, so running them together (or the tick twice) is safe: extra ones skip.
+``scanner_tick`` is scheduled every minute (``SCANNER_SCHEDULE``, registered by
+``core.schedules``) as a safety net; low-latency scanning is the ``scan`` command's
+foreground loop. Both take the network's advisory lock, so running them together (or the
+tick twice) is safe: extra ones skip.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.apps import apps as global_apps
-from django.apps.registry import Apps
 from django.conf import settings
 
+from lucid_payments.core.schedules import RecurringTask
 from lucid_payments.tron.scanner import BlockScanner, scan_once
 
 SCANNER_TICK_TASK = "lucid_payments.tron.tasks.scanner_tick"
 SCANNER_SCHEDULE_NAME = "tron-scanner-tick"
+SCANNER_SCHEDULE = RecurringTask.every_minute(SCANNER_TICK_TASK, SCANNER_SCHEDULE_NAME)
 TICK_MAX_BLOCKS = 2000
 
 # One scanner per worker process keeps the watch set cached between ticks.
@@ -42,22 +42,3 @@ def scanner_tick(network: str | None = None, max_blocks: int = TICK_MAX_BLOCKS) 
         "finalized": report.finalized,
         "dropped": report.dropped,
     }
-
-
-def ensure_scanner_schedule(*, apps: Apps | None = None, using: str = "default", **_: Any) -> None:
-    """Create the every-minute ``scanner_tick`` schedule if there is none. Connected to
-    ``post_migrate`` (so a flushed database gets it back); an existing schedule is left
-    alone, since an operator may have retimed it in the admin."""
-    registry = apps or global_apps  # ``flush`` sends post_migrate without ``apps``
-    try:
-        schedule = registry.get_model("django_q", "Schedule")
-    except LookupError:  # django_q not migrated (yet) in this database
-        return
-    if not schedule.objects.using(using).filter(func=SCANNER_TICK_TASK).exists():
-        schedule.objects.using(using).create(
-            name=SCANNER_SCHEDULE_NAME,
-            func=SCANNER_TICK_TASK,
-            schedule_type="I",  # django_q Schedule.MINUTES
-            minutes=1,
-            repeats=-1,
-        )

@@ -145,9 +145,10 @@ def test_database_refuses_an_approval_without_expiry(customer: Customer) -> None
 def test_the_expiry_sweep_is_scheduled_hourly_after_migrate() -> None:
     from django_q.models import Schedule
 
-    from lucid_payments.accounts.schedules import KYC_EXPIRY_SCHEDULE, register_schedules
+    from lucid_payments.accounts.schedules import KYC_EXPIRY_SCHEDULE, SCHEDULES
+    from lucid_payments.core.schedules import schedules_ensure
 
-    register_schedules()  # migrate runs it each time: it must not add a second row
+    schedules_ensure(SCHEDULES)  # migrate runs it each time: it must not add a second row
     schedule = Schedule.objects.get(name=KYC_EXPIRY_SCHEDULE)
     assert schedule.func == "lucid_payments.accounts.tasks.kyc_expire_due_task"
     assert schedule.schedule_type == Schedule.HOURLY

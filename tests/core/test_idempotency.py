@@ -30,7 +30,7 @@ from lucid_payments.core import tasks
 from lucid_payments.core.audit import AuditActor, audit_log
 from lucid_payments.core.idempotency import IdempotentMixin, request_fingerprint
 from lucid_payments.core.models import AuditEvent, IdempotencyRecord
-from lucid_payments.core.schedules import PURGE_IDEMPOTENCY_FUNC, ensure_schedules
+from lucid_payments.core.schedules import PURGE_IDEMPOTENCY_FUNC, SCHEDULES, schedules_ensure
 
 # --- test-only views ----------------------------------------------------------------------
 
@@ -434,8 +434,8 @@ def test_purge_runs_hourly_from_one_schedule_registered_idempotently() -> None:
 
     # migrate (and every flush) registered it already through post_migrate
     assert Schedule.objects.filter(func=PURGE_IDEMPOTENCY_FUNC).count() == 1
-    ensure_schedules(apps=apps)
-    ensure_schedules(apps=apps)
+    schedules_ensure(SCHEDULES, apps=apps)
+    schedules_ensure(SCHEDULES, apps=apps)
     [schedule] = Schedule.objects.filter(func=PURGE_IDEMPOTENCY_FUNC)
     assert schedule.schedule_type == Schedule.HOURLY
     assert schedule.repeats == -1

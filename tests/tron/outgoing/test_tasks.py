@@ -47,8 +47,9 @@ def test_the_sweep_is_scheduled_after_migrate() -> None:
     from django.apps import apps
     from django_q.models import Schedule
 
-    from lucid_payments.tron.outgoing.schedules import ensure_outgoing_schedules
+    from lucid_payments.core.schedules import schedules_ensure
+    from lucid_payments.tron.outgoing.schedules import SCHEDULES
 
-    ensure_outgoing_schedules(apps=apps)
-    ensure_outgoing_schedules(apps=apps)  # twice: still one
+    schedules_ensure(SCHEDULES, apps=apps)
+    schedules_ensure(SCHEDULES, apps=apps)  # twice: still one
     assert Schedule.objects.filter(func=SWEEP_FUNC).count() == 1

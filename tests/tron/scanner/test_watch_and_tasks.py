@@ -9,10 +9,11 @@ from django.db import connection
 from django_q.models import Schedule
 
 from lucid_payments.core.errors import InvalidInput
+from lucid_payments.core.schedules import schedules_ensure
 from lucid_payments.tron.addresses import to_hex
 from lucid_payments.tron.models import ChainTransfer, WatchedAddress
 from lucid_payments.tron.scanner.lock import scanner_lock
-from lucid_payments.tron.tasks import ensure_scanner_schedule, scanner_tick
+from lucid_payments.tron.tasks import SCANNER_SCHEDULE, scanner_tick
 from lucid_payments.tron.watch import (
     WatchSet,
     is_watched,
@@ -102,7 +103,7 @@ def test_scanner_tick_skips_while_another_worker_holds_the_lock(devnet: DevnetHa
 
 
 def test_the_scanner_schedule_exists_after_migrate_and_is_installed_once() -> None:
-    ensure_scanner_schedule()  # migrate already ran it once
+    schedules_ensure([SCANNER_SCHEDULE])  # migrate already ran it once
 
     schedule = Schedule.objects.get(func="lucid_payments.tron.tasks.scanner_tick")
     assert (schedule.name, schedule.minutes) == ("tron-scanner-tick", 1)
