@@ -93,8 +93,16 @@ class EndpointOutput(serializers.Serializer[WebhookEndpoint]):
         return body
 
 
+class _SecretFromContext(serializers.CharField):
+    """The plaintext secret is not on the endpoint (it is stored sealed): the view that
+    just made it passes it as ``context["secret"]``."""
+
+    def get_attribute(self, instance: Any) -> Any:
+        return self.context.get("secret")
+
+
 class EndpointWithSecretOutput(EndpointOutput):
-    secret = serializers.CharField(
+    secret = _SecretFromContext(
         allow_null=True,
         help_text="whsec_… — verify deliveries with it (Standard Webhooks). Shown only in "
         "this answer: a replay of the same Idempotency-Key answers null.",

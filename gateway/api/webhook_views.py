@@ -44,9 +44,7 @@ SECRET_FIELDS: frozenset[str] = frozenset({"secret"})
 
 
 def _with_secret(made: EndpointWithSecret) -> dict[str, Any]:
-    body = dict(EndpointOutput(made.endpoint).data)
-    body["secret"] = made.secret
-    return body
+    return dict(EndpointWithSecretOutput(made.endpoint, context={"secret": made.secret}).data)
 
 
 class EndpointListCreateView(IdempotentMixin, APIView):

@@ -46,7 +46,7 @@ POST_ERRORS = error_responses(400, 401, 403, 404, 409, 422, 429, 503)
 
 
 def _accepted(operation: StakingOperation) -> Response:
-    return Response(operation_body(operation), status=202)
+    return Response(OperationOutput(operation_body(operation)).data, status=202)
 
 
 class _OperationView(IdempotentMixin, APIView):
@@ -152,7 +152,8 @@ class DelegationListCreateView(_OperationView):
     )
     def get(self, request: Request) -> Response:
         delegations = delegation_list(client=request_principal(request).client)
-        return Response([delegation_body(d) for d in delegations[:500]])
+        bodies = [delegation_body(d) for d in delegations[:500]]
+        return Response(DelegationOutput(bodies, many=True).data)
 
     @_post_schema(
         "staking_delegate",
@@ -261,7 +262,8 @@ class OperationListView(APIView):
         )
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(operations, request, view=self) or []
-        return paginator.get_paginated_response([operation_body(o) for o in page])
+        bodies = [operation_body(o) for o in page]
+        return paginator.get_paginated_response(OperationOutput(bodies, many=True).data)
 
 
 class OperationDetailView(APIView):
@@ -277,4 +279,4 @@ class OperationDetailView(APIView):
         operation = operation_get(
             client=request_principal(request).client, operation_id=operation_id
         )
-        return Response(operation_body(operation))
+        return Response(OperationOutput(operation_body(operation)).data)

@@ -74,15 +74,14 @@ class UsdtContractView(APIView):
     )
     def get(self, request: Request) -> Response:
         info = usdt_contract_info(network=settings.TRON_NETWORK)
-        return Response(
-            {
-                "network": info.network,
-                "address": info.token.contract,
-                "symbol": info.token.symbol,
-                "decimals": info.token.decimals,
-                "total_supply": money(info.total_supply, Asset.USDT),
-            }
-        )
+        body = {
+            "network": info.network,
+            "address": info.token.contract,
+            "symbol": info.token.symbol,
+            "decimals": info.token.decimals,
+            "total_supply": money(info.total_supply, Asset.USDT),
+        }
+        return Response(UsdtContractOutput(body).data)
 
 
 class UsdtBalanceView(APIView):
@@ -96,12 +95,14 @@ class UsdtBalanceView(APIView):
     )
     def get(self, request: Request, address: str) -> Response:
         address = _address(address, "address")
-        return Response({"address": address, "balance": money(usdt_balance(address), Asset.USDT)})
+        body = {"address": address, "balance": money(usdt_balance(address), Asset.USDT)}
+        return Response(UsdtBalanceOutput(body).data)
 
 
 def _transfer_bodies(transfers: list[Any]) -> list[dict[str, Any]]:
     fees = transfer_fees(transfers)
-    return [usdt_transfer_body(t, fees.get(t.txid)) for t in transfers]
+    bodies = [usdt_transfer_body(t, fees.get(t.txid)) for t in transfers]
+    return list(UsdtTransferOutput(bodies, many=True).data)
 
 
 class UsdtTransferListCreateView(IdempotentMixin, APIView):
@@ -139,7 +140,7 @@ class UsdtTransferListCreateView(IdempotentMixin, APIView):
         transfer = usdt_transfer_create(
             wallet=wallet, plan=plan, actor=AuditActor.api_key(principal.api_key)
         )
-        return Response(usdt_transfer_body(transfer), status=202)
+        return Response(UsdtTransferOutput(usdt_transfer_body(transfer)).data, status=202)
 
     @extend_schema(
         operation_id="usdt_transfer_list",
@@ -214,7 +215,7 @@ class UsdtApprovalCreateView(IdempotentMixin, APIView):
             amount=amount.units,
             actor=AuditActor.api_key(principal.api_key),
         )
-        return Response(_approval_body(approval), status=202)
+        return Response(UsdtApprovalOutput(_approval_body(approval)).data, status=202)
 
 
 class UsdtAllowanceView(APIView):
@@ -228,13 +229,12 @@ class UsdtAllowanceView(APIView):
     )
     def get(self, request: Request, owner: str, spender: str) -> Response:
         owner, spender = _address(owner, "owner"), _address(spender, "spender")
-        return Response(
-            {
-                "owner": owner,
-                "spender": spender,
-                "allowance": money(usdt_allowance(owner, spender), Asset.USDT),
-            }
-        )
+        body = {
+            "owner": owner,
+            "spender": spender,
+            "allowance": money(usdt_allowance(owner, spender), Asset.USDT),
+        }
+        return Response(AllowanceOutput(body).data)
 
 
 class UsdtTransactionView(APIView):
@@ -250,23 +250,22 @@ class UsdtTransactionView(APIView):
         if len(txid) != 64 or any(c not in "0123456789abcdefABCDEF" for c in txid):
             raise InvalidInput("txid must be 64 hex characters.", fields={"txid": ["Invalid."]})
         tx = trc20_transaction(txid.lower())
-        return Response(
-            {
-                "txid": tx.txid,
-                "block_number": tx.block_number,
-                "contract": tx.contract,
-                "from_address": tx.from_address,
-                "to": tx.to,
-                "amount": money(tx.amount, Asset.USDT) if tx.is_usdt and tx.to else None,
-                "raw_amount": str(tx.amount),
-                "result": tx.result,
-                "energy_total": tx.energy_total,
-                "energy_from_stake": tx.energy_from_stake,
-                "trx_burned_for_energy": money(tx.energy_fee, Asset.TRX),
-                "bandwidth_used": tx.bandwidth_used,
-                "fee": money(tx.fee, Asset.TRX),
-            }
-        )
+        body = {
+            "txid": tx.txid,
+            "block_number": tx.block_number,
+            "contract": tx.contract,
+            "from_address": tx.from_address,
+            "to": tx.to,
+            "amount": money(tx.amount, Asset.USDT) if tx.is_usdt and tx.to else None,
+            "raw_amount": str(tx.amount),
+            "result": tx.result,
+            "energy_total": tx.energy_total,
+            "energy_from_stake": tx.energy_from_stake,
+            "trx_burned_for_energy": money(tx.energy_fee, Asset.TRX),
+            "bandwidth_used": tx.bandwidth_used,
+            "fee": money(tx.fee, Asset.TRX),
+        }
+        return Response(UsdtTransactionOutput(body).data)
 
 
 def _figures_body(row: DayStats) -> dict[str, Any]:
@@ -302,4 +301,4 @@ class UsdtStatsView(APIView):
         filters.is_valid(raise_exception=True)
         rows, totals = usdt_stats(client=principal.client, days=filters.validated_data["days"])
         days = [{"day": row.day, **_figures_body(row)} for row in rows]
-        return Response({"days": days, "totals": _figures_body(totals)})
+        return Response(StatsOutput({"days": days, "totals": _figures_body(totals)}).data)

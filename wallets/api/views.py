@@ -146,7 +146,9 @@ class WalletDetailView(APIView):
         # A network call: no transaction is open here.
         body["chain"], body["chain_error"] = _chain(wallet)
         body["ledger"] = _balances(owner_balances(owner=LedgerOwner.client(principal.client_id)))
-        return Response(body)
+        # The wallet's fields, already rendered, plus the parts read beside it: a dict,
+        # which a model serializer renders as well as the model (its stubs want the model).
+        return Response(WalletDetailOutput(body).data)  # type: ignore[arg-type]
 
 
 class WalletAddressCreateView(IdempotentMixin, APIView):
@@ -216,7 +218,7 @@ class WalletTransferView(IdempotentMixin, APIView):
             amount_sun=amount.units,
             actor=AuditActor.api_key(principal.api_key),
         )
-        return Response(transfer_body(outgoing), status=202)
+        return Response(TransferOutput(transfer_body(outgoing)).data, status=202)
 
 
 class BalancesView(APIView):
@@ -239,13 +241,12 @@ class BalancesView(APIView):
         else:
             customer = customer_get(client=principal.client, customer_id=customer_id)
             owner = LedgerOwner.customer(customer.pk, client_id=customer.client_id)
-        return Response(
-            {
-                "owner": str(owner.type),
-                "owner_id": owner.id,
-                "balances": _balances(owner_balances(owner=owner)),
-            }
-        )
+        body = {
+            "owner": str(owner.type),
+            "owner_id": owner.id,
+            "balances": _balances(owner_balances(owner=owner)),
+        }
+        return Response(BalancesOutput(body).data)
 
 
 def _entry_body(entry: JournalEntry) -> dict[str, Any]:
@@ -302,4 +303,5 @@ class LedgerEntryListView(APIView):
         )
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(entries, request, view=self) or []
-        return paginator.get_paginated_response([_entry_body(entry) for entry in page])
+        bodies = [_entry_body(entry) for entry in page]
+        return paginator.get_paginated_response(LedgerEntryOutput(bodies, many=True).data)
