@@ -120,9 +120,6 @@ def ledger_transfer_create(
             f"The reference {wanted.reference!r} was used by a concurrent transfer.",
             fields={"reference": ["Already used by another transfer."]},
         ) from exc
-    existing = _replay(client, wanted)  # the twin's row, committed while we waited
-    if existing is not None:
-        return existing, False
     try:
         with transaction.atomic():
             transfer = LedgerTransfer.objects.create(
@@ -136,6 +133,10 @@ def ledger_transfer_create(
                 entry=entry,
             )
     except IntegrityError as exc:
+        # The twin that booked this entry committed its row while we waited on its locks.
+        existing = _replay(client, wanted)
+        if existing is not None:
+            return existing, False
         raise LedgerTransferReferenceReused(
             f"The reference {wanted.reference!r} was used by a concurrent transfer.",
             fields={"reference": ["Already used by another transfer."]},
