@@ -13,18 +13,37 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 
-from gateway.invoices.models import Invoice, InvoicePayment, InvoiceSettings, InvoiceStatus, Refund
+from gateway.invoices.models import (
+    Invoice,
+    InvoicePayment,
+    InvoiceSettings,
+    InvoiceStatus,
+    Refund,
+    RefundStatus,
+)
+from gateway.invoices.selectors import refunded_total
+from gateway.sweeps.models import Sweep
 from lucid_payments.core.admin_mixins import ListedOnlyInline, ReadOnlyAdmin
 from lucid_payments.core.audit import AuditActor, audit_log
 from lucid_payments.core.money import format_amount
 
 PAYMENT_FIELDS = ("txid", "index", "amount", "status", "block_number", "seen_at", "late")
+SWEEP_FIELDS = ("public_id", "asset", "amount", "status", "txid", "cost_total_sun")
 
 
 class PaymentInline(ListedOnlyInline):
     model = InvoicePayment
     fields = PAYMENT_FIELDS
     readonly_fields = PAYMENT_FIELDS
+
+
+class SweepInline(ListedOnlyInline):
+    """The sweeps of the invoice's address, each linked to its own page."""
+
+    model = Sweep
+    fields = SWEEP_FIELDS
+    readonly_fields = SWEEP_FIELDS
+    show_change_link = True
 
 
 @admin.register(Invoice)
@@ -38,11 +57,12 @@ class InvoiceAdmin(ReadOnlyAdmin):
         "status",
         "exception",
         "cost_total_sun",
+        "net_display",
         "created_at",
     )
     list_filter = ("status", "exception", "asset")
     search_fields = ("public_id", "order_id", "address__address")
-    inlines = [PaymentInline]
+    inlines = [PaymentInline, SweepInline]
     change_list_template = "admin/invoices/invoice/change_list.html"
 
     @admin.display(description="amount")
@@ -52,6 +72,14 @@ class InvoiceAdmin(ReadOnlyAdmin):
     @admin.display(description="paid")
     def paid_display(self, invoice: Invoice) -> str:
         return format_amount(invoice.paid_amount, invoice.asset)
+
+    @admin.display(description="net")
+    def net_display(self, invoice: Invoice) -> str:
+        """Received less refunds and collection costs, per asset (as the API's
+        settlement.net)."""
+        return _net(
+            invoice.asset, invoice.paid_amount - refunded_total(invoice), invoice.cost_total_sun
+        )
 
     def get_urls(self) -> list[URLPattern]:
         summary = path(
@@ -78,6 +106,16 @@ class InvoiceAdmin(ReadOnlyAdmin):
             )
             .order_by("-day", "client__name", "asset")[:500]
         )
+        refunds = {
+            (row["day"], row["invoice__client__name"], row["asset"]): int(row["total"] or 0)
+            for row in Refund.objects.filter(
+                invoice__status=InvoiceStatus.PAID, invoice__paid_at__isnull=False
+            )
+            .exclude(status=RefundStatus.FAILED)
+            .annotate(day=TruncDate("invoice__paid_at"))
+            .values("day", "invoice__client__name", "asset")
+            .annotate(total=Sum("amount"))
+        }
         table = [
             {
                 "day": row["day"],
@@ -85,17 +123,20 @@ class InvoiceAdmin(ReadOnlyAdmin):
                 "asset": row["asset"],
                 "invoices": row["invoices"],
                 "received": format_amount(int(row["received"] or 0), row["asset"]),
-                "costs_trx": format_amount(
-                    int(
-                        (row["cost_activation"] or 0)
-                        + (row["cost_energy"] or 0)
-                        + (row["cost_bandwidth"] or 0)
-                        + (row["cost_sweep"] or 0)
-                    ),
-                    "TRX",
-                ),
+                "refunded": format_amount(refunded, row["asset"]),
+                "costs_trx": format_amount(costs, "TRX"),
+                "net": _net(row["asset"], int(row["received"] or 0) - refunded, costs),
             }
             for row in rows
+            for refunded in [refunds.get((row["day"], row["client__name"], row["asset"]), 0)]
+            for costs in [
+                int(
+                    (row["cost_activation"] or 0)
+                    + (row["cost_energy"] or 0)
+                    + (row["cost_bandwidth"] or 0)
+                    + (row["cost_sweep"] or 0)
+                )
+            ]
         ]
         context = {
             **self.admin_site.each_context(request),
@@ -103,6 +144,14 @@ class InvoiceAdmin(ReadOnlyAdmin):
             "rows": table,
         }
         return TemplateResponse(request, "admin/invoices/daily_summary.html", context)
+
+
+def _net(asset: str, kept_units: int, costs_sun: int) -> str:
+    """What is left of what was received, less the TRX it cost: one amount for a TRX
+    invoice, the asset less TRX for a USDT one (no exchange rate is assumed)."""
+    if asset == "TRX":
+        return f"{format_amount(kept_units - costs_sun, 'TRX')} TRX"
+    return f"{format_amount(kept_units, asset)} {asset} - {format_amount(costs_sun, 'TRX')} TRX"
 
 
 @admin.register(Refund)
