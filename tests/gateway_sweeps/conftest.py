@@ -12,6 +12,8 @@ from django.core.management import call_command
 from gateway.sweeps.models import Sweep
 from gateway.sweeps.runner import SweepPass, sweeps_run
 from lucid_payments.core.money import format_amount
+from lucid_payments.tron.outgoing.hooks import OutgoingStatus
+from lucid_payments.tron.outgoing.steps import outgoing_process
 from tests.gateway_invoices.conftest import (  # noqa: F401 - fixtures
     Tenant,
     devnet,
@@ -21,8 +23,10 @@ from tests.gateway_invoices.conftest import (  # noqa: F401 - fixtures
     seen,
     test_master_key,
 )
-from tests.tron.conftest import DevnetHandle
-from tests.wallets.chain_helpers import finalize, include, run_reconcile
+from tests.tron.conftest import SOLID_LAG, DevnetHandle
+from tests.wallets.chain_helpers import run_reconcile
+from wallets.models.wallets import WalletKind
+from wallets.services import wallet_create
 
 SUN = 1_000_000  # one TRX in SUN, one USDT in base units
 
@@ -32,10 +36,21 @@ def tenant(db: None) -> Tenant:
     return keyed_tenant()
 
 
-def wallet(tenant: Tenant, kind: str, **body: Any) -> dict[str, Any]:
-    response = tenant.api.post("/api/v1/wallets", {"kind": kind, **body}, format="json")
-    assert response.status_code == 201, response.content
-    return dict(response.json())
+def wallet(
+    tenant: Tenant,
+    kind: str,
+    *,
+    funded_by: DevnetHandle | None = None,
+    trx: int = 0,
+    address: str | None = None,
+) -> dict[str, Any]:
+    """A new wallet of the tenant's (a cold one watches ``address``); with ``funded_by``,
+    holding ``trx`` (final, credited to the client)."""
+    created = wallet_create(kind=WalletKind(kind), client=tenant.client, watch_only_address=address)
+    if funded_by is not None:
+        funded_by.faucet(created.address, trx=trx)
+        final(funded_by)
+    return {"id": created.pk, "address": created.address}
 
 
 def paid_invoice(chain: DevnetHandle, tenant: Tenant, *, asset: str, units: int) -> dict[str, Any]:
@@ -52,9 +67,18 @@ def sweep_through(chain: DevnetHandle, sweep: Sweep) -> Sweep:
     """Send the sweep's own transaction to final, then complete it with its costs."""
     sweep.refresh_from_db()
     assert sweep.outgoing_id is not None, sweep.status
-    include(chain, sweep.outgoing_id)
-    finalize(chain, sweep.outgoing_id)
+    until_final(chain, sweep.outgoing_id)
     return sweep
+
+
+def until_final(chain: DevnetHandle, outgoing_id: int) -> None:
+    """Process and mine until our transaction is final (where the worker already sent it
+    on commit, it may be further along than ``include`` expects)."""
+    for _ in range(SOLID_LAG + 3):
+        if outgoing_process(outgoing_id) == OutgoingStatus.FINAL:
+            return
+        chain.mine()
+    raise AssertionError(f"outgoing {outgoing_id} is not final")
 
 
 def run_pass() -> SweepPass:

@@ -7,8 +7,6 @@ neither, the sweep fails (``sweep.failed``) and nothing moves."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from gateway.invoices.models import Invoice
@@ -117,7 +115,7 @@ def test_without_an_energy_wallet_the_fee_wallet_pays_the_trx_the_sweep_burns(
     devnet: DevnetHandle, tenant: Tenant
 ) -> None:
     hot = wallet(tenant, "hot")
-    fee_wallet = _funded_fee_wallet(devnet, tenant, trx=100 * SUN)
+    fee_wallet = wallet(tenant, "fee", funded_by=devnet, trx=100 * SUN)
     invoice = paid_invoice(devnet, tenant, asset="USDT", units=10 * SUN)
 
     assert run_pass().started == 1
@@ -161,12 +159,3 @@ def test_with_nothing_to_pay_its_energy_the_sweep_fails_and_nothing_moves(
     assert not SweepAddress.objects.get(address=invoice["address"]).due
     assert run_pass().failed == 0  # not tried again every minute
     books_agree()
-
-
-def _funded_fee_wallet(chain: DevnetHandle, tenant: Tenant, *, trx: int) -> dict[str, Any]:
-    from tests.gateway_invoices.conftest import final
-
-    fee_wallet = wallet(tenant, "fee")
-    chain.faucet(fee_wallet["address"], trx=trx)
-    final(chain)
-    return fee_wallet
