@@ -7,8 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import Count, Sum
-from django.db.models.functions import TruncDate
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
@@ -17,15 +15,14 @@ from gateway.invoices.models import (
     Invoice,
     InvoicePayment,
     InvoiceSettings,
-    InvoiceStatus,
     Refund,
-    RefundStatus,
 )
 from gateway.invoices.selectors import refunded_total
+from gateway.invoices.settlement import daily_settlement, net_display
 from gateway.sweeps.models import Sweep
 from lucid_payments.core.admin_mixins import ListedOnlyInline, ReadOnlyAdmin
 from lucid_payments.core.audit import AuditActor, audit_log
-from lucid_payments.core.money import format_amount
+from lucid_payments.core.money import Asset, format_amount
 
 PAYMENT_FIELDS = ("txid", "index", "amount", "status", "block_number", "seen_at", "late")
 SWEEP_FIELDS = ("public_id", "asset", "amount", "status", "txid", "cost_total_sun")
@@ -77,9 +74,8 @@ class InvoiceAdmin(ReadOnlyAdmin):
     def net_display(self, invoice: Invoice) -> str:
         """Received less refunds and collection costs, per asset (as the API's
         settlement.net)."""
-        return _net(
-            invoice.asset, invoice.paid_amount - refunded_total(invoice), invoice.cost_total_sun
-        )
+        kept = invoice.paid_amount - refunded_total(invoice)
+        return net_display(invoice.asset, kept, invoice.cost_total_sun)
 
     def get_urls(self) -> list[URLPattern]:
         summary = path(
@@ -90,53 +86,20 @@ class InvoiceAdmin(ReadOnlyAdmin):
         return [summary, *super().get_urls()]
 
     def daily_summary(self, request: HttpRequest) -> HttpResponse:
-        """Per client and day: paid invoices, what they brought in, what collecting them
-        cost (TRX) and the refunds."""
-        rows = (
-            Invoice.objects.filter(status=InvoiceStatus.PAID, paid_at__isnull=False)
-            .annotate(day=TruncDate("paid_at"))
-            .values("day", "client__name", "asset")
-            .annotate(
-                invoices=Count("id"),
-                received=Sum("paid_amount"),
-                cost_activation=Sum("cost_activation_sun"),
-                cost_energy=Sum("cost_energy_sun"),
-                cost_bandwidth=Sum("cost_bandwidth_sun"),
-                cost_sweep=Sum("cost_sweep_sun"),
-            )
-            .order_by("-day", "client__name", "asset")[:500]
-        )
-        refunds = {
-            (row["day"], row["invoice__client__name"], row["asset"]): int(row["total"] or 0)
-            for row in Refund.objects.filter(
-                invoice__status=InvoiceStatus.PAID, invoice__paid_at__isnull=False
-            )
-            .exclude(status=RefundStatus.FAILED)
-            .annotate(day=TruncDate("invoice__paid_at"))
-            .values("day", "invoice__client__name", "asset")
-            .annotate(total=Sum("amount"))
-        }
+        """Per client and day: paid invoices, what they brought in, the refunds, what
+        collecting them cost (TRX) and the net (``gateway.invoices.settlement``)."""
         table = [
             {
-                "day": row["day"],
-                "client": row["client__name"],
-                "asset": row["asset"],
-                "invoices": row["invoices"],
-                "received": format_amount(int(row["received"] or 0), row["asset"]),
-                "refunded": format_amount(refunded, row["asset"]),
-                "costs_trx": format_amount(costs, "TRX"),
-                "net": _net(row["asset"], int(row["received"] or 0) - refunded, costs),
+                "day": row.day,
+                "client": row.client,
+                "asset": row.asset,
+                "invoices": row.invoices,
+                "received": format_amount(row.received, row.asset),
+                "refunded": format_amount(row.refunded, row.asset),
+                "costs_trx": format_amount(row.costs_sun, Asset.TRX),
+                "net": row.net,
             }
-            for row in rows
-            for refunded in [refunds.get((row["day"], row["client__name"], row["asset"]), 0)]
-            for costs in [
-                int(
-                    (row["cost_activation"] or 0)
-                    + (row["cost_energy"] or 0)
-                    + (row["cost_bandwidth"] or 0)
-                    + (row["cost_sweep"] or 0)
-                )
-            ]
+            for row in daily_settlement()
         ]
         context = {
             **self.admin_site.each_context(request),
@@ -144,14 +107,6 @@ class InvoiceAdmin(ReadOnlyAdmin):
             "rows": table,
         }
         return TemplateResponse(request, "admin/invoices/daily_summary.html", context)
-
-
-def _net(asset: str, kept_units: int, costs_sun: int) -> str:
-    """What is left of what was received, less the TRX it cost: one amount for a TRX
-    invoice, the asset less TRX for a USDT one (no exchange rate is assumed)."""
-    if asset == "TRX":
-        return f"{format_amount(kept_units - costs_sun, 'TRX')} TRX"
-    return f"{format_amount(kept_units, asset)} {asset} - {format_amount(costs_sun, 'TRX')} TRX"
 
 
 @admin.register(Refund)
