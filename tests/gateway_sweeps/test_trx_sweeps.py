@@ -1,7 +1,8 @@
 """TRX sweeps on the devnet: an invoice's address over its client's threshold is swept to
 the hot wallet once (however often the pass runs), its cost recorded on the sweep and the
 invoice; below the threshold nothing moves; a pass that finds a sweep left behind by a
-crash carries it on; the hot wallet's excess over its cap goes to the cold wallet."""
+crash carries it on; the hot wallet's excess over its cap goes to the cold wallet; a
+customer's deposit address is swept and the money stays the customer's."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import pytest
 from gateway.invoices.models import Invoice
 from gateway.sweeps.models import Sweep, SweepAddress, SweepSettings, SweepStatus
 from gateway.sweeps.services import sweep_on_outgoing
+from lucid_payments.accounts.services import customer_create
+from lucid_payments.core.audit import AuditActor
 from lucid_payments.core.money import Asset, format_amount
 from lucid_payments.events.models import Event
 from lucid_payments.tron.adapter.accounts import account
@@ -19,8 +22,10 @@ from tests.gateway_invoices.conftest import Tenant, keyed_tenant
 from tests.gateway_sweeps.conftest import (
     SUN,
     books_agree,
+    final,
     paid_invoice,
     run_pass,
+    seen,
     sweep_through,
     wallet,
 )
@@ -29,6 +34,9 @@ from tests.wallets.chain_helpers import finalize, include
 from wallets.fee_receipts import transaction_fee_record
 from wallets.ledger.owners import LedgerOwner
 from wallets.ledger.selectors import owner_available
+from wallets.services import customer_deposit_address
+
+ACTOR = AuditActor.system("test")
 
 pytestmark = [pytest.mark.django_db, pytest.mark.devnet]
 
@@ -161,3 +169,26 @@ def _started(result: object) -> int:
     sweep = Sweep.objects.order_by("-id").first()
     assert sweep is not None, result
     return sweep.pk
+
+
+def test_a_customers_deposit_address_is_swept_and_the_money_stays_the_customers(
+    devnet: DevnetHandle, tenant: Tenant
+) -> None:
+    hot = wallet(tenant, "hot")
+    customer = customer_create(client=tenant.client, external_ref="c-1", actor=ACTOR)
+    deposit, _ = customer_deposit_address(customer=customer)
+    devnet.faucet(deposit.address, trx=70 * SUN)
+    seen(devnet)
+    final(devnet)
+    owner = LedgerOwner.customer(customer.pk, client_id=tenant.client.pk)
+    assert owner_available(owner=owner, asset=Asset.TRX) == 70 * SUN
+
+    assert run_pass().started == 1
+    sweep = sweep_through(devnet, Sweep.objects.get(source_address=deposit.address))
+    assert run_pass().completed == 1
+    sweep.refresh_from_db()
+    assert sweep.invoice_id is None and sweep.destination_address == hot["address"]
+    assert account(get_node(), hot["address"]).balance_sun == sweep.amount
+    assert owner_available(owner=owner, asset=Asset.TRX) == 70 * SUN
+    assert owner_available(owner=LedgerOwner.client(tenant.client.pk), asset=Asset.TRX) == 0
+    books_agree()
