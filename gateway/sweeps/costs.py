@@ -4,7 +4,9 @@ A sweep is completed once its own transaction is final and every transaction sen
 has ended: the energy policy's activation, delegation and reclaim, or the fee wallet's TRX
 top-up. Each one's fee row (``wallets.fee_receipts``, one per txid, recorded here if the
 worker has not yet) is read from the chain, so this runs outside any database
-transaction; the sweep then moves to ``completed`` under its row lock, once.
+transaction; the sweep then moves to ``completed`` under its row lock, once. A failed
+sweep gets its costs the same way once they have ended, and stays failed (``sweep.failed``
+was sent when it failed, before its costs were known).
 
 How the SUN are split (they add up to the sum of the transactions' fees, which the ledger
 books as network fees, once per txid):
@@ -105,23 +107,29 @@ def _add(costs: _Costs, step: str, fee: TransactionFee) -> None:
         costs.bandwidth += fee.energy_burned_sun + fee.bandwidth_burned_sun
 
 
-def sweep_complete(*, sweep_id: int, node: TronNode | None = None) -> bool:
-    """Complete a sweep whose transaction is final, with its costs; False while something
-    it waits for has not ended (safe to run twice, or twice at once)."""
-    sweep = Sweep.objects.filter(pk=sweep_id).first()
-    if sweep is None or sweep.status != SweepStatus.SENDING or sweep.final_at is None:
+def _costable(sweep: Sweep | None) -> bool:
+    if sweep is None or sweep.costed_at is not None:
         return False
-    if _delegation_open(sweep):
+    final = sweep.status == SweepStatus.SENDING and sweep.final_at is not None
+    return final or sweep.status == SweepStatus.FAILED
+
+
+def sweep_complete(*, sweep_id: int, node: TronNode | None = None) -> bool:
+    """Record the costs of a sweep whose transaction is final (then it is completed) or
+    that failed (it stays failed); False while something it waits for has not ended.
+    Safe to run twice, or twice at once."""
+    sweep = Sweep.objects.filter(pk=sweep_id).first()
+    if sweep is None or not _costable(sweep) or _delegation_open(sweep):
         return False
     costs = _costs(_steps(sweep), node or get_node())
     if costs is None:
         return False
     with transaction.atomic():
         locked = Sweep.objects.select_for_update().get(pk=sweep_id)
-        if locked.status != SweepStatus.SENDING:
-            return False  # completed meanwhile by another run
+        if not _costable(locked):
+            return False  # recorded meanwhile by another run
         _record(locked, costs)
-    return True
+    return locked.status == SweepStatus.COMPLETED
 
 
 def _record(sweep: Sweep, costs: _Costs) -> None:
@@ -133,8 +141,11 @@ def _record(sweep: Sweep, costs: _Costs) -> None:
     sweep.topup_txid = costs.txids.get("topup", "")
     sweep.delegation_txid = costs.txids.get("delegation", "")
     sweep.reclaim_txid = costs.txids.get("reclaim", "")
-    sweep.status = SweepStatus.COMPLETED
-    sweep.completed_at = timezone.now()
+    sweep.costed_at = timezone.now()
+    completed = sweep.status == SweepStatus.SENDING
+    if completed:
+        sweep.status = SweepStatus.COMPLETED
+        sweep.completed_at = sweep.costed_at
     sweep.save()
     if sweep.invoice_id is not None:
         Invoice.objects.filter(pk=sweep.invoice_id).update(
@@ -145,9 +156,10 @@ def _record(sweep: Sweep, costs: _Costs) -> None:
         )
     audit_log(
         actor=ACTOR,
-        action="sweep.completed",
+        action="sweep.completed" if completed else "sweep.costed",
         target=sweep,
         client_id=sweep.client_id,
         data={"txid": sweep.txid, "cost_sun": sweep.cost_total_sun},
     )
-    sweep_event_publish(sweep=sweep, what="completed")
+    if completed:
+        sweep_event_publish(sweep=sweep, what="completed")

@@ -145,6 +145,9 @@ class Sweep(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     final_at = models.DateTimeField(null=True, blank=True, help_text="its transaction final")
     completed_at = models.DateTimeField(null=True, blank=True)
+    # When the costs were recorded: at completion, or after a failure once every
+    # transaction sent for it ended (what a failed sweep burned was ours too).
+    costed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Q
 
 from gateway.sweeps.costs import sweep_complete
 from gateway.sweeps.limits import sweep_limits
@@ -45,8 +46,11 @@ def sweeps_run(
     node = node or get_node()
     say = progress or (lambda _: None)
     result = SweepPass(followed=sweeps_follow_ended(), sent=sweeps_send_ready())
-    final = Sweep.objects.filter(status=SweepStatus.SENDING, final_at__isnull=False)
-    for sweep_id in final.values_list("pk", flat=True):
+    ended = Sweep.objects.filter(
+        Q(status=SweepStatus.SENDING, final_at__isnull=False) | Q(status=SweepStatus.FAILED),
+        costed_at__isnull=True,
+    )
+    for sweep_id in ended.values_list("pk", flat=True):
         result.completed += sweep_complete(sweep_id=sweep_id, node=node)
     say(f"caught up: {result.followed} followed, {result.sent} sent, {result.completed} completed")
     due = SweepAddress.objects.filter(network=settings.TRON_NETWORK, due=True)

@@ -47,7 +47,13 @@ from lucid_payments.tron.outgoing.hooks import OutgoingEvent, OutgoingStatus
 from lucid_payments.tron.outgoing.services import outgoing_create
 from lucid_payments.tron.selectors import outgoing_get
 from usdt.energy.plan import EnergyPlan
-from usdt.energy.policy import energy_for_usdt_send, energy_ready, energy_release
+from usdt.energy.policy import (
+    energy_failed,
+    energy_for_usdt_send,
+    energy_ready,
+    energy_release,
+)
+from usdt.models import EnergyMode
 from wallets.custody import INTERNAL_PREFIX, internal_reference, is_internal_reference
 from wallets.ledger.owners import LedgerOwner
 from wallets.ledger.services import ledger_hold, ledger_release, ledger_settle
@@ -198,6 +204,7 @@ def sweep_fail_at_once(
             invoice_id=invoice_id,
             amount=amount,
             reference=internal_reference(f"{REFERENCE_PREFIX}{public_id}"),
+            costed_at=timezone.now(),  # nothing was sent: nothing cost anything
         )
         _fail(sweep, code=code, message=message)
         return sweep
@@ -236,6 +243,10 @@ def sweep_on_energy_ready(purpose: str) -> None:
         return
     if not energy_ready(purpose=purpose):
         return
+    if energy_failed(purpose=purpose):
+        # No delegated energy will come: the source burns, within the same fee_limit.
+        sweep.energy_mode = EnergyMode.BURN
+        sweep.save(update_fields=["energy_mode", "updated_at"])
     _send(sweep)
 
 
