@@ -2,11 +2,15 @@
 the hot wallet once (however often the pass runs), its cost recorded on the sweep and the
 invoice; below the threshold nothing moves; a pass that finds a sweep left behind by a
 crash carries it on; the hot wallet's excess over its cap goes to the cold wallet; a
-customer's deposit address is swept and the money stays the customer's."""
+customer's deposit address is swept and the money stays the customer's; a sweep whose
+transaction fails is failed, with ``sweep.failed``."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from django.db import transaction
 
 from gateway.invoices.models import Invoice
 from gateway.sweeps.models import Sweep, SweepAddress, SweepSettings, SweepStatus
@@ -17,7 +21,14 @@ from lucid_payments.core.money import Asset, format_amount
 from lucid_payments.events.models import Event
 from lucid_payments.tron.adapter.accounts import account
 from lucid_payments.tron.adapter.node import get_node
-from lucid_payments.tron.outgoing.hooks import outgoing_subscribe, outgoing_unsubscribe
+from lucid_payments.tron.outgoing.contracts import trx_transfer
+from lucid_payments.tron.outgoing.hooks import (
+    OutgoingStatus,
+    outgoing_subscribe,
+    outgoing_unsubscribe,
+)
+from lucid_payments.tron.outgoing.services import outgoing_create
+from lucid_payments.tron.outgoing.steps import outgoing_process
 from tests.gateway_invoices.conftest import Tenant, keyed_tenant
 from tests.gateway_sweeps.conftest import (
     SUN,
@@ -27,10 +38,12 @@ from tests.gateway_sweeps.conftest import (
     run_pass,
     seen,
     sweep_through,
+    until_final,
     wallet,
 )
-from tests.tron.conftest import DevnetHandle
+from tests.tron.conftest import SOLID_LAG, DevnetHandle
 from tests.wallets.chain_helpers import finalize, include
+from wallets.custody import internal_reference
 from wallets.fee_receipts import transaction_fee_record
 from wallets.ledger.owners import LedgerOwner
 from wallets.ledger.selectors import owner_available
@@ -191,4 +204,37 @@ def test_a_customers_deposit_address_is_swept_and_the_money_stays_the_customers(
     assert account(get_node(), hot["address"]).balance_sun == sweep.amount
     assert owner_available(owner=owner, asset=Asset.TRX) == 70 * SUN
     assert owner_available(owner=LedgerOwner.client(tenant.client.pk), asset=Asset.TRX) == 0
+    books_agree()
+
+
+def test_a_sweep_whose_transaction_fails_is_failed_with_an_event_and_nothing_booked(
+    devnet: DevnetHandle, tenant: Tenant, settings: Any
+) -> None:
+    settings.TRON_TX_EXPIRATION_MS = 6_000  # two devnet blocks: a refused copy dies fast
+    hot = wallet(tenant, "hot")
+    invoice = paid_invoice(devnet, tenant, asset="TRX", units=60 * SUN)
+    assert run_pass().started == 1
+    sweep = Sweep.objects.get(source_address=invoice["address"])
+    # Before the worker sends it, another movement of ours empties half the address:
+    # the sweep's transaction is refused (balance not sufficient) and never lands.
+    with transaction.atomic():
+        drain = outgoing_create(
+            call=trx_transfer(owner=invoice["address"], to=hot["address"], amount_sun=30 * SUN),
+            reference=internal_reference("test:drain"),
+        )
+    until_final(devnet, drain.pk)
+    assert sweep.outgoing_id is not None
+    assert outgoing_process(sweep.outgoing_id) == OutgoingStatus.SIGNED  # refused
+    devnet.mine(3 + SOLID_LAG)
+    assert outgoing_process(sweep.outgoing_id) == OutgoingStatus.FAILED
+
+    sweep.refresh_from_db()
+    assert (sweep.status, sweep.failure_code) == (SweepStatus.FAILED, "CONTRACT_VALIDATE_ERROR")
+    event = Event.objects.get(type="sweep.failed", object_id=sweep.public_id)
+    assert event.data["failure_code"] == "CONTRACT_VALIDATE_ERROR"
+    assert not SweepAddress.objects.get(address=invoice["address"]).due
+    run_pass()
+    sweep.refresh_from_db()
+    assert sweep.costed_at is not None and sweep.cost_total_sun == 0  # never in a block
+    assert Invoice.objects.get(public_id=invoice["id"]).cost_total_sun == 0
     books_agree()
