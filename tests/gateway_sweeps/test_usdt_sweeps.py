@@ -3,14 +3,15 @@ does not exist on chain: with the platform's energy wallet staked, the energy po
 activates it and delegates the energy, the sweep burns no TRX for energy, the energy is
 reclaimed, and every one of those transactions is costed on the sweep and the invoice.
 Without an energy wallet the client's fee wallet sends the TRX the sweep burns; with
-neither, the sweep fails (``sweep.failed``) and nothing moves."""
+neither, the sweep fails (``sweep.failed``) and nothing moves. USDT over the hot wallet's
+cap goes to the client's cold wallet, off its balance."""
 
 from __future__ import annotations
 
 import pytest
 
 from gateway.invoices.models import Invoice
-from gateway.sweeps.models import Sweep, SweepAddress, SweepStatus
+from gateway.sweeps.models import Sweep, SweepAddress, SweepSettings, SweepStatus
 from lucid_payments.core.money import Asset
 from lucid_payments.events.models import Event
 from lucid_payments.tron.adapter import trc20
@@ -28,7 +29,7 @@ from tests.gateway_sweeps.conftest import (
 )
 from tests.tron.conftest import DevnetHandle
 from tests.usdt.conftest import staked_energy_wallet
-from tests.wallets.chain_helpers import finalize, include
+from tests.wallets.chain_helpers import finalize, funded_hot_wallet, include
 from usdt.models import DelegationStatus, EnergyDelegation, EnergyMode, TrxTopUp
 from wallets.fee_receipts import transaction_fee_record
 from wallets.ledger.owners import LedgerOwner
@@ -158,4 +159,34 @@ def test_with_nothing_to_pay_its_energy_the_sweep_fails_and_nothing_moves(
     assert event.data["status"] == "failed" and event.client_id == tenant.client.pk
     assert not SweepAddress.objects.get(address=invoice["address"]).due
     assert run_pass().failed == 0  # not tried again every minute
+    books_agree()
+
+
+def test_usdt_over_the_hot_wallets_cap_goes_to_the_cold_wallet_off_the_clients_balance(
+    devnet: DevnetHandle, tenant: Tenant
+) -> None:
+    hot = funded_hot_wallet(devnet, tenant.api, tenant.client.pk, trx=100 * SUN, usdt=20 * SUN)
+    cold_address = devnet.accounts[2].address
+    wallet(tenant, "cold", address=cold_address)
+    SweepSettings.objects.create(client=tenant.client, hot_cap_usdt_units=5 * SUN)
+    owner = LedgerOwner.client(tenant.client.pk)
+    cold_before = _usdt_on(cold_address)
+
+    assert run_pass().excess == 1
+    excess = Sweep.objects.get(kind="excess")
+    assert (excess.asset, excess.amount, excess.status) == (
+        Asset.USDT,
+        15 * SUN,
+        SweepStatus.SENDING,  # the hot wallet burns its own TRX: nothing to wait for
+    )
+    assert owner_available(owner=owner, asset=Asset.USDT) == 5 * SUN  # held
+    assert run_pass().excess == 0  # one open sweep per address
+    sweep_through(devnet, excess)
+    assert run_pass().completed == 1
+
+    excess.refresh_from_db()
+    assert excess.status == SweepStatus.COMPLETED and excess.cost_energy_sun > 0
+    assert _usdt_on(cold_address) == cold_before + 15 * SUN
+    assert _usdt_on(hot["address"]) == 5 * SUN
+    assert owner_available(owner=owner, asset=Asset.USDT) == 5 * SUN  # settled: it left
     books_agree()
