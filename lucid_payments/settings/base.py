@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "staking",
     "usdt",
     "gateway.invoices",
+    "gateway.sweeps",
 ]
 
 MIDDLEWARE = [
@@ -246,6 +247,11 @@ USDT_CONTRACT = env.str("USDT_CONTRACT", default="")
 USDT_FEE_LIMIT_MARGIN_PERCENT = env.int("USDT_FEE_LIMIT_MARGIN_PERCENT", default=20)
 ENERGY_DELEGATION_MAX_AGE_S = env.int("ENERGY_DELEGATION_MAX_AGE_S", default=900)
 ENERGY_ACTIVATION_SUN = env.int("ENERGY_ACTIVATION_SUN", default=1)
+# Sweeps (gateway.sweeps): a client's SweepSettings override these per client.
+SWEEP_THRESHOLD_TRX_SUN = env.int("SWEEP_THRESHOLD_TRX_SUN", default=50_000_000)
+SWEEP_THRESHOLD_USDT_UNITS = env.int("SWEEP_THRESHOLD_USDT_UNITS", default=5_000_000)
+SWEEP_HOT_CAP_TRX_SUN = env.int("SWEEP_HOT_CAP_TRX_SUN", default=0)  # 0: no cap
+SWEEP_HOT_CAP_USDT_UNITS = env.int("SWEEP_HOT_CAP_USDT_UNITS", default=0)
 # Node requests. A read of a 100-block range from a busy public node can take seconds, so
 # the per-request timeout is generous; retries (with jittered backoff capped at
 # BACKOFF_MAX) ride out 429/503/SERVER_BUSY and fail over to the next URL before a
