@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 
 
 class SweepsConfig(AppConfig):
@@ -17,12 +16,13 @@ class SweepsConfig(AppConfig):
         # the energy policy's ready hook.
         from gateway.sweeps.detection import sweep_addresses_on_transfers
         from gateway.sweeps.events import register_sweep_event_types
-        from gateway.sweeps.schedules import register_sweep_schedules
+        from gateway.sweeps.schedules import SCHEDULES
         from gateway.sweeps.services import (
             REFERENCE_PREFIX,
             sweep_on_energy_ready,
             sweep_on_outgoing,
         )
+        from lucid_payments.core.schedules import schedules_register
         from lucid_payments.tron.hooks import transfer_subscribe_batch
         from lucid_payments.tron.outgoing.hooks import outgoing_subscribe
         from usdt.energy.policy import energy_ready_subscribe
@@ -31,4 +31,4 @@ class SweepsConfig(AppConfig):
         outgoing_subscribe(sweep_on_outgoing)
         energy_ready_subscribe(REFERENCE_PREFIX, sweep_on_energy_ready)
         register_sweep_event_types()
-        post_migrate.connect(register_sweep_schedules, sender=self)
+        schedules_register(self, *SCHEDULES)

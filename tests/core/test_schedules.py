@@ -9,6 +9,7 @@ from django.core.management.sql import emit_post_migrate_signal
 from django_q.models import Schedule
 
 from gateway.invoices.schedules import SCHEDULES as INVOICE_SCHEDULES
+from gateway.sweeps.schedules import SCHEDULES as SWEEP_SCHEDULES
 from gateway.webhooks.schedules import SCHEDULES as WEBHOOK_SCHEDULES
 from lucid_payments.accounts.schedules import SCHEDULES as ACCOUNT_SCHEDULES
 from lucid_payments.core.schedules import SCHEDULES as CORE_SCHEDULES
@@ -27,6 +28,7 @@ EVERY_TASK = [
     *USDT_SCHEDULES,
     *INVOICE_SCHEDULES,
     *WEBHOOK_SCHEDULES,
+    *SWEEP_SCHEDULES,
 ]
 
 

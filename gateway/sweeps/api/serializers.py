@@ -6,10 +6,10 @@ from typing import Any
 
 from rest_framework import serializers
 
-from gateway.api.paging import CreatedRange, NewestFirstPage
 from gateway.sweeps.models import Sweep, SweepKind, SweepStatus
 from lucid_payments.core.fields import InputChoiceField
 from lucid_payments.core.money import Asset
+from lucid_payments.core.paging import CreatedRange, NewestFirstPage
 from wallets.api.serializers import MoneyOutput, money
 
 
