@@ -1,0 +1,156 @@
+"""Payouts on the devnet: a TRX payout (activating a new address) and a USDT payout (its
+energy from the energy policy) land on chain exactly once, the ledger settles once, and
+the exact costs are recorded; a hot wallet short on chain keeps the payout queued, says
+so once, and sends it by itself when refilled."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+import tronpy
+from tronpy.providers import HTTPProvider
+
+from lucid_payments.core.models import AuditEvent
+from lucid_payments.core.money import Asset
+from lucid_payments.events.models import Event
+from lucid_payments.tron.adapter.node import get_node
+from lucid_payments.tron.adapter.reads import transaction_info
+from lucid_payments.tron.adapter.resource_prices import resource_prices
+from lucid_payments.tron.models import OutgoingTransaction
+from lucid_payments.tron.scanner import BlockScanner, scan_once
+from payouts.models import Payout
+from payouts.sending import payout_send, payouts_resume
+from tests.payouts.conftest import UNIT, Tenant
+from tests.tron.conftest import SOLID_LAG, DevnetHandle
+from tests.tron.outgoing.conftest import trx_balance
+from tests.wallets.chain_helpers import finalize, funded_hot_wallet, include
+from wallets.fee_receipts import transaction_fee_record
+from wallets.models.fees import TransactionFee
+from wallets.models.ledger import Hold
+
+pytestmark = [pytest.mark.django_db, pytest.mark.devnet]
+
+# Never funded on a fresh devnet: a payout to it activates it.
+NEW_ADDRESS = "TF8h2RjdwccAqJ6WEXPKfpP4TWpAyh7GWV"
+
+
+def _types(payout_id: str) -> list[str]:
+    return list(
+        Event.objects.filter(object_id=payout_id).order_by("id").values_list("type", flat=True)
+    )
+
+
+def _token_balance(devnet: DevnetHandle, address: str) -> int:
+    client = tronpy.Tron(provider=HTTPProvider(devnet.url, timeout=10))
+    return int(client.get_contract(devnet.token_address).functions.balanceOf(address))
+
+
+def _send_to_final(devnet: DevnetHandle, payout: Payout) -> Payout:
+    assert payout_send(payout_id=payout.pk) == "sending"
+    assert payout_send(payout_id=payout.pk) == "sending"  # a twin run changes nothing
+    payout.refresh_from_db()
+    assert payout.outgoing_id is not None
+    include(devnet, payout.outgoing_id)
+    finalize(devnet, payout.outgoing_id)
+    scan_once(BlockScanner())
+    payout.refresh_from_db()
+    return payout
+
+
+def _costs_match_the_chain(tenant: Tenant, payout: Payout) -> TransactionFee:
+    assert payout.outgoing_id is not None
+    fee = transaction_fee_record(outgoing_id=payout.outgoing_id)
+    assert fee is not None
+    assert transaction_fee_record(outgoing_id=payout.outgoing_id) == fee  # recorded once
+    info = transaction_info(get_node(), payout.txid, solid=True)
+    assert info is not None and fee.fee_sun == info.fee
+    shown = tenant.api.get(f"/api/v1/payouts/{payout.public_id}").json()
+    assert shown["status"] == "confirmed" and shown["txid"] == payout.txid
+    total = shown["network_costs"]["total"]
+    assert total["asset"] == "TRX" and int(float(total["amount"]) * UNIT) == fee.fee_sun
+    return fee
+
+
+def test_a_trx_payout_activates_the_address_once_and_records_its_exact_cost(
+    devnet: DevnetHandle, tenant: Tenant
+) -> None:
+    funded_hot_wallet(devnet, tenant.api, tenant.client.pk, trx=100 * UNIT)
+    response = tenant.payout(tenant.customer(), NEW_ADDRESS, "5", asset="TRX")
+    assert response.status_code == 201, response.content
+    prices = resource_prices(get_node())
+    activation = prices.create_account_sun + prices.create_account_bandwidth_sun
+    assert response.json()["network_cost_estimate"]["amount"] == str(activation / UNIT).rstrip(
+        "0"
+    ).rstrip(".")
+    payout = _send_to_final(devnet, Payout.objects.get(public_id=response.json()["id"]))
+
+    assert payout.status == "confirmed" and payout.confirmed_at is not None
+    assert trx_balance(NEW_ADDRESS) == 5 * UNIT
+    assert OutgoingTransaction.objects.filter(reference=payout.ledger_reference).count() == 1
+    assert tenant.balance(Asset.TRX) == (95 * UNIT, 0)
+    assert Hold.objects.get(reference=payout.ledger_reference).status == "settled"
+    fee = _costs_match_the_chain(tenant, payout)
+    assert fee.activation_sun > 0
+    assert _types(payout.public_id) == ["payout.created", "payout.sending", "payout.confirmed"]
+
+
+def test_a_usdt_payout_is_sent_with_the_energy_policys_fee_limit_and_costed(
+    devnet: DevnetHandle, tenant: Tenant
+) -> None:
+    funded_hot_wallet(devnet, tenant.api, tenant.client.pk, trx=100 * UNIT, usdt=50 * UNIT)
+    recipient = devnet.accounts[5].address
+    before = _token_balance(devnet, recipient)
+    response = tenant.payout(tenant.customer(kyc=True), recipient, "12.5")
+    assert response.status_code == 201, response.content
+    assert response.json()["network_cost_estimate"] is not None
+
+    payout = _send_to_final(devnet, Payout.objects.get(public_id=response.json()["id"]))
+
+    assert payout.status == "confirmed" and payout.fee_limit_sun > 0
+    assert payout.energy_mode in ("burn", "own", "delegated")
+    assert _token_balance(devnet, recipient) - before == 12_500_000
+    assert tenant.balance(Asset.USDT) == (37_500_000, 0)
+    fee = _costs_match_the_chain(tenant, payout)
+    assert fee.energy_total > 0
+    assert _types(payout.public_id) == ["payout.created", "payout.sending", "payout.confirmed"]
+
+
+def test_a_short_hot_wallet_delays_the_payout_once_and_a_refill_sends_it(
+    devnet: DevnetHandle, tenant: Tenant, caplog: pytest.LogCaptureFixture
+) -> None:
+    wallet = tenant.api.post("/api/v1/wallets", {"kind": "hot"}, format="json").json()
+    tenant.fund(Asset.TRX, 20 * UNIT)  # on the ledger: e.g. still on deposit addresses
+    response = tenant.payout(tenant.customer(), devnet.accounts[5].address, "7", asset="TRX")
+    payout = Payout.objects.get(public_id=response.json()["id"])
+
+    with caplog.at_level(logging.WARNING, logger="payouts.sending"):
+        assert payout_send(payout_id=payout.pk) == "queued"
+        assert payout_send(payout_id=payout.pk) == "queued"
+        assert payouts_resume() == 0
+    assert [r.levelno for r in caplog.records if "delayed" in r.getMessage()] == [logging.WARNING]
+    assert _types(payout.public_id) == ["payout.created", "payout.delayed"]
+    alerts = AuditEvent.objects.filter(action="payout.delayed", object_id=str(payout.pk))
+    assert alerts.count() == 1
+    shown = tenant.api.get(f"/api/v1/payouts/{payout.public_id}").json()
+    assert shown["status"] == "queued" and shown["delayed"] is True
+
+    devnet.faucet(wallet["address"], trx=30 * UNIT)
+    devnet.mine(SOLID_LAG + 1)
+    scan_once(BlockScanner())
+    assert payouts_resume() == 1
+
+    payout.refresh_from_db()
+    assert payout.status == "sending" and payout.delayed_since is None
+    assert payout.outgoing_id is not None
+    include(devnet, payout.outgoing_id)
+    finalize(devnet, payout.outgoing_id)
+    payout.refresh_from_db()
+    assert payout.status == "confirmed"
+    assert _types(payout.public_id) == [
+        "payout.created",
+        "payout.delayed",
+        "payout.sending",
+        "payout.confirmed",
+    ]
+    assert tenant.balance(Asset.TRX) == (43 * UNIT, 0)  # 20 + 30 refilled - 7
