@@ -22,6 +22,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 
 from lucid_payments.core.admin_mixins import ListedOnlyInline, ReadOnlyAdmin
+from lucid_payments.core.audit import AuditActor, audit_log
 from lucid_payments.core.errors import ApplicationError
 from lucid_payments.core.money import format_amount
 from payouts.approvals import APPROVE_PERMISSION, payout_approve, payout_reject
@@ -190,3 +191,18 @@ class PayoutSettingsAdmin(admin.ModelAdmin):
             },
         ),
     )
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        audit_log(
+            actor=AuditActor.operator(request.user),
+            action="payout_settings.changed",
+            target=obj,
+            client_id=obj.client_id,
+            data={
+                name: form.cleaned_data.get(name) for name in form.changed_data if name != "client"
+            },
+        )
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # clear a field to return to the platform default: that is audited

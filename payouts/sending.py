@@ -41,7 +41,7 @@ from lucid_payments.tron.selectors import outgoing_get
 from payouts.chain_reads import hot_wallet_covers
 from payouts.events import payout_event_publish
 from payouts.ledger import payout_release, payout_settle, payout_settle_internal
-from payouts.models import Payout, PayoutStatus
+from payouts.models import REFERENCE_PREFIX, Payout, PayoutStatus
 from payouts.selectors import payout_hot_wallet
 from usdt.energy.plan import EnergyPlan, energy_plan_for_usdt_send
 from usdt.energy.policy import energy_failed, energy_for_usdt_send, energy_ready, energy_release
@@ -52,7 +52,6 @@ from wallets.tokens import usdt_contract
 
 logger = logging.getLogger(__name__)
 
-REFERENCE_PREFIX = "payout:"
 ACTOR = AuditActor.system("payouts.sending")
 
 PAYOUTS_DELAYED = Counter(

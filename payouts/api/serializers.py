@@ -131,7 +131,7 @@ def payout_body(payout: Payout, fee: TransactionFee | None = None) -> dict[str, 
         "funding": payout.funding,
         "internal": payout.internal,
         "approvals_required": payout.approvals_required,
-        "approvals": payout.approvals.count(),
+        "approvals": len(payout.approvals.all()),  # prefetched by the list
         "network_cost_estimate": None if estimate is None else money(estimate, Asset.TRX),
         "txid": payout.txid,
         "network_costs": fees_body(fee),

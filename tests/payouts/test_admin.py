@@ -79,8 +79,24 @@ def test_staff_without_the_approver_permission_cannot_decide(waiting: Payout) ->
     page = viewer.get(f"/admin/payouts/payout/{waiting.pk}/change/")
     assert page.status_code == 200 and 'id="payout-approve"' not in page.content.decode()
     assert viewer.post(f"/admin/payouts/payout/{waiting.pk}/approve/").status_code == 403
-    assert viewer.post(
-        f"/admin/payouts/payout/{waiting.pk}/reject/", {"reason": "no"}
-    ).status_code == 403
+    assert (
+        viewer.post(f"/admin/payouts/payout/{waiting.pk}/reject/", {"reason": "no"}).status_code
+        == 403
+    )
     waiting.refresh_from_db()
     assert waiting.status == "awaiting_approval" and not waiting.approvals.exists()
+
+
+def test_a_clients_payout_settings_are_changed_in_the_admin_and_audited(tenant: Tenant) -> None:
+    from lucid_payments.core.models import AuditEvent
+
+    web = _web(User.objects.create_superuser("root", password="pw"))
+    response = web.post(
+        "/admin/payouts/payoutsettings/add/",
+        {"client": tenant.client.pk, "fee_usdt": "250000", "fee_trx": "0", "v0_daily_usdt": "5"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert PayoutSettings.objects.get(client=tenant.client).v0_daily_usdt == 5
+    audit = AuditEvent.objects.get(action="payout_settings.changed")
+    assert audit.client_id == tenant.client.pk
+    assert audit.data["fee_usdt"] == 250000 and audit.data["v0_daily_usdt"] == 5
