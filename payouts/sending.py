@@ -89,13 +89,22 @@ def payout_send(*, payout_id: int, node: TronNode | None = None) -> str:
             plan = energy_plan_for_usdt_send(
                 sender=wallet.address, to=payout.destination, amount=payout.amount, node=node
             )
+            if plan.mode == EnergyMode.BURN and not plan.topup_sun:
+                # Nobody lends it energy or tops it up: it must hold the TRX it may burn.
+                covered = hot_wallet_covers(
+                    asset=Asset.TRX,
+                    sender=wallet.address,
+                    amount=0,
+                    trx_reserve_sun=plan.fee_limit_sun,
+                    node=node,
+                )
     except NodeRejected:  # the USDT call would revert: the wallet cannot cover it now
         covered = False
     except NodeUnavailable:
         logger.info("payout %s: the node is not answering; it stays queued", payout.public_id)
         return str(payout.status)
     if not covered:
-        return _delay(payout_id, why=f"hot wallet {wallet.address} holds too little {asset.value}")
+        return _delay(payout_id, why=f"hot wallet {wallet.address} holds too little on chain")
     return _start(payout_id, sender=wallet.address, plan=plan)
 
 
