@@ -1,7 +1,8 @@
 """Payouts on the devnet: a TRX payout (activating a new address) and a USDT payout (its
 energy from the energy policy) land on chain exactly once, the ledger settles once, and
 the exact costs are recorded; a hot wallet short on chain keeps the payout queued, says
-so once, and sends it by itself when refilled."""
+so once, and sends it by itself when refilled; a payout that fails on chain gives its
+amount and fee back."""
 
 from __future__ import annotations
 
@@ -18,8 +19,9 @@ from lucid_payments.tron.adapter.node import get_node
 from lucid_payments.tron.adapter.reads import transaction_info
 from lucid_payments.tron.adapter.resource_prices import resource_prices
 from lucid_payments.tron.models import OutgoingTransaction
+from lucid_payments.tron.outgoing.steps import outgoing_process
 from lucid_payments.tron.scanner import BlockScanner, scan_once
-from payouts.models import Payout
+from payouts.models import Payout, PayoutSettings
 from payouts.sending import payout_send, payouts_resume
 from tests.payouts.conftest import UNIT, Tenant
 from tests.tron.conftest import SOLID_LAG, DevnetHandle
@@ -179,3 +181,35 @@ def test_a_usdt_payout_waits_while_the_hot_wallet_cannot_pay_its_energy(
     payout.refresh_from_db()
     assert payout.status == "confirmed"
     assert tenant.balance(Asset.USDT) == (17 * UNIT, 0)
+
+
+def test_a_payout_that_fails_on_chain_releases_amount_and_fee(
+    devnet: DevnetHandle, tenant: Tenant
+) -> None:
+    PayoutSettings.objects.create(client=tenant.client, fee_usdt=UNIT)
+    funded_hot_wallet(devnet, tenant.api, tenant.client.pk, trx=100 * UNIT, usdt=20 * UNIT)
+    tenant.fund(Asset.USDT, 30 * UNIT)  # the ledger covers both; the hot wallet one
+    customer = tenant.customer(kyc=True)
+    first, second = (
+        Payout.objects.get(
+            public_id=tenant.payout(customer, devnet.accounts[5].address, "15").json()["id"]
+        )
+        for _ in range(2)
+    )
+    # Each fits the hot wallet on its own, so both are sent; the second one reverts.
+    assert payout_send(payout_id=first.pk) == payout_send(payout_id=second.pk) == "sending"
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.outgoing_id is not None and second.outgoing_id is not None
+    include(devnet, first.outgoing_id)
+    finalize(devnet, first.outgoing_id)
+    outgoing_process(second.outgoing_id)
+    devnet.mine(SOLID_LAG + 1)
+    assert outgoing_process(second.outgoing_id) == "failed"
+
+    second.refresh_from_db()
+    assert second.status == "failed" and second.failure_code and second.failed_at
+    assert _types(second.public_id)[-1] == "payout.failed"
+    # 20 + 30 credited; only the first payout and its fee left the balance.
+    assert tenant.balance(Asset.USDT) == (34 * UNIT, 0)
+    assert Hold.objects.get(reference=f"{second.ledger_reference}:fee").status == "released"
