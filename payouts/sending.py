@@ -6,9 +6,10 @@
   the address's owner, the fee to the platform) and confirms it: no transaction, no
   network cost;
 - otherwise it asks the node whether the hot wallet holds the amount now, beside what its
-  other payouts not yet in a block will take (outside any database transaction). If not, the payout stays queued, and the first time (per delay)
-  an operator alert is raised: a WARNING log line, an audit row, the
-  ``lucid_payouts_delayed_total`` metric and the ``payout.delayed`` event.
+  other payouts not yet in a block will take, and for a USDT payout that must burn its
+  energy the TRX to burn (outside any database transaction). If not, the payout stays
+  queued, and the first time (per delay) an operator alert is raised: a WARNING log line,
+  an audit row, the ``lucid_payouts_delayed_total`` metric and the ``payout.delayed`` event.
   ``payouts_resume`` (once a minute) tries again, so a refilled wallet resumes by itself;
 - a TRX payout records its transfer (``outgoing_create``) and is ``sending``;
 - a USDT payout follows the energy policy (``usdt.energy``): its plan gives the
