@@ -16,6 +16,7 @@ from lucid_payments.core.schedules import SCHEDULES as CORE_SCHEDULES
 from lucid_payments.core.schedules import RecurringTask
 from lucid_payments.tron.outgoing.schedules import SCHEDULES as OUTGOING_SCHEDULES
 from lucid_payments.tron.tasks import SCANNER_SCHEDULE
+from payouts.schedules import SCHEDULES as PAYOUT_SCHEDULES
 from usdt.schedules import SCHEDULES as USDT_SCHEDULES
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +30,7 @@ EVERY_TASK = [
     *INVOICE_SCHEDULES,
     *WEBHOOK_SCHEDULES,
     *SWEEP_SCHEDULES,
+    *PAYOUT_SCHEDULES,
 ]
 
 
