@@ -7,6 +7,7 @@ record's admin page. The badge colours live in the console's stylesheet.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.urls import NoReverseMatch, reverse
@@ -15,6 +16,8 @@ from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 
 from lucid_payments.core.money import format_amount
+
+TXID_PATTERN = re.compile(r"[0-9a-fA-F]{64}")
 
 # Status values by tone; anything else is neutral.
 GOOD = {"paid", "final", "delivered", "confirmed", "approved", "active", "agree", "settled"}
@@ -65,8 +68,19 @@ def admin_link(obj: Any, text: object | None = None) -> SafeString | str:
 
 
 def changelist_link(model: Any, text: str, **filters: object) -> SafeString:
-    """A link to ``model``'s list filtered by ``filters`` (field lookups)."""
-    meta = model._meta
-    url = reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")
+    """A link to ``model``'s admin list filtered by ``filters`` (``q`` searches). ``model``
+    is the class or ``"app_label.modelname"`` (for an app whose models stay behind its
+    boundary)."""
+    label = model if isinstance(model, str) else model._meta.label_lower
+    app_label, model_name = label.split(".")
+    url = reverse(f"admin:{app_label}_{model_name}_changelist")
     query = urlencode({key: str(value) for key, value in filters.items()})
     return format_html('<a href="{}?{}">{}</a>', url, query, text)
+
+
+def lower_txids(search_term: str) -> str:
+    """Txids are stored lower-case and searched by exact match (indexed); people paste
+    them from explorers in either case. Base58 addresses are case-sensitive: left alone."""
+    return " ".join(
+        word.lower() if TXID_PATTERN.fullmatch(word) else word for word in search_term.split()
+    )
