@@ -15,6 +15,7 @@ from typing import Any
 from django.apps import apps as installed_apps
 from django.apps.registry import Apps
 
+# Disabling a client and revoking its API keys stay with superusers: they cut a tenant off.
 KYC_REVIEWER = "KYC reviewer"
 PAYOUT_APPROVER = "Payout approver"
 TREASURY = "Treasury"
@@ -70,6 +71,10 @@ ROLES: dict[str, tuple[str, ...]] = {
         "core.view_auditevent",
         "console.operate_energy_wallet",
         "console.export_accounting",
+        "console.mark_invoice",
+        "console.redeliver_webhook",
+        "gateway.view_webhookdelivery",
+        "gateway.view_webhookendpoint",
     ),
     SUPPORT: tuple(f"{app}.view_*" for app in VIEWABLE_APPS),
 }
