@@ -104,12 +104,20 @@ def roles_ensure(*, apps: Apps | None = None, using: str = "default", **_: Any) 
 
     ``post_migrate`` receiver and data-migration body; ``apps`` is the migration state's
     registry when called from one."""
+    from django.contrib.auth.management import create_permissions
+
     apps = apps or installed_apps
     try:
         group_model = apps.get_model("auth", "Group")
         permission_model = apps.get_model("auth", "Permission")
     except LookupError:
         return
+    # post_migrate reaches this receiver before Django's own for the apps after this one
+    # (and a flush has just emptied auth_permission): create every app's permissions
+    # first, as Django would a moment later, so that none is missed.
+    # It takes the installed app (for its models module) and reads the models of ``apps``.
+    for app_config in installed_apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=using, apps=apps)
     for name, patterns in ROLES.items():
         group = group_model.objects.using(using).get_or_create(name=name)[0]
         ids = _permission_ids(permission_model, patterns, set(EXCLUDED.get(name, ())))

@@ -9,14 +9,13 @@ reloads on). An operator looks here; changes go through services and commands.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 
@@ -32,6 +31,7 @@ from lucid_payments.tron.models import (
     WatchedAddress,
     WatchListVersion,
 )
+from lucid_payments.tron.tokens import token_contract_address
 
 OUTGOING_FIELDS: tuple[str, ...] = (
     "network",
@@ -205,23 +205,25 @@ def _links(*links: tuple[str, str | None]) -> SafeString:
     return format_html_join(" · ", '<a href="{1}">{0}</a>', present)
 
 
-@lru_cache(maxsize=64)
-def _token_symbol(network: str, contract: str) -> str:
-    token = TokenContract.objects.filter(network=network, contract=contract).first()
-    return token.symbol if token is not None else ""
+def _asset_of(transfer: ChainTransfer) -> str | None:
+    """Our asset code for a transfer (TRX, or USDT for USDT's contract), else None."""
+    if transfer.asset == "TRX":
+        return "TRX"
+    if transfer.token_contract == token_contract_address("USDT", transfer.network):
+        return "USDT"
+    return None
 
 
 @admin.register(ChainTransfer)
 class ChainTransferAdmin(ChainAdmin):
     list_display = (
-        "txid",
+        "txid_short",
         "index",
         "amount_display",
+        "status_badge",
         "from_address",
         "to_address",
-        "status_badge",
         "block_number",
-        "network",
         "seen_at",
         "final_at",
     )
@@ -235,15 +237,19 @@ class ChainTransferAdmin(ChainAdmin):
     date_hierarchy = "seen_at"
     ordering = ("-block_number", "txid", "index")
     fields = readonly_fields = (*TRANSFER_FIELDS, "related")
+    list_display_links = ("txid_short",)
+
+    @admin.display(description="txid", ordering="txid")
+    def txid_short(self, transfer: ChainTransfer) -> SafeString:
+        # The whole txid is on the detail page and in the tooltip; search takes it whole.
+        return format_html('<span title="{}">{}…</span>', transfer.txid, transfer.txid[:16])
 
     @admin.display(description="amount", ordering="amount")
     def amount_display(self, transfer: ChainTransfer) -> str:
-        if transfer.asset == "TRX":
-            return amount_text(transfer.amount, "TRX")
-        symbol = _token_symbol(transfer.network, transfer.token_contract)
-        if symbol in ("USDT",):
-            return amount_text(transfer.amount, symbol)
-        return f"{transfer.amount} base units of {symbol or transfer.token_contract}"
+        asset = _asset_of(transfer)
+        if asset is not None:
+            return amount_text(transfer.amount, asset)
+        return f"{transfer.amount} base units of token {transfer.token_contract}"
 
     @admin.display(description="status", ordering="status")
     def status_badge(self, transfer: ChainTransfer) -> SafeString:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from django.contrib.auth.models import Group, User
 
+from tests.gateway_invoices.conftest import tenant  # noqa: F401 - fixture
+from tests.wallets.conftest import test_master_key  # noqa: F401 - fixture
+
 
 def make_staff(username: str, *roles: str, superuser: bool = False) -> User:
     """A staff member in ``roles`` (group names), logging in with ``pw-<username>``."""

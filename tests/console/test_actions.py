@@ -17,8 +17,7 @@ from lucid_payments.core.models import AuditEvent
 from lucid_payments.core.money import Asset
 from lucid_payments.events.models import Event
 from tests.console.conftest import make_staff
-from tests.gateway_invoices.conftest import Tenant, tenant  # noqa: F401 - fixture
-from tests.wallets.conftest import test_master_key  # noqa: F401 - fixture
+from tests.gateway_invoices.conftest import Tenant
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("lucid_payments.urls.admin")]
 INVOICES = "/admin/invoices/invoice/"

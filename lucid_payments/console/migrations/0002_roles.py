@@ -1,8 +1,8 @@
 """The operator roles as groups: KYC reviewer, payout approver, treasury, support.
 
-Permissions are created first (Django creates them only after all migrations, so a fresh
-database would otherwise have none to grant); ``roles_ensure`` grants those that exist.
-The same function runs after every migrate, so apps added later (payouts) join in.
+``roles_ensure`` creates the permissions first (Django does so only after all migrations,
+so a fresh database would otherwise have none to grant). The same function runs after
+every migrate, so apps added later (payouts) join in.
 """
 
 from django.apps.registry import Apps
@@ -11,14 +11,8 @@ from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 
 def create_roles(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-    from django.contrib.auth.management import create_permissions
-
     from lucid_payments.console.roles import roles_ensure
 
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True  # type: ignore[assignment]
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
     roles_ensure(apps=apps, using=schema_editor.connection.alias)
 
 
