@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from lucid_payments.core.admin_display import amount_text, changelist_link, status_badge, sun_text
@@ -148,9 +149,18 @@ class WalletAdmin(ReadOnlyAdmin):
 
 @admin.register(WalletAddress)
 class WalletAddressAdmin(ReadOnlyAdmin):
-    list_display = ["address", "wallet", "index", "customer", "created_at"]
-    search_fields = ["address"]
+    list_display = ["address", "wallet", "index", "customer", "created_at", "related"]
+    search_fields = ["=address", "=customer__external_ref"]
     list_select_related = ["wallet", "customer"]
+
+    @admin.display(description="related")
+    def related(self, address: WalletAddress) -> SafeString:
+        """What reached it on chain and the invoice it was made for, if any."""
+        return format_html(
+            "{} · {}",
+            changelist_link("tron.chaintransfer", "transfers", q=address.address),
+            changelist_link("invoices.invoice", "invoice", q=address.address),
+        )
 
 
 @admin.register(SealedSecret)

@@ -20,9 +20,28 @@ from lucid_payments.core.money import format_amount
 TXID_PATTERN = re.compile(r"[0-9a-fA-F]{64}")
 
 # Status values by tone; anything else is neutral.
-GOOD = {"paid", "final", "delivered", "confirmed", "approved", "active", "agree", "settled"}
-BAD = {"failed", "invalid", "rejected", "dropped", "differ", "expired", "blocked", "revoked"}
-WAITING = {"pending", "processing", "seen", "new", "broadcast", "signed", "held", "queued"}
+GOOD = {"paid", "final", "delivered", "confirmed", "approved", "active", "agree", "settled", "done"}
+BAD = {
+    "failed",
+    "invalid",
+    "rejected",
+    "dropped",
+    "differ",
+    "expired",
+    "blocked",
+    "revoked",
+}
+WAITING = {
+    "pending",
+    "processing",
+    "seen",
+    "new",
+    "broadcast",
+    "signed",
+    "held",
+    "queued",
+    "inconclusive",
+}
 
 
 def amount_text(units: int | None, asset: str) -> str:

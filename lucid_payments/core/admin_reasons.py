@@ -27,7 +27,7 @@ from lucid_payments.core.errors import ApplicationError
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
         max_length=2000,
         strip=True,
         help_text="Required. Recorded with the change in the audit log.",

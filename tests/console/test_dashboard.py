@@ -7,7 +7,7 @@ from django.test import Client as HttpClient
 from django.utils import timezone
 
 from lucid_payments.console.models import NodeReading, ReconcileRun
-from lucid_payments.console.roles import SUPPORT, TREASURY
+from lucid_payments.console.roles import KYC_REVIEWER, SUPPORT, TREASURY
 from tests.console.conftest import make_staff
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("lucid_payments.urls.admin")]
@@ -64,3 +64,10 @@ def test_without_a_run_the_custody_panel_says_how_to_get_one() -> None:
 
 def test_support_is_offered_no_exports() -> None:
     assert 'id="console-exports-link"' not in _page("sam", SUPPORT)
+
+
+def test_a_kyc_reviewer_sees_the_queue_not_the_treasury() -> None:
+    page = _page("kim", KYC_REVIEWER)
+    assert 'data-item="kyc_pending"' in page
+    assert 'id="panel-custody"' not in page and 'id="panel-wallets"' not in page
+    assert 'data-item="webhooks_failed"' not in page

@@ -59,26 +59,22 @@ def panels_for(request: HttpRequest) -> list[tuple[Panel, dict[str, Any]]]:
     return [(panel, panel.context(request)) for panel in visible]
 
 
+def _t(name: str) -> str:
+    return f"console/panels/{name}.html"
+
+
 def register_builtin_panels() -> None:
     from lucid_payments.console.panels import attention, chain, custody, daily, wallets
 
-    panel_register(
-        Panel(
-            "custody",
-            "Custody: ledger and chain",
-            "console/panels/custody.html",
-            custody.context,
-            10,
-        )
-    )
-    panel_register(
-        Panel("attention", "Needs a human", "console/panels/attention.html", attention.context, 20)
-    )
-    panel_register(
-        Panel("wallets", "Platform wallets", "console/panels/wallets.html", wallets.context, 30)
-    )
-    panel_register(Panel("chain", "Chain health", "console/panels/chain.html", chain.context, 40))
-    panel_register(Panel("daily", "Last 30 days", "console/panels/daily.html", daily.context, 50))
+    runs, readings = "console.view_reconcilerun", "console.view_nodereading"
+    for panel in (
+        Panel("custody", "Custody: ledger and chain", _t("custody"), custody.context, 10, runs),
+        Panel("attention", "Needs a human", _t("attention"), attention.context, 20),
+        Panel("wallets", "Platform wallets", _t("wallets"), wallets.context, 30, readings),
+        Panel("chain", "Chain health", _t("chain"), chain.context, 40, readings),
+        Panel("daily", "Last 30 days", _t("daily"), daily.context, 50),
+    ):
+        panel_register(panel)
     attention.register_builtin_items()
     daily.register_builtin_series()
 
