@@ -9,9 +9,11 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.safestring import SafeString
 
 from gateway.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookSecret
 from gateway.webhooks.services import delivery_redeliver, endpoint_delete, endpoint_update
+from lucid_payments.core.admin_display import status_badge
 from lucid_payments.core.admin_mixins import ListedOnlyInline, ReadOnlyAdmin
 from lucid_payments.core.audit import AuditActor
 
@@ -88,13 +90,13 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
         "public_id",
         "event_type",
         "endpoint",
-        "status",
+        "status_badge",
         "round_attempts",
         "next_attempt_at",
         "delivered_at",
         "created_at",
     ]
-    list_filter = ["status", "event_type"]
+    list_filter = ["status", "event_type", ("created_at", admin.DateFieldListFilter)]
     search_fields = ["=public_id", "=event__public_id", "=endpoint__public_id"]
     list_select_related = ["endpoint"]
     date_hierarchy = "created_at"
@@ -114,7 +116,16 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
     inlines = [WebhookAttemptInline]
     actions = ["redeliver"]
 
-    @admin.action(description="Redeliver (same webhook-id, new retry schedule)")
+    def has_redeliver_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.has_perm("console.redeliver_webhook"))
+
+    @admin.display(description="status", ordering="status")
+    def status_badge(self, delivery: WebhookDelivery) -> SafeString:
+        return status_badge(delivery.status, delivery.get_status_display())
+
+    @admin.action(
+        description="Redeliver (same webhook-id, new retry schedule)", permissions=["redeliver"]
+    )
     def redeliver(self, request: HttpRequest, queryset: QuerySet[WebhookDelivery]) -> None:
         actor = AuditActor.operator(request.user)
         count = 0

@@ -12,7 +12,9 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.safestring import SafeString
 
+from lucid_payments.core.admin_display import amount_text, status_badge, sun_text
 from lucid_payments.core.admin_mixins import ReadOnlyAdmin
 from lucid_payments.core.audit import AuditActor
 from lucid_payments.core.errors import ApplicationError
@@ -22,6 +24,7 @@ from usdt.models import EnergyDelegation, EnergyWallet, TrxTopUp, UsdtApproval, 
 from wallets.models.wallets import WalletKind
 
 SUN_PER_TRX = 1_000_000
+OPERATE_PERMISSION = "console.operate_energy_wallet"
 
 
 @admin.register(UsdtTransfer)
@@ -29,8 +32,8 @@ class UsdtTransferAdmin(ReadOnlyAdmin):
     list_display = [
         "id",
         "client",
-        "status",
-        "amount",
+        "status_badge",
+        "amount_text",
         "recipient",
         "energy_mode",
         "energy_estimate",
@@ -38,13 +41,31 @@ class UsdtTransferAdmin(ReadOnlyAdmin):
         "txid",
         "created_at",
     ]
-    list_filter = ["status", "energy_mode", "network"]
-    search_fields = ["txid", "recipient", "sender", "reference"]
+    list_filter = [
+        "status",
+        "energy_mode",
+        "network",
+        ("client", admin.RelatedOnlyFieldListFilter),
+        ("created_at", admin.DateFieldListFilter),
+    ]
+    search_fields = ["=txid", "=recipient", "=sender", "reference"]
+
+    @admin.display(description="amount", ordering="amount")
+    def amount_text(self, transfer: UsdtTransfer) -> str:
+        return amount_text(transfer.amount, "USDT")
+
+    @admin.display(description="status", ordering="status")
+    def status_badge(self, transfer: UsdtTransfer) -> SafeString:
+        return status_badge(transfer.status)
 
 
 @admin.register(UsdtApproval)
 class UsdtApprovalAdmin(ReadOnlyAdmin):
-    list_display = ["id", "client", "owner", "spender", "amount", "outgoing_id", "created_at"]
+    list_display = ["id", "client", "owner", "spender", "amount_text", "outgoing_id", "created_at"]
+
+    @admin.display(description="allowance", ordering="amount")
+    def amount_text(self, approval: UsdtApproval) -> str:
+        return amount_text(approval.amount, "USDT")
 
 
 @admin.register(EnergyDelegation)
@@ -53,8 +74,8 @@ class EnergyDelegationAdmin(ReadOnlyAdmin):
         "id",
         "receiver",
         "energy",
-        "amount_sun",
-        "status",
+        "amount_text",
+        "status_badge",
         "purpose",
         "send_txid",
         "reclaim_attempts",
@@ -64,7 +85,18 @@ class EnergyDelegationAdmin(ReadOnlyAdmin):
     search_fields = ["receiver", "purpose", "send_txid"]
     actions = ["reclaim_now"]
 
-    @admin.action(description="Reclaim the selected delegations now")
+    def has_operate_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.has_perm(OPERATE_PERMISSION))
+
+    @admin.display(description="TRX staked for it", ordering="amount_sun")
+    def amount_text(self, delegation: EnergyDelegation) -> str:
+        return sun_text(delegation.amount_sun)
+
+    @admin.display(description="status", ordering="status")
+    def status_badge(self, delegation: EnergyDelegation) -> SafeString:
+        return status_badge(delegation.status)
+
+    @admin.action(description="Reclaim the selected delegations now", permissions=["operate"])
     def reclaim_now(self, request: HttpRequest, queryset: QuerySet[EnergyDelegation]) -> None:
         for delegation in queryset:
             energy_release(purpose=delegation.purpose)
@@ -73,7 +105,20 @@ class EnergyDelegationAdmin(ReadOnlyAdmin):
 
 @admin.register(TrxTopUp)
 class TrxTopUpAdmin(ReadOnlyAdmin):
-    list_display = ["id", "receiver", "amount_sun", "status", "purpose", "fee_wallet", "created_at"]
+    list_display = [
+        "id",
+        "receiver",
+        "amount_text",
+        "status",
+        "purpose",
+        "fee_wallet",
+        "created_at",
+    ]
+
+    @admin.display(description="amount", ordering="amount_sun")
+    def amount_text(self, top_up: TrxTopUp) -> str:
+        return sun_text(top_up.amount_sun)
+
     list_filter = ["status", "network"]
     search_fields = ["receiver", "purpose"]
 
@@ -93,6 +138,9 @@ class EnergyWalletAdmin(ReadOnlyAdmin):
     list_display = ["id", "label", "network", "address", "created_at"]
     action_form = StakeActionForm
     actions = ["freeze", "unfreeze"]
+
+    def has_operate_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.has_perm(OPERATE_PERMISSION))
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[EnergyWallet]:
         return super().get_queryset(request).filter(kind=WalletKind.ENERGY)
@@ -129,10 +177,12 @@ class EnergyWalletAdmin(ReadOnlyAdmin):
             return
         self.message_user(request, f"{verb} of {trx} TRX recorded as outgoing {outgoing.id}.")
 
-    @admin.action(description="Freeze TRX for ENERGY (amount above)")
+    @admin.action(description="Freeze TRX for ENERGY (amount above)", permissions=["operate"])
     def freeze(self, request: HttpRequest, queryset: QuerySet[EnergyWallet]) -> None:
         self._stake(request, energy_wallet_freeze, "freeze")
 
-    @admin.action(description="Unfreeze TRX staked for ENERGY (amount above)")
+    @admin.action(
+        description="Unfreeze TRX staked for ENERGY (amount above)", permissions=["operate"]
+    )
     def unfreeze(self, request: HttpRequest, queryset: QuerySet[EnergyWallet]) -> None:
         self._stake(request, energy_wallet_unfreeze, "unfreeze")

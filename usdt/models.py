@@ -61,6 +61,7 @@ class UsdtTransfer(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = "USDT transfer"
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="usdt_transfer_amount_positive"),
             models.CheckConstraint(
@@ -151,6 +152,9 @@ class UsdtApproval(models.Model):
     outgoing_id = models.BigIntegerField(unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    class Meta:
+        verbose_name = "USDT approval"
+
     def __str__(self) -> str:
         return f"approval {self.pk} of {self.spender}"
 
@@ -184,6 +188,7 @@ class TrxTopUp(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = "TRX top-up"
         constraints = [
             models.CheckConstraint(condition=Q(amount_sun__gt=0), name="trx_topup_positive")
         ]

@@ -16,7 +16,10 @@ from django.conf import settings
 from django.contrib import admin
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
+from lucid_payments.core.admin_display import amount_text, changelist_link, status_badge, sun_text
 from lucid_payments.core.admin_mixins import ListedOnlyInline, ReadOnlyAdmin
 from lucid_payments.core.audit import AuditActor, audit_log
 from lucid_payments.core.errors import InvalidInput
@@ -67,11 +70,6 @@ SECRET_METADATA_FIELDS: tuple[str, ...] = (
 SEED_FIELDS: tuple[str, ...] = (
     "next_account",
     "created_at",
-)
-POSTING_FIELDS: tuple[str, ...] = (
-    "account",
-    "amount",
-    "balance_after",
 )
 
 
@@ -152,9 +150,18 @@ class WalletAdmin(ReadOnlyAdmin):
 
 @admin.register(WalletAddress)
 class WalletAddressAdmin(ReadOnlyAdmin):
-    list_display = ["address", "wallet", "index", "customer", "created_at"]
-    search_fields = ["address"]
+    list_display = ["address", "wallet", "index", "customer", "created_at", "related"]
+    search_fields = ["=address", "=customer__external_ref"]
     list_select_related = ["wallet", "customer"]
+
+    @admin.display(description="related")
+    def related(self, address: WalletAddress) -> SafeString:
+        """What reached it on chain and the invoice it was made for, if any."""
+        return format_html(
+            "{} · {}",
+            changelist_link("tron.chaintransfer", "transfers", q=address.address),
+            changelist_link("invoices.invoice", "invoice", q=address.address),
+        )
 
 
 @admin.register(SealedSecret)
@@ -174,33 +181,81 @@ class PlatformSeedAdmin(ReadOnlyAdmin):
     fields = SEED_FIELDS
 
 
+def _chain_transfer_link(reference: str) -> SafeString | str:
+    """A deposit's entry is referenced ``chain:<network>:<txid>:<index>``: its transfer."""
+    parts = reference.split(":")
+    if len(parts) != 4 or parts[0] != "chain":
+        return "—"
+    return changelist_link("tron.chaintransfer", f"chain transfer {parts[2][:12]}…", q=parts[2])
+
+
 @admin.register(LedgerAccount)
 class LedgerAccountAdmin(ReadOnlyAdmin):
-    list_display = ["id", "owner_type", "owner_id", "client_id", "asset", "bucket", "balance"]
+    list_display = ["id", "owner_type", "owner_id", "client_id", "asset", "bucket", "balance_text"]
     list_filter = ["owner_type", "asset", "bucket"]
     search_fields = ["=owner_id", "=client_id"]
+
+    @admin.display(description="balance", ordering="balance")
+    def balance_text(self, account: LedgerAccount) -> str:
+        return amount_text(account.balance, account.asset)
 
 
 class PostingInline(ListedOnlyInline):
     model = Posting
-    readonly_fields = POSTING_FIELDS
-    fields = POSTING_FIELDS
+    readonly_fields = fields = ("account", "owner", "amount_text", "balance_after_text")
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description="owner")
+    def owner(self, posting: Posting) -> str:
+        account = posting.account
+        return f"{account.owner_type} {account.owner_id} · {account.bucket}"
+
+    @admin.display(description="amount")
+    def amount_text(self, posting: Posting) -> str:
+        return amount_text(posting.amount, posting.account.asset)
+
+    @admin.display(description="balance after")
+    def balance_after_text(self, posting: Posting) -> str:
+        return amount_text(posting.balance_after, posting.account.asset)
 
 
 @admin.register(JournalEntry)
 class JournalEntryAdmin(ReadOnlyAdmin):
     list_display = ["id", "kind", "reference", "description", "created_at"]
-    list_filter = ["kind"]
+    list_filter = ["kind", ("created_at", admin.DateFieldListFilter)]
     search_fields = ["reference", "description"]
     date_hierarchy = "created_at"
+    fields = readonly_fields = ("kind", "reference", "description", "data", "created_at", "chain")
     inlines = [PostingInline]
+
+    @admin.display(description="chain transfer")
+    def chain(self, entry: JournalEntry) -> SafeString | str:
+        return _chain_transfer_link(entry.reference)
 
 
 @admin.register(Hold)
 class HoldAdmin(ReadOnlyAdmin):
-    list_display = ["reference", "account", "amount", "status", "created_at", "closed_at"]
-    list_filter = ["status"]
+    list_display = [
+        "reference",
+        "account",
+        "amount_text",
+        "status_badge",
+        "created_at",
+        "closed_at",
+    ]
+    list_filter = ["status", ("created_at", admin.DateFieldListFilter)]
     search_fields = ["reference"]
+    list_select_related = ["account"]
+
+    @admin.display(description="amount", ordering="amount")
+    def amount_text(self, hold: Hold) -> str:
+        return amount_text(hold.amount, hold.account.asset)
+
+    @admin.display(description="status", ordering="status")
+    def status_badge(self, hold: Hold) -> SafeString:
+        return status_badge(hold.status)
 
 
 @admin.register(LedgerTransfer)
@@ -235,14 +290,24 @@ class TransactionFeeAdmin(ReadOnlyAdmin):
         "energy_delegated",
         "energy_own_stake",
         "energy_burned",
-        "fee_sun",
+        "fee_text",
         "saved",
         "block_time",
     ]
-    list_filter = ["contract_type", "succeeded", "network"]
-    search_fields = ["txid", "reference", "owner_address"]
+    list_filter = [
+        "contract_type",
+        "succeeded",
+        "network",
+        ("client", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["=txid", "reference", "=owner_address"]
+    list_select_related = ["client"]
     date_hierarchy = "block_time"  # per day, as GET /api/v1/usdt/stats reports it
 
-    @admin.display(description="TRX saved (SUN)")
-    def saved(self, obj: TransactionFee) -> int:
-        return obj.saved_sun
+    @admin.display(description="TRX burned", ordering="fee_sun")
+    def fee_text(self, obj: TransactionFee) -> str:
+        return sun_text(obj.fee_sun)
+
+    @admin.display(description="TRX saved by staking")
+    def saved(self, obj: TransactionFee) -> str:
+        return sun_text(obj.saved_sun)

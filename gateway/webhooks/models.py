@@ -104,6 +104,7 @@ class WebhookDelivery(models.Model):
     event_type = models.CharField(max_length=64)
 
     class Meta:
+        verbose_name_plural = "webhook deliveries"
         constraints = [
             models.UniqueConstraint(fields=["endpoint", "event"], name="one_delivery_per_event")
         ]

@@ -84,9 +84,14 @@ def api_key_create(
 
 
 def api_key_revoke(
-    *, api_key: ApiKey, actor: AuditActor | None = None, now: datetime | None = None
+    *,
+    api_key: ApiKey,
+    actor: AuditActor | None = None,
+    now: datetime | None = None,
+    reason: str = "",
 ) -> ApiKey:
-    """Revoke a key for good. Revoking a revoked key changes nothing and logs nothing."""
+    """Revoke a key for good. Revoking a revoked key changes nothing and logs nothing.
+    ``reason`` (an operator's why) goes to the audit log."""
     now = now or timezone.now()
     with transaction.atomic():
         locked = ApiKey.objects.select_for_update().get(pk=api_key.pk)
@@ -97,7 +102,7 @@ def api_key_revoke(
                 actor=actor or AuditActor.system("accounts"),
                 action="api_key.revoked",
                 target=locked,
-                data={"prefix": locked.prefix},
+                data={"prefix": locked.prefix, **({"reason": reason} if reason else {})},
                 client_id=locked.client_id,
             )
     api_key.revoked_at = locked.revoked_at

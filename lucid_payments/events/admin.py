@@ -13,7 +13,11 @@ EVENT_FIELDS: tuple[str, ...] = ("public_id", "type", "client", "object_id", "cr
 @admin.register(Event)
 class EventAdmin(ReadOnlyAdmin):
     list_display = ["public_id", "type", "client", "object_id", "created_at"]
-    list_filter = ["type"]
+    list_filter = [
+        "type",
+        ("client", admin.RelatedOnlyFieldListFilter),
+        ("created_at", admin.DateFieldListFilter),
+    ]
     search_fields = ["=public_id", "=object_id"]
     list_select_related = ["client"]
     date_hierarchy = "created_at"

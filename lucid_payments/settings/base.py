@@ -61,6 +61,8 @@ DATABASES = {"default": database_settings(_database_url or local_database_url(LU
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
+    # First: its admin templates (base_site with the console's stylesheet) win over Django's.
+    "lucid_payments.console",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -9,13 +9,17 @@ reloads on). An operator looks here; changes go through services and commands.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
+from django.utils.safestring import SafeString
 
+from lucid_payments.core.admin_display import amount_text, lower_txids, status_badge
 from lucid_payments.core.admin_mixins import ListedOnlyInline, ReadOnlyAdmin
 from lucid_payments.tron.models import (
     ChainTransfer,
@@ -27,8 +31,7 @@ from lucid_payments.tron.models import (
     WatchedAddress,
     WatchListVersion,
 )
-
-TXID_PATTERN = re.compile(r"[0-9a-fA-F]{64}")
+from lucid_payments.tron.tokens import token_contract_address
 
 OUTGOING_FIELDS: tuple[str, ...] = (
     "network",
@@ -95,22 +98,14 @@ TRANSFER_FIELDS: tuple[str, ...] = (
 )
 
 
-def _lower_txids(search_term: str) -> str:
-    """Txids are stored lower-case and searched by exact match (indexed); people paste
-    them from explorers in either case. Base58 addresses are case-sensitive: left alone."""
-    return " ".join(
-        word.lower() if TXID_PATTERN.fullmatch(word) else word for word in search_term.split()
-    )
-
-
 class ChainAdmin(ReadOnlyAdmin):
     """Browse only, every field shown read-only. Search terms that look like txids are
-    lower-cased first (see ``_lower_txids``)."""
+    lower-cased first (see ``lower_txids``)."""
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
     ) -> tuple[QuerySet[Any], bool]:
-        return super().get_search_results(request, queryset, _lower_txids(search_term))
+        return super().get_search_results(request, queryset, lower_txids(search_term))
 
 
 class OutgoingAttemptInline(ListedOnlyInline):
@@ -130,7 +125,7 @@ class OutgoingTransactionAdmin(ChainAdmin):
     list_display = (
         "id",
         "reference",
-        "status",
+        "status_badge",
         "network",
         "origin",
         "client",
@@ -141,14 +136,40 @@ class OutgoingTransactionAdmin(ChainAdmin):
         "attempt_count",
         "updated_at",
     )
-    list_filter = ("status", "network", "origin", "contract_type")
+    list_filter = (
+        "status",
+        "network",
+        "origin",
+        "contract_type",
+        ("client", admin.RelatedOnlyFieldListFilter),
+        ("created_at", admin.DateFieldListFilter),
+    )
     # Searched by the current copy's txid, any older copy's txid, or the caller's reference.
     search_fields = ("txid__exact", "attempts__txid__exact", "reference", "owner_address__exact")
     list_select_related = ("client",)
     date_hierarchy = "created_at"
     ordering = ("-created_at", "-id")
-    fields = readonly_fields = OUTGOING_FIELDS
+    fields = readonly_fields = (*OUTGOING_FIELDS, "related")
     inlines = (OutgoingAttemptInline,)
+
+    @admin.display(description="status", ordering="status")
+    def status_badge(self, outgoing: OutgoingTransaction) -> SafeString:
+        return status_badge(outgoing.status, outgoing.get_status_display())
+
+    @admin.display(description="related")
+    def related(self, outgoing: OutgoingTransaction) -> SafeString:
+        """What it moved on chain, what it cost, and its audit trail."""
+        return _links(
+            ("chain transfers", _url("admin:tron_chaintransfer_changelist", q=outgoing.txid)),
+            ("network cost", _url("admin:wallets_transactionfee_changelist", q=outgoing.txid)),
+            ("ledger entries", _url("admin:wallets_journalentry_changelist", q=outgoing.reference)),
+            (
+                "audit trail",
+                _url(
+                    "admin:core_auditevent_changelist", q=f"tron.outgoingtransaction {outgoing.pk}"
+                ),
+            ),
+        )
 
 
 @admin.register(OutgoingAttempt)
@@ -170,22 +191,43 @@ class OutgoingAttemptAdmin(ChainAdmin):
     fields = readonly_fields = ATTEMPT_FIELDS
 
 
+def _url(name: str, **query: str) -> str | None:
+    """Another app's admin list by URL name (the chain app imports no other app)."""
+    try:
+        url = reverse(name)
+    except NoReverseMatch:
+        return None
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+def _links(*links: tuple[str, str | None]) -> SafeString:
+    present = [(text, url) for text, url in links if url is not None]
+    return format_html_join(" · ", '<a href="{1}">{0}</a>', present)
+
+
+def _asset_of(transfer: ChainTransfer) -> str | None:
+    """Our asset code for a transfer (TRX, or USDT for USDT's contract), else None."""
+    if transfer.asset == "TRX":
+        return "TRX"
+    if transfer.token_contract == token_contract_address("USDT", transfer.network):
+        return "USDT"
+    return None
+
+
 @admin.register(ChainTransfer)
 class ChainTransferAdmin(ChainAdmin):
     list_display = (
-        "txid",
+        "txid_short",
         "index",
-        "asset",
-        "amount",
+        "amount_display",
+        "status_badge",
         "from_address",
         "to_address",
-        "status",
         "block_number",
-        "network",
         "seen_at",
         "final_at",
     )
-    list_filter = ("status", "asset", "network")
+    list_filter = ("status", "asset", "network", ("seen_at", admin.DateFieldListFilter))
     search_fields = (
         "txid__exact",
         "from_address__exact",
@@ -194,7 +236,36 @@ class ChainTransferAdmin(ChainAdmin):
     )
     date_hierarchy = "seen_at"
     ordering = ("-block_number", "txid", "index")
-    fields = readonly_fields = TRANSFER_FIELDS
+    fields = readonly_fields = (*TRANSFER_FIELDS, "related")
+    list_display_links = ("txid_short",)
+
+    @admin.display(description="txid", ordering="txid")
+    def txid_short(self, transfer: ChainTransfer) -> SafeString:
+        # The whole txid is on the detail page and in the tooltip; search takes it whole.
+        return format_html('<span title="{}">{}…</span>', transfer.txid, transfer.txid[:16])
+
+    @admin.display(description="amount", ordering="amount")
+    def amount_display(self, transfer: ChainTransfer) -> str:
+        asset = _asset_of(transfer)
+        if asset is not None:
+            return amount_text(transfer.amount, asset)
+        return f"{transfer.amount} base units of token {transfer.token_contract}"
+
+    @admin.display(description="status", ordering="status")
+    def status_badge(self, transfer: ChainTransfer) -> SafeString:
+        return status_badge(transfer.status, transfer.get_status_display())
+
+    @admin.display(description="related")
+    def related(self, transfer: ChainTransfer) -> SafeString:
+        """The invoice it paid, the ledger entry that credited it and our transaction that
+        sent it, where they exist (each a search of the other list)."""
+        reference = f"chain:{transfer.network}:{transfer.txid}:{transfer.index}"
+        return _links(
+            ("invoice paid", _url("admin:invoices_invoice_changelist", q=transfer.txid)),
+            ("ledger entry", _url("admin:wallets_journalentry_changelist", q=reference)),
+            ("our transaction", _url("admin:tron_outgoingtransaction_changelist", q=transfer.txid)),
+            ("network cost", _url("admin:wallets_transactionfee_changelist", q=transfer.txid)),
+        )
 
 
 @admin.register(WatchedAddress)

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Max, Q, QuerySet, Sum
 
 from lucid_payments.tron.addresses import hex_to_base58
@@ -210,3 +212,24 @@ def outgoing_by_reference(*, network: str, reference: str) -> OutgoingView | Non
     """Our outgoing transaction recorded under ``reference``, if any."""
     row = OutgoingTransaction.objects.filter(network=network, reference=reference).first()
     return outgoing_view(row) if row is not None else None
+
+
+def outgoing_failed_count_since(*, since: datetime, network: str | None = None) -> int:
+    """How many of our transactions failed (for good) since ``since``: the console's
+    "needs a human" count."""
+    network = network or str(settings.TRON_NETWORK)
+    return OutgoingTransaction.objects.filter(
+        network=network, status="failed", updated_at__gte=since
+    ).count()
+
+
+def broadcast_refusals_since(*, since: datetime, network: str | None = None) -> int:
+    """Signed copies whose last broadcast since ``since`` the node refused (any answer but
+    an acceptance or a duplicate, which means an earlier copy got through): the console's
+    count of node errors."""
+    network = network or str(settings.TRON_NETWORK)
+    return (
+        OutgoingAttempt.objects.filter(network=network, last_broadcast_at__gte=since)
+        .exclude(last_node_code__in=("", "SUCCESS", "DUP_TRANSACTION_ERROR"))
+        .count()
+    )

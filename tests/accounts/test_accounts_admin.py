@@ -47,16 +47,24 @@ def test_key_created_in_the_admin_is_shown_once_and_stored_hashed(
     assert AuditEvent.objects.filter(action="api_key.created", actor_label="root").exists()
 
 
-def test_revoke_action_revokes_and_audits(admin_web: WebClient, tenant: Client) -> None:
+def test_revoke_action_asks_why_then_revokes_and_audits(
+    admin_web: WebClient, tenant: Client
+) -> None:
     api_key, _ = api_key_create(client=tenant, name="old")
+    chosen = {"action": "revoke_selected", "_selected_action": [api_key.pk]}
+    asked = admin_web.post("/admin/accounts/apikey/", chosen)
+    assert asked.status_code == 200 and 'id="reasoned-action-form"' in asked.content.decode()
+    api_key.refresh_from_db()
+    assert api_key.revoked_at is None  # nothing happens before the reason is given
+
     response = admin_web.post(
-        "/admin/accounts/apikey/",
-        {"action": "revoke_selected", "_selected_action": [api_key.pk]},
+        "/admin/accounts/apikey/", {**chosen, "apply": "1", "reason": "leaked in a log"}
     )
     assert response.status_code == 302
     api_key.refresh_from_db()
     assert api_key.revoked_at is not None
-    assert AuditEvent.objects.filter(action="api_key.revoked", actor_label="root").exists()
+    event = AuditEvent.objects.get(action="api_key.revoked", actor_label="root")
+    assert event.data["reason"] == "leaked in a log"
     revoked_list = admin_web.get("/admin/accounts/apikey/", {"state": "revoked"})
     assert api_key.prefix in revoked_list.content.decode()
 

@@ -10,68 +10,18 @@ the test skips and says why.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import User
-from django.db import connections
 
 from lucid_payments.accounts.models import Customer, KycApplication
 from lucid_payments.accounts.services import client_create
 from lucid_payments.core.models import AuditEvent
 from tests.accounts.conftest import PNG_BYTES, make_operator
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from tests.browser.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.urls("lucid_payments.urls.admin")]
-
-
-@pytest.fixture
-def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip(
-            f"browser test needs Debian's Chromium at {CHROMIUM}; install it with "
-            "`apt-get install chromium` (.ci/run does)"
-        )
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; our ORM calls between
-    # browser steps are ordinary blocking calls, which Django would otherwise refuse.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS
-        )
-        try:
-            yield chromium
-        finally:
-            # Django keys connections by asyncio context, and Playwright's loop makes the
-            # test's ORM calls use their own connection: close it here, or it would keep
-            # the test database busy when pytest-django drops it.
-            connections.close_all()
-            chromium.close()
-
-
-def _log_in(browser: Any, base_url: str, user: User) -> Any:
-    context = browser.new_context(base_url=base_url)
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.goto("/admin/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", f"pw-{user.username}")
-    page.click("input[type=submit]")
-    page.wait_for_selector("#site-name")
-    return page
 
 
 def test_author_is_refused_and_a_second_operator_approves(
@@ -84,7 +34,7 @@ def test_author_is_refused_and_a_second_operator_approves(
     passport.write_bytes(PNG_BYTES)
 
     # Operator A types an application in, with a scanned passport.
-    page = _log_in(browser, live_server.url, alice)
+    page = log_in(browser, live_server.url, alice)
     page.goto("/admin/accounts/kycapplication/add/")
     page.fill("#id_customer", str(customer.pk))
     page.select_option("#id_level", "basic")
@@ -118,7 +68,7 @@ def test_author_is_refused_and_a_second_operator_approves(
     assert application.status == KycApplication.Status.PENDING
 
     # Operator B finds it in the queue, looks at the document and approves with a reason.
-    page = _log_in(browser, live_server.url, bob)
+    page = log_in(browser, live_server.url, bob)
     page.goto("/admin/accounts/kycapplication/?status__exact=pending")
     page.click(f"a[href*='/kycapplication/{application.pk}/change/']")
     document_link = page.locator("a.kyc-document-link").first

@@ -12,6 +12,7 @@ from gateway.invoices.schedules import SCHEDULES as INVOICE_SCHEDULES
 from gateway.sweeps.schedules import SCHEDULES as SWEEP_SCHEDULES
 from gateway.webhooks.schedules import SCHEDULES as WEBHOOK_SCHEDULES
 from lucid_payments.accounts.schedules import SCHEDULES as ACCOUNT_SCHEDULES
+from lucid_payments.console.schedules import SCHEDULES as CONSOLE_SCHEDULES
 from lucid_payments.core.schedules import SCHEDULES as CORE_SCHEDULES
 from lucid_payments.core.schedules import RecurringTask
 from lucid_payments.tron.outgoing.schedules import SCHEDULES as OUTGOING_SCHEDULES
@@ -31,6 +32,7 @@ EVERY_TASK = [
     *WEBHOOK_SCHEDULES,
     *SWEEP_SCHEDULES,
     *PAYOUT_SCHEDULES,
+    *CONSOLE_SCHEDULES,
 ]
 
 

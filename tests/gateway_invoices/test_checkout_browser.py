@@ -28,7 +28,7 @@ from lucid_payments.events.models import Event
 from lucid_payments.tron.adapter import trc20
 from lucid_payments.tron.adapter.node import get_node
 from lucid_payments.tron.scanner import BlockScanner, scan_once
-from tests.browser.test_kyc_approve_flow import browser  # noqa: F401 - the Chromium fixture
+from tests.browser.conftest import browser  # noqa: F401 - the Chromium fixture
 from tests.gateway.conftest import LOOPBACK, endpoint_for
 from tests.gateway.receiver import Receiver, running_receiver
 from tests.gateway_invoices.conftest import Tenant, keyed_tenant

@@ -41,6 +41,7 @@ APPS = [
     "lucid_payments/core",
     "lucid_payments/accounts",
     "lucid_payments/events",
+    "lucid_payments/console",
     "wallets",
     "usdt",
     "staking",

@@ -6,16 +6,23 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.utils.safestring import SafeString
 
+from lucid_payments.accounts.client_status import client_set_active
 from lucid_payments.accounts.models import ApiKey, Client
 from lucid_payments.accounts.scopes import ALL_SCOPES, Scope
 from lucid_payments.accounts.services import api_key_create, api_key_revoke, client_create
+from lucid_payments.core.admin_display import status_badge
 from lucid_payments.core.admin_mixins import ListedOnlyInline
+from lucid_payments.core.admin_reasons import reasoned_action
 from lucid_payments.core.audit import AuditActor, audit_log
+
+DISABLE_CLIENT_PERMISSION = "console.disable_client"
+REVOKE_API_KEY_PERMISSION = "console.revoke_api_key"
 
 
 class ApiKeyInline(ListedOnlyInline):
@@ -27,11 +34,46 @@ class ApiKeyInline(ListedOnlyInline):
 
 @admin.register(Client)
 class ClientAdmin(admin.ModelAdmin):
-    list_display = ("name", "is_active", "created_at")
+    list_display = ("name", "state", "created_at")
     list_filter = ("is_active",)
     search_fields = ("name",)
-    readonly_fields = ("created_at",)
+    # Disabling goes through the action (with a reason), not a checkbox.
+    readonly_fields = ("is_active", "created_at")
     inlines = [ApiKeyInline]
+    actions = ["disable_selected", "enable_selected"]
+
+    def has_disable_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.has_perm(DISABLE_CLIENT_PERMISSION))
+
+    @admin.display(description="state", ordering="is_active")
+    def state(self, client: Client) -> SafeString:
+        return (
+            status_badge("active", "active")
+            if client.is_active
+            else status_badge("blocked", "disabled")
+        )
+
+    @admin.action(description="Disable selected clients (with a reason)…", permissions=["disable"])
+    def disable_selected(self, request: HttpRequest, queryset: QuerySet[Client]) -> Any:
+        return self._set_active(request, queryset, active=False, verb="Disable")
+
+    @admin.action(description="Enable selected clients (with a reason)…", permissions=["disable"])
+    def enable_selected(self, request: HttpRequest, queryset: QuerySet[Client]) -> Any:
+        return self._set_active(request, queryset, active=True, verb="Enable")
+
+    def _set_active(
+        self, request: HttpRequest, queryset: QuerySet[Client], *, active: bool, verb: str
+    ) -> Any:
+        actor = AuditActor.operator(request.user)
+        return reasoned_action(
+            self,
+            request,
+            queryset,
+            verb=f"{verb} clients",
+            apply=lambda client, reason: client_set_active(
+                client_id=client.pk, active=active, reason=reason, actor=actor
+            ),
+        )
 
     def save_model(self, request: HttpRequest, obj: Client, form: Any, change: bool) -> None:
         actor = AuditActor.operator(request.user)
@@ -88,6 +130,10 @@ class ApiKeyAdmin(admin.ModelAdmin):
     list_filter = (RevokedFilter, "client")
     search_fields = ("prefix", "name", "client__name")
     actions = ["revoke_selected"]
+
+    def has_revoke_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.has_perm(REVOKE_API_KEY_PERMISSION))
+
     # key_hash is deliberately absent everywhere: it is no secret, but nobody needs it.
     readonly_fields = ("client", "prefix", "scopes", "created_at", "last_used_at", "revoked_at")
     fields = ("client", "name", "prefix", "scopes", "created_at", "last_used_at", "revoked_at")
@@ -153,12 +199,18 @@ class ApiKeyAdmin(admin.ModelAdmin):
         response["Cache-Control"] = "no-store"
         return response
 
-    @admin.action(description="Revoke selected API keys")
-    def revoke_selected(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
+    @admin.action(description="Revoke selected API keys (with a reason)…", permissions=["revoke"])
+    def revoke_selected(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> Any:
         actor = AuditActor.operator(request.user)
-        for api_key in queryset:
-            api_key_revoke(api_key=api_key, actor=actor)
-        messages.success(request, f"Revoked {queryset.count()} key(s).")
+        return reasoned_action(
+            self,
+            request,
+            queryset,
+            verb="Revoke API keys",
+            apply=lambda api_key, reason: api_key_revoke(
+                api_key=api_key, actor=actor, reason=reason
+            ),
+        )
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # revoke instead: the row explains past audit entries

@@ -7,9 +7,11 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.safestring import SafeString
 
 from lucid_payments.accounts.models import Customer, KycApplication
 from lucid_payments.accounts.services import customer_set_status
+from lucid_payments.core.admin_display import status_badge
 from lucid_payments.core.admin_mixins import ListedOnlyInline
 from lucid_payments.core.audit import AuditActor, audit_log
 
@@ -23,13 +25,17 @@ class KycApplicationInline(ListedOnlyInline):
 
 @admin.register(Customer)
 class CustomerAdmin(admin.ModelAdmin):
-    list_display = ("external_ref", "client", "status", "display_name", "email", "created_at")
-    list_filter = ("status", "client")
+    list_display = ("external_ref", "client", "state", "display_name", "email", "created_at")
+    list_filter = ("status", ("client", admin.RelatedOnlyFieldListFilter))
     search_fields = ("external_ref", "display_name", "email")
     readonly_fields = ("client", "external_ref", "status", "created_at", "updated_at")
     fields = ("client", "external_ref", "status", "display_name", "email", "created_at")
     inlines = [KycApplicationInline]
     actions = ["block_selected", "unblock_selected"]
+
+    @admin.display(description="status", ordering="status")
+    def state(self, customer: Customer) -> SafeString:
+        return status_badge(customer.status, customer.get_status_display())
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # clients register their customers through the API

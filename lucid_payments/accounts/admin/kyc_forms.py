@@ -10,15 +10,10 @@ from django import forms
 from lucid_payments.accounts.countries import is_iso_country
 from lucid_payments.accounts.document_checks import DocumentRejected, check_document
 from lucid_payments.accounts.models import KycApplication, KycDocument
+from lucid_payments.core.admin_reasons import ReasonForm
 
-
-class KycDecisionForm(forms.Form):
-    reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
-        max_length=2000,
-        strip=True,
-        help_text="Required. Recorded with the decision in the audit log.",
-    )
+# A decision takes a reason like every other audited admin action.
+KycDecisionForm = ReasonForm
 
 
 class KycApplicationForm(forms.ModelForm):

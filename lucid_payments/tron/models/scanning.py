@@ -39,6 +39,7 @@ class WatchedAddress(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name_plural = "watched addresses"
         constraints = [
             models.UniqueConstraint(
                 fields=["network", "address"], name="tron_watched_address_unique"

@@ -5,7 +5,8 @@ the totals with the ledger's custody per asset, allowing for deposits seen but n
 and for our own transactions (amount and fee) in a block but not final yet; TRX counts
 what Stake 2.0 holds (frozen, delegated out, unfreezing), and clients' stake is compared
 with their staked ledger accounts too. Prints a table and one sentence per asset (and
-one for the stake) saying what was compared with what. Read-only.
+one for the stake) saying what was compared with what. Reads the chain and the ledger,
+changes neither; the result is kept for the admin's dashboard.
 
 Exit status: 0 when chain and ledger agree; 1 on a real difference; 2 when they could not
 be compared this time (node unreachable, our transactions kept landing while reading, or
@@ -21,6 +22,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from lucid_payments.console.reconcile_runs import reconcile_run_record
 from lucid_payments.core.errors import Unavailable
 from lucid_payments.core.money import Asset, format_amount
 from lucid_payments.tron.adapter.errors import NodeRejected
@@ -94,13 +96,16 @@ class Command(BaseCommand):
                 task = progress.add_task("Reading balances from the node", total=address_count())
                 report = reconcile(progress=lambda n: progress.advance(task, n))
         except (Unavailable, NodeRejected) as exc:
+            reconcile_run_record(report=None, source="command", error=exc.message)
             raise CommandError(
                 f"Could not compare: the node did not answer ({exc.message})",
                 returncode=EXIT_INCONCLUSIVE,
             ) from exc
         except ReconcileInconclusive as exc:
+            reconcile_run_record(report=None, source="command", error=str(exc))
             raise CommandError(f"Could not compare: {exc}", returncode=EXIT_INCONCLUSIVE) from exc
-
+        # The admin's dashboard shows the latest run instead of reading the node itself.
+        reconcile_run_record(report=report, source="command")
         console.print(_table(report))
         for line in report.lines:
             self.stdout.write(describe(line))  # one line each, never wrapped

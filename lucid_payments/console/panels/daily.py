@@ -1,0 +1,196 @@
+"""The last 30 days, per day: invoices paid (count, volume per asset), deposits, our
+transactions sent, network costs, TRX burned against TRX saved by staking. Each chart is
+one ``DailySeries``; other apps add theirs (payouts sent) with ``daily_series_register``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db.models import Count, F, QuerySet, Sum
+from django.db.models.functions import TruncDate
+from django.http import HttpRequest
+from django.utils import timezone
+
+from lucid_payments.console.charts import bar_chart
+from lucid_payments.core.admin_display import amount_text
+
+DAYS = 30
+PerDay = dict[date, tuple[int, ...]]
+
+
+@dataclass(frozen=True)
+class DailySeries:
+    key: str
+    title: str
+    legend: tuple[str, ...]
+    asset: str | None  # None: the values are counts
+    values: Callable[[datetime], PerDay]  # (start) -> values per day since start
+    order: int = 100
+    permission: str | None = None
+
+
+_SERIES: dict[str, DailySeries] = {}
+
+
+def daily_series_register(series: DailySeries) -> None:
+    _SERIES[series.key] = series
+
+
+def per_day(rows: QuerySet[Any], *fields: str) -> PerDay:
+    """``rows`` of ``values("day").annotate(<fields>)`` → {day: (field values…)}."""
+    return {row["day"]: tuple(int(row[f] or 0) for f in fields) for row in rows}
+
+
+def _label(asset: str | None) -> Callable[[int], str]:
+    return (lambda v: f"{v:,}") if asset is None else (lambda v: amount_text(v, asset))
+
+
+def context(request: HttpRequest) -> dict[str, Any]:
+    today = timezone.now().date()
+    days = [today - timedelta(days=DAYS - 1 - i) for i in range(DAYS)]
+    start = datetime.combine(days[0], datetime.min.time(), tzinfo=timezone.get_current_timezone())
+    charts = []
+    for series in sorted(_SERIES.values(), key=lambda s: (s.order, s.key)):
+        if series.permission is not None and not request.user.has_perm(series.permission):
+            continue
+        found = series.values(start)
+        width = len(series.legend)
+        columns = [[found.get(day, (0,) * width)[i] for day in days] for i in range(width)]
+        label = _label(series.asset)
+        charts.append(
+            {
+                "key": series.key,
+                "title": series.title,
+                "svg": bar_chart(
+                    days, columns, legend=series.legend, label=label, title=series.title
+                ),
+                "totals": [
+                    (name, label(sum(col)))
+                    for name, col in zip(series.legend, columns, strict=True)
+                ],
+            }
+        )
+    return {"charts": charts, "since": days[0]}
+
+
+def _invoices_paid(start: datetime) -> PerDay:
+    from gateway.invoices.models import Invoice, InvoiceStatus
+
+    rows = (
+        Invoice.objects.filter(status=InvoiceStatus.PAID, paid_at__gte=start)
+        .annotate(day=TruncDate("paid_at"))
+        .values("day")
+        .annotate(n=Count("id"))
+    )
+    return per_day(rows, "n")
+
+
+def _invoice_volume(asset: str) -> Callable[[datetime], PerDay]:
+    def values(start: datetime) -> PerDay:
+        from gateway.invoices.models import Invoice, InvoiceStatus
+
+        rows = (
+            Invoice.objects.filter(status=InvoiceStatus.PAID, paid_at__gte=start, asset=asset)
+            .annotate(day=TruncDate("paid_at"))
+            .values("day")
+            .annotate(total=Sum("paid_amount"))
+        )
+        return per_day(rows, "total")
+
+    return values
+
+
+def _deposits(asset: str) -> Callable[[datetime], PerDay]:
+    def values(start: datetime) -> PerDay:
+        from wallets.models import Posting
+        from wallets.models.ledger import EntryKind
+
+        # A deposit is a credit booked for a chain transfer (wallets.deposits' reference);
+        # its positive leg is what reached the owner.
+        rows = (
+            Posting.objects.filter(
+                entry__kind=EntryKind.CREDIT,
+                entry__reference__startswith="chain:",
+                entry__created_at__gte=start,
+                account__asset=asset,
+                amount__gt=0,
+            )
+            .annotate(day=TruncDate("entry__created_at"))
+            .values("day")
+            .annotate(total=Sum("amount"))
+        )
+        return per_day(rows, "total")
+
+    return values
+
+
+def _fees(start: datetime) -> QuerySet[Any]:
+    from wallets.models import TransactionFee
+
+    return (
+        TransactionFee.objects.filter(block_time__gte=start)
+        .annotate(day=TruncDate("block_time"))
+        .values("day")
+    )
+
+
+def _sent(start: datetime) -> PerDay:
+    return per_day(_fees(start).annotate(n=Count("id")), "n")
+
+
+def _network_costs(start: datetime) -> PerDay:
+    return per_day(_fees(start).annotate(total=Sum("fee_sun")), "total")
+
+
+def _burned_vs_saved(start: datetime) -> PerDay:
+    saved = (F("energy_delegated") + F("energy_own_stake")) * F("energy_price_sun")
+    rows = _fees(start).annotate(burned=Sum("fee_sun"), saved=Sum(saved))
+    return per_day(rows, "burned", "saved")
+
+
+def register_builtin_series() -> None:
+    invoices = "invoices.view_invoice"
+    ledger = "wallets.view_journalentry"
+    fees = "wallets.view_transactionfee"
+    for series in (
+        DailySeries(
+            "invoices_paid", "Invoices paid", ("paid",), None, _invoices_paid, 10, invoices
+        ),
+        DailySeries(
+            "invoices_trx",
+            "Invoice volume, TRX",
+            ("TRX",),
+            "TRX",
+            _invoice_volume("TRX"),
+            11,
+            invoices,
+        ),
+        DailySeries(
+            "invoices_usdt",
+            "Invoice volume, USDT",
+            ("USDT",),
+            "USDT",
+            _invoice_volume("USDT"),
+            12,
+            invoices,
+        ),
+        DailySeries("deposits_trx", "Deposits, TRX", ("TRX",), "TRX", _deposits("TRX"), 20, ledger),
+        DailySeries(
+            "deposits_usdt", "Deposits, USDT", ("USDT",), "USDT", _deposits("USDT"), 21, ledger
+        ),
+        DailySeries("sent", "Transactions we sent", ("sent",), None, _sent, 30, fees),
+        DailySeries("network_costs", "Network costs", ("burned",), "TRX", _network_costs, 40, fees),
+        DailySeries(
+            "burned_saved",
+            "TRX burned vs saved by staking",
+            ("burned", "saved"),
+            "TRX",
+            _burned_vs_saved,
+            41,
+            fees,
+        ),
+    ):
+        daily_series_register(series)
