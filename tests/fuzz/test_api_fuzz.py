@@ -200,8 +200,8 @@ def _run_stateful(schema: Any, findings: Findings) -> None:
         return
 
 
-# One test for all services, so the tenant and its chain history are built once (about a
-# minute of devnet work). It takes ~1.5 min of CPU at the small budget; on a machine shared
+# One test for all services, so the tenant and its chain history are built once (tens of
+# seconds of devnet work). It takes ~1.5 min of CPU at the small budget; on a machine shared
 # with other runs its wall time can pass the suite's 300 s per-test timeout.
 @pytest.mark.timeout(max(900, BUDGET * 180))
 @pytest.mark.django_db(transaction=True)
