@@ -31,6 +31,8 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -70,12 +72,12 @@ def database_url(name: str) -> str:
     return f"postgresql://{credentials}@{host or 'localhost'}:{db.get('PORT') or 5432}/{name}"
 
 
-def api_key() -> str:
+def api_key(scopes: list[str] | None = None) -> str:
     from lucid_payments.accounts.scopes import Scope
     from lucid_payments.accounts.services import api_key_create, client_create
 
     client = client_create(name=f"bench-gateway-{os.getpid()}")
-    _, key = api_key_create(client=client, name="bench", scopes=[Scope.GATEWAY])
+    _, key = api_key_create(client=client, name="bench", scopes=scopes or [Scope.GATEWAY])
     return key
 
 
@@ -87,12 +89,14 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start_gunicorn(db_name: str, workers: int, home: Path) -> tuple[subprocess.Popen[bytes], str]:
+def start_gunicorn(
+    db_name: str, workers: int, home: Path, settings_module: str = "bench.gateway_settings"
+) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     env = {
         **os.environ,
         "PYTHONPATH": str(REPO),
-        "DJANGO_SETTINGS_MODULE": "bench.gateway_settings",
+        "DJANGO_SETTINGS_MODULE": settings_module,
         "DATABASE_URL": database_url(db_name),
         "LUCID_HOME": str(home),
         "LUCID_ENV": "development",
@@ -123,6 +127,26 @@ def start_gunicorn(db_name: str, workers: int, home: Path) -> tuple[subprocess.P
         time.sleep(0.3)
     process.terminate()
     raise RuntimeError(f"gunicorn did not start: {(home / 'gunicorn.log').read_text()}")
+
+
+@contextmanager
+def served(
+    workers: int, settings_module: str = "bench.gateway_settings", scopes: list[str] | None = None
+) -> Iterator[tuple[str, str]]:
+    """(base URL, API key) of a gunicorn on a throwaway database, both gone afterwards."""
+    connection, db_name = setup_database()
+    key = api_key(scopes)
+    connection.close()
+    try:
+        with tempfile.TemporaryDirectory(prefix="bench-gateway-") as home:
+            process, base = start_gunicorn(db_name, workers, Path(home), settings_module)
+            try:
+                yield base, key
+            finally:
+                process.terminate()
+                process.wait(timeout=30)
+    finally:
+        connection.creation.destroy_test_db(db_name, verbosity=0)
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -222,33 +246,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     args = parser.parse_args(argv)
 
-    connection, db_name = setup_database()
-    key = api_key()
-    connection.close()
     results: dict[str, Any] = {"gunicorn_workers": args.workers}
-    try:
-        with tempfile.TemporaryDirectory(prefix="bench-gateway-") as home:
-            process, base = start_gunicorn(db_name, args.workers, Path(home))
-            try:
-                ids, created = create_invoices(base, key, args.invoices, args.threads)
-                results |= created
-                print(
-                    f"invoice create: {created['create_rps']} /s, p50 {created['create_p50_ms']} "
-                    f"ms, p99 {created['create_p99_ms']} ms",
-                    flush=True,
-                )
-                pages = page_ttfb(base, ids, args.pages)
-                results |= pages
-                print(
-                    f"TTFB p95: checkout {pages['checkout_ttfb_p95_ms']} ms, bare "
-                    f"{pages['bare_ttfb_p95_ms']} ms, ratio {pages['ttfb_ratio']}",
-                    flush=True,
-                )
-            finally:
-                process.terminate()
-                process.wait(timeout=30)
-    finally:
-        connection.creation.destroy_test_db(db_name, verbosity=0)
+    with served(args.workers) as (base, key):
+        ids, created = create_invoices(base, key, args.invoices, args.threads)
+        results |= created
+        print(
+            f"invoice create: {created['create_rps']} /s, p50 {created['create_p50_ms']} "
+            f"ms, p99 {created['create_p99_ms']} ms",
+            flush=True,
+        )
+        pages = page_ttfb(base, ids, args.pages)
+        results |= pages
+        print(
+            f"TTFB p95: checkout {pages['checkout_ttfb_p95_ms']} ms, bare "
+            f"{pages['bare_ttfb_p95_ms']} ms, ratio {pages['ttfb_ratio']}",
+            flush=True,
+        )
     print(json.dumps(results))
     return 0
 

@@ -53,6 +53,11 @@ class ApiPrincipal:
 
 def _touch_last_used(api_key: ApiKey) -> None:
     now = timezone.now()
+    # The row was just read: while it is fresh there is nothing to write, and no statement
+    # is sent (the conditional UPDATE below would match no row but still cost a round trip
+    # on every request).
+    if api_key.last_used_at is not None and api_key.last_used_at >= now - LAST_USED_RESOLUTION:
+        return
     stale = Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_RESOLUTION)
     if ApiKey.objects.filter(stale, pk=api_key.pk).update(last_used_at=now):
         api_key.last_used_at = now

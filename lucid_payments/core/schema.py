@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
@@ -57,9 +56,11 @@ def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
 
 def idempotency_key_parameter(*, required: bool = True) -> OpenApiParameter:
     """The ``Idempotency-Key`` request header, as IdempotentMixin enforces it."""
+    # The schema, not only the description, carries what ``_valid_key`` checks, so that a
+    # client generated from the document (or a fuzzer) knows which keys are refused.
     return OpenApiParameter(
         IDEMPOTENCY_KEY_HEADER,
-        OpenApiTypes.STR,
+        {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH, "pattern": "^[ -~]+$"},
         location=OpenApiParameter.HEADER,
         required=required,
         description=(

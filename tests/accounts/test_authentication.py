@@ -3,6 +3,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -93,6 +95,17 @@ def test_use_records_last_used_at_at_most_once_a_minute(
     api.get(f"/api/v1/customers/{customer.pk}")
     refreshed = ApiKey.objects.get(pk=api_key.pk).last_used_at
     assert refreshed is not None and refreshed > long_ago
+
+
+def test_a_request_with_a_recently_used_key_sends_no_update_of_it(
+    customer: Customer, keyed_client: KeyedClient
+) -> None:
+    api = keyed_client(customer.client)
+    api.get(f"/api/v1/customers/{customer.pk}")
+    with CaptureQueriesContext(connection) as queries:
+        assert api.get(f"/api/v1/customers/{customer.pk}").status_code == 200
+    statements = [q["sql"] for q in queries.captured_queries]
+    assert not [sql for sql in statements if sql.startswith('UPDATE "accounts_apikey"')]
 
 
 def test_throttle_limits_each_key_separately(

@@ -10,6 +10,7 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from lucid_payments.accounts.services import api_key_create, client_create
+from lucid_payments.urls.all_services import SERVICES
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +76,36 @@ def test_a_long_all_digit_number_is_not_a_txid(api: APIClient) -> None:
     )
     assert response.status_code == 400, response.content
     assert "txID" in response.json()["error"]["fields"]
+
+
+def _idempotency_headers(process: str) -> list[dict[str, object]]:
+    urlconf = importlib.import_module(f"lucid_payments.settings.{process}").ROOT_URLCONF
+    schema = SchemaGenerator(urlconf=urlconf).get_schema(request=None, public=True)
+    return [
+        parameter
+        for item in schema["paths"].values()
+        for operation in item.values()
+        if isinstance(operation, dict)
+        for parameter in operation.get("parameters", [])
+        if parameter["in"] == "header" and parameter["name"] == "Idempotency-Key"
+    ]
+
+
+def test_the_idempotency_key_is_documented_as_the_code_checks_it() -> None:
+    """Schemathesis sent schema-valid keys (non-ASCII letters, 300 characters) that the code
+    refuses with a 400: the header's schema now says what ``_valid_key`` enforces."""
+    documented = [h["schema"] for p in SERVICES for h in _idempotency_headers(p)]
+    assert documented
+    assert all(
+        schema == {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[ -~]+$"}
+        for schema in documented
+    ), documented
+
+
+@pytest.mark.parametrize("key", ["clé", "k" * 256])
+def test_a_key_outside_the_documented_schema_is_a_400(api: APIClient, key: str) -> None:
+    response = api.post(
+        "/api/v1/customers", {"external_ref": "key-check"}, format="json", HTTP_IDEMPOTENCY_KEY=key
+    )
+    assert response.status_code == 400, response.content
+    assert response.json()["error"]["code"] == "invalid_idempotency_key"
