@@ -58,6 +58,9 @@ class RoundRobin:
     def __init__(self, backends: Sequence[tuple[str, int]]) -> None:
         self.backends = list(backends)
         self._turn = itertools.cycle(range(len(self.backends)))
+        # asyncio drops its own reference to a connection's task when the client hangs
+        # up first; held here, the task still closes the backend side before it ends.
+        self._tasks: set[asyncio.Task[None]] = set()
 
     async def open_next(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter] | None:
         """The next backend that accepts a connection, starting with the one whose turn
@@ -74,6 +77,10 @@ class RoundRobin:
         return None
 
     async def handle(self, client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
         opened = await self.open_next()
         if opened is None:
             client_w.write(NO_BACKEND)

@@ -30,7 +30,7 @@ class Payers:
     def _tron(self) -> Tron:
         if not hasattr(self._local, "tron"):
             self._local.tron = Tron(provider=HTTPProvider(self.devnet_url, timeout=20))
-        return self._local.tron  # type: ignore[no-any-return]
+        return self._local.tron
 
     def send_trx(self, to: str, sun: int) -> str:
         with self._lock:

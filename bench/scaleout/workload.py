@@ -38,7 +38,7 @@ class Context:
 
     def sql(self, query: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
         with psycopg.connect(self.database_url) as conn:
-            return conn.execute(query, params or []).fetchall()  # type: ignore[arg-type]
+            return conn.execute(query, params or []).fetchall()
 
     def events_per_object(self, event_type: str) -> Counter[str]:
         rows = self.sql("SELECT object_id FROM events_event WHERE type = %s", [event_type])
