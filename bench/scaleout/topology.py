@@ -27,6 +27,7 @@ from typing import Any
 
 import psycopg
 
+from lucid_payments.stack.processes import StackOptions, http_child
 from lucid_payments.stack.services import SERVICES, Service
 from lucid_payments.tron.scanner.lock import scanner_lock_key
 
@@ -222,18 +223,9 @@ class Topology:
             GUNICORN_WORKERS="1",
             PROMETHEUS_MULTIPROC_DIR=str(self.settings.workdir / "prometheus" / name),
         )
-        argv = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--config",
-            "python:lucid_payments.gunicorn_conf",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--name",
-            f"lucid-{name}",
-            "lucid_payments.wsgi:application",
-        ]
+        # The same command line as `make up` uses for this service, on our free port.
+        options = StackOptions(lucid_home=self.settings.workdir, port_offset=port - service.port)
+        argv = list(http_child(service, options).argv)
         return Node(name, "http", argv, env, self._log(name), port, "/health/live")
 
     def start_http(self, service_name: str, copies: int) -> list[Node]:
@@ -293,7 +285,9 @@ class Topology:
         query = (
             "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a USING (pid) "
             "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 0 "
-            "AND l.objid::bigint = %s AND l.objsubid = 1"
+            "AND l.objid::bigint = %s AND l.objsubid = 1 "
+            # Advisory locks are per database: other runs' scanners hold the same key.
+            "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
         )
         with psycopg.connect(self.settings.database_url, autocommit=True) as conn:
             row = conn.execute(query, [key]).fetchone()
