@@ -14,8 +14,9 @@ import re
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -40,15 +41,13 @@ def receiver() -> Iterator[WebhookReceiver]:
 
 
 @pytest.fixture(scope="module")
-def running(
-    tmp_path_factory: pytest.TempPathFactory, django_db_blocker: pytest.FixtureRequest
-) -> Iterator[Running]:
+def running(tmp_path_factory: pytest.TempPathFactory, django_db_blocker: Any) -> Iterator[Running]:
     unreachable = redis_reachable(REDIS_BASE_URL)
     if unreachable:
         pytest.skip(f"the Redis broker path needs Redis: {unreachable}")
     layout = Layout(services={"payment-gateway": 2}, workers=2, scanners=2)
     with (
-        django_db_blocker.unblock(),  # type: ignore[attr-defined]
+        django_db_blocker.unblock(),  # the scratch database is made on the suite's server
         scratch_database("lucid_scaleout") as database_url,
         running_layout(
             layout,
@@ -84,13 +83,13 @@ def _served_posts(node_log: Path) -> int:
     return len(re.findall(r'"POST /api/v1/invoices ', node_log.read_text(errors="replace")))
 
 
-def _wait(condition: object, timeout_s: float) -> bool:
+def _wait(condition: Callable[[], bool], timeout_s: float) -> bool:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        if condition():  # type: ignore[operator]
+        if condition():
             return True
         time.sleep(0.1)
-    return bool(condition())  # type: ignore[operator]
+    return condition()
 
 
 def test_two_workers_on_redis_deliver_every_task_once(
