@@ -1,0 +1,1 @@
+"""Scale-out: the platform as several nodes on one machine (``python -m bench.scaleout``)."""
