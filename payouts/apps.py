@@ -16,6 +16,7 @@ class PayoutsConfig(AppConfig):
         # for USDT, its energy (sent when the delegation is in a block), inside the
         # transactions that record those statuses.
         from lucid_payments.tron.outgoing.hooks import outgoing_subscribe
+        from payouts.batch_events import register_payout_batch_event_types
         from payouts.events import register_payout_event_types
         from payouts.schedules import ensure_payout_schedules
         from payouts.sending import REFERENCE_PREFIX, payout_on_energy_ready, payout_on_outgoing
@@ -24,4 +25,5 @@ class PayoutsConfig(AppConfig):
         outgoing_subscribe(payout_on_outgoing)
         energy_ready_subscribe(REFERENCE_PREFIX, payout_on_energy_ready)
         register_payout_event_types()
+        register_payout_batch_event_types()
         post_migrate.connect(ensure_payout_schedules, sender=self, dispatch_uid="payouts.schedules")

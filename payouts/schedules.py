@@ -10,7 +10,10 @@ from typing import Any
 from django.apps import apps as global_apps
 from django.apps.registry import Apps
 
-SCHEDULES = {"payouts.tasks.payouts_resume_task": "Send queued payouts"}
+SCHEDULES = {
+    "payouts.tasks.payouts_resume_task": "Send queued payouts",
+    "payouts.batch_tasks.payout_batches_tick_task": "Release due payout batches",
+}
 
 
 def ensure_payout_schedules(*, apps: Apps | None = None, using: str = "default", **_: Any) -> None:
