@@ -21,6 +21,8 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 
+from lucid_payments.core.admin_mixins import ListedOnlyInline, ReadOnlyAdmin
+from lucid_payments.core.audit import AuditActor, audit_log
 from lucid_payments.core.errors import ApplicationError
 from lucid_payments.core.money import format_amount
 from payouts.approvals import APPROVE_PERMISSION, payout_approve, payout_reject
@@ -39,19 +41,14 @@ class PayoutApproveForm(forms.Form):
     pass
 
 
-class PayoutApprovalInline(admin.TabularInline):
+class PayoutApprovalInline(ListedOnlyInline):
     model = PayoutApproval
     fields = ("operator", "created_at")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Payout)
-class PayoutAdmin(admin.ModelAdmin):
+class PayoutAdmin(ReadOnlyAdmin):
     change_form_template = "admin/payouts/payout/change_form.html"
     list_display = (
         "public_id",
@@ -78,15 +75,6 @@ class PayoutAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return [field.name for field in Payout._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def change_view(
         self,
@@ -203,3 +191,18 @@ class PayoutSettingsAdmin(admin.ModelAdmin):
             },
         ),
     )
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        audit_log(
+            actor=AuditActor.operator(request.user),
+            action="payout_settings.changed",
+            target=obj,
+            client_id=obj.client_id,
+            data={
+                name: form.cleaned_data.get(name) for name in form.changed_data if name != "client"
+            },
+        )
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # clear a field to return to the platform default: that is audited

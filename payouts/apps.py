@@ -18,8 +18,9 @@ class PayoutsConfig(AppConfig):
         from lucid_payments.tron.outgoing.hooks import outgoing_subscribe
         from payouts.batch_events import register_payout_batch_event_types
         from payouts.events import register_payout_event_types
+        from payouts.models import REFERENCE_PREFIX
         from payouts.schedules import ensure_payout_schedules
-        from payouts.sending import REFERENCE_PREFIX, payout_on_energy_ready, payout_on_outgoing
+        from payouts.sending import payout_on_energy_ready, payout_on_outgoing
         from usdt.energy.policy import energy_ready_subscribe
 
         outgoing_subscribe(payout_on_outgoing)

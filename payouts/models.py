@@ -14,6 +14,8 @@ from lucid_payments.core.money import Asset
 from lucid_payments.core.public_ids import public_id
 
 PAYOUT_ID_PREFIX = "po"
+# A payout's ledger holds and its outgoing transaction are named "payout:<public id>".
+REFERENCE_PREFIX = "payout:"
 
 
 def new_payout_id() -> str:

@@ -40,7 +40,7 @@ def payout_page(
     starting_after: str | None = None,
 ) -> PayoutPage:
     """Newest first; ``starting_after`` (a payout id of this client) continues after it."""
-    payouts = Payout.objects.filter(client_id=client_id)
+    payouts = Payout.objects.filter(client_id=client_id).prefetch_related("approvals")
     if status is not None:
         payouts = payouts.filter(status=status)
     if asset is not None:

@@ -41,7 +41,7 @@ from lucid_payments.tron.selectors import outgoing_get
 from payouts.chain_reads import hot_wallet_covers
 from payouts.events import payout_event_publish
 from payouts.ledger import payout_release, payout_settle, payout_settle_internal
-from payouts.models import Payout, PayoutStatus
+from payouts.models import REFERENCE_PREFIX, Payout, PayoutStatus
 from payouts.selectors import payout_hot_wallet
 from usdt.energy.plan import EnergyPlan, energy_plan_for_usdt_send
 from usdt.energy.policy import energy_failed, energy_for_usdt_send, energy_ready, energy_release
@@ -52,7 +52,6 @@ from wallets.tokens import usdt_contract
 
 logger = logging.getLogger(__name__)
 
-REFERENCE_PREFIX = "payout:"
 ACTOR = AuditActor.system("payouts.sending")
 
 PAYOUTS_DELAYED = Counter(
@@ -90,13 +89,22 @@ def payout_send(*, payout_id: int, node: TronNode | None = None) -> str:
             plan = energy_plan_for_usdt_send(
                 sender=wallet.address, to=payout.destination, amount=payout.amount, node=node
             )
+            if plan.mode == EnergyMode.BURN and not plan.topup_sun:
+                # Nobody lends it energy or tops it up: it must hold the TRX it may burn.
+                covered = hot_wallet_covers(
+                    asset=Asset.TRX,
+                    sender=wallet.address,
+                    amount=0,
+                    trx_reserve_sun=plan.fee_limit_sun,
+                    node=node,
+                )
     except NodeRejected:  # the USDT call would revert: the wallet cannot cover it now
         covered = False
     except NodeUnavailable:
         logger.info("payout %s: the node is not answering; it stays queued", payout.public_id)
         return str(payout.status)
     if not covered:
-        return _delay(payout_id, why=f"hot wallet {wallet.address} holds too little {asset.value}")
+        return _delay(payout_id, why=f"hot wallet {wallet.address} holds too little on chain")
     return _start(payout_id, sender=wallet.address, plan=plan)
 
 

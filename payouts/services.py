@@ -29,6 +29,7 @@ from payouts.ledger import payout_hold, payout_release
 from payouts.limits import payout_limits_check, payout_limits_lock
 from payouts.models import (
     CANCELLABLE_STATUSES,
+    REFERENCE_PREFIX,
     Payout,
     PayoutFunding,
     PayoutRoute,
@@ -39,8 +40,6 @@ from payouts.policy import payout_policy
 from payouts.queue import payout_send_enqueue
 from payouts.selectors import payout_hot_wallet
 from wallets.custody import custody_owner
-
-REFERENCE_PREFIX = "payout:"
 
 
 def payout_route(*, customer: Customer, now: datetime | None = None) -> PayoutRoute:

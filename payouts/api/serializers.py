@@ -3,7 +3,6 @@ asset code at this edge, integer base units inside; network costs are TRX, to th
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from rest_framework import serializers
@@ -15,6 +14,7 @@ from lucid_payments.core.fields import (
     InputIntegerField,
     StrictCharField,
 )
+from lucid_payments.core.metadata import MetadataField
 from lucid_payments.core.money import Asset, MoneySerializer
 from lucid_payments.tron import addresses
 from payouts.limits import Allowance
@@ -23,40 +23,16 @@ from usdt.api.serializers import FeesOutput, fees_body
 from wallets.api.serializers import MoneyOutput, money
 from wallets.models.fees import TransactionFee
 
-MAX_METADATA_BYTES = 4096
 
+class TronAddressField(InputCharField):
+    """A TRON address, base58check ``T…`` or hex ``41…``; validated as base58check."""
 
-def _has_nul(value: object) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(item) for item in value)
-    return False
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 64)
+        super().__init__(**kwargs)
 
-
-class PayoutCreateInput(serializers.Serializer[Any]):
-    customer_id = InputIntegerField(min_value=1, help_text="The customer the payout is for")
-    destination = InputCharField(max_length=64, help_text="TRON address: base58check T… or hex 41…")
-    asset = InputChoiceField(choices=Asset.choices)
-    amount = StrictCharField(
-        trim_whitespace=False, help_text='Decimal string in the asset\'s units, e.g. "12.5"'
-    )
-    reference = InputCharField(
-        max_length=128, help_text="Your own reference, unique among your payouts"
-    )
-    metadata = serializers.DictField(
-        required=False, default=dict, help_text="Any JSON object, at most 4 KB once encoded"
-    )
-    funding = InputChoiceField(
-        choices=PayoutFunding.choices,
-        required=False,
-        default=PayoutFunding.CLIENT,
-        help_text="Whose available balance pays: yours (client, the default) or the customer's",
-    )
-
-    def validate_destination(self, value: str) -> str:
+    def to_internal_value(self, data: Any) -> str:
+        value = super().to_internal_value(data)
         if not addresses.is_valid(value):
             raise serializers.ValidationError(
                 "Not a valid TRON address: expected base58check T… (34 chars) or hex 41… "
@@ -65,20 +41,28 @@ class PayoutCreateInput(serializers.Serializer[Any]):
             )
         return addresses.normalize_address(value)
 
+
+class PayoutCreateInput(serializers.Serializer[Any]):
+    customer_id = InputIntegerField(min_value=1, help_text="The customer the payout is for")
+    destination = TronAddressField(help_text="TRON address: base58check T… or hex 41…")
+    asset = InputChoiceField(choices=Asset.choices)
+    amount = StrictCharField(
+        trim_whitespace=False, help_text='Decimal string in the asset\'s units, e.g. "12.5"'
+    )
+    reference = InputCharField(
+        max_length=128, help_text="Your own reference, unique among your payouts"
+    )
+    metadata = MetadataField()
+    funding = InputChoiceField(
+        choices=PayoutFunding.choices,
+        required=False,
+        default=PayoutFunding.CLIENT,
+        help_text="Whose available balance pays: yours (client, the default) or the customer's",
+    )
+
     def validate_reference(self, value: str) -> str:
         if not value.strip() or "\x00" in value:
             raise serializers.ValidationError("A non-empty reference without null characters.")
-        return value
-
-    def validate_metadata(self, value: dict[str, Any]) -> dict[str, Any]:
-        try:
-            encoded = json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
-        except UnicodeEncodeError:  # a lone surrogate: no database can store it as text
-            raise serializers.ValidationError("Must be valid Unicode text.") from None
-        if _has_nul(value):  # PostgreSQL's jsonb refuses NUL in strings
-            raise serializers.ValidationError("Null characters are not allowed.")
-        if len(encoded) > MAX_METADATA_BYTES:
-            raise serializers.ValidationError("At most 4 KB once encoded as JSON.")
         return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -147,7 +131,7 @@ def payout_body(payout: Payout, fee: TransactionFee | None = None) -> dict[str, 
         "funding": payout.funding,
         "internal": payout.internal,
         "approvals_required": payout.approvals_required,
-        "approvals": payout.approvals.count(),
+        "approvals": len(payout.approvals.all()),  # prefetched by the list
         "network_cost_estimate": None if estimate is None else money(estimate, Asset.TRX),
         "txid": payout.txid,
         "network_costs": fees_body(fee),
@@ -185,16 +169,9 @@ class PayoutFilter(CreatedRange, NewestFirstPage):
 
 class LimitsQuery(serializers.Serializer[Any]):
     customer_id = InputIntegerField(min_value=1, help_text="One of your customers")
-    destination = InputCharField(
-        max_length=64,
-        required=False,
-        help_text="Also count what was sent to this address across your customers",
+    destination = TronAddressField(
+        required=False, help_text="Also count what was sent to this address across your customers"
     )
-
-    def validate_destination(self, value: str) -> str:
-        if not addresses.is_valid(value):
-            raise serializers.ValidationError("Not a valid TRON address.", code="invalid_address")
-        return addresses.normalize_address(value)
 
 
 class AllowanceOutput(serializers.Serializer[Any]):

@@ -148,7 +148,7 @@ class PayoutCancelView(IdempotentMixin, APIView):
         summary="Cancel a payout not sent yet (awaiting approval or queued)",
         parameters=[idempotency_key_parameter(required=False)],
         request=None,
-        responses={200: PayoutOutput, **error_responses(401, 403, 404, 409, 422, 429)},
+        responses={200: PayoutOutput, **error_responses(400, 401, 403, 404, 409, 422, 429)},
     )
     def post(self, request: Request, payout_id: str) -> Response:
         principal = request_principal(request)

@@ -38,7 +38,9 @@ def _payout(tenant: Tenant, destination: str, amount: str) -> Payout:
 
 def _events(payout: Payout) -> list[str]:
     return list(
-        Event.objects.filter(object_id=payout.public_id).order_by("id").values_list("type", flat=True)
+        Event.objects.filter(object_id=payout.public_id)
+        .order_by("id")
+        .values_list("type", flat=True)
     )
 
 
@@ -61,7 +63,9 @@ def test_above_the_threshold_one_approver_queues_it(
 
     assert approved.status == "queued" and approved.approved_at is not None
     assert _events(payout) == ["payout.created", "payout.awaiting_approval", "payout.approved"]
-    actions = AuditEvent.objects.filter(object_type="payouts.payout", object_id=str(payout.pk)).values_list("action", flat=True)
+    actions = AuditEvent.objects.filter(
+        object_type="payouts.payout", object_id=str(payout.pk)
+    ).values_list("action", flat=True)
     assert list(actions.order_by("id")) == ["payout.created", "payout.approval", "payout.approved"]
 
 

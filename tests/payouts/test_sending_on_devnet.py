@@ -154,3 +154,28 @@ def test_a_short_hot_wallet_delays_the_payout_once_and_a_refill_sends_it(
         "payout.confirmed",
     ]
     assert tenant.balance(Asset.TRX) == (43 * UNIT, 0)  # 20 + 30 refilled - 7
+
+
+def test_a_usdt_payout_waits_while_the_hot_wallet_cannot_pay_its_energy(
+    devnet: DevnetHandle, tenant: Tenant
+) -> None:
+    # USDT on chain but no TRX to burn, and neither an energy wallet nor a fee wallet.
+    wallet = funded_hot_wallet(devnet, tenant.api, tenant.client.pk, trx=1, usdt=20 * UNIT)
+    response = tenant.payout(tenant.customer(), devnet.accounts[5].address, "3")
+    payout = Payout.objects.get(public_id=response.json()["id"])
+
+    assert payout_send(payout_id=payout.pk) == "queued"
+    assert payouts_resume() == 0
+    assert _types(payout.public_id) == ["payout.created", "payout.delayed"]
+
+    devnet.faucet(wallet["address"], trx=50 * UNIT)
+    devnet.mine(SOLID_LAG + 1)
+    scan_once(BlockScanner())
+    assert payouts_resume() == 1
+    payout.refresh_from_db()
+    assert payout.status == "sending" and payout.outgoing_id is not None
+    include(devnet, payout.outgoing_id)
+    finalize(devnet, payout.outgoing_id)
+    payout.refresh_from_db()
+    assert payout.status == "confirmed"
+    assert tenant.balance(Asset.USDT) == (17 * UNIT, 0)
