@@ -255,3 +255,28 @@ def test_the_list_pages_newest_first_and_another_client_sees_nothing(
     assert stranger.api.get(BATCHES).json()["batches"] == []
     assert stranger.api.get(f"{BATCHES}?starting_after={ids[0]}").status_code == 404
     assert tenant.api.get(f"{BATCHES}/pob_doesnotexist").status_code == 404
+
+
+def test_operators_see_batches_and_their_items_read_only_in_the_admin(
+    tenant: Tenant, custody_destination: str
+) -> None:
+    from django.contrib.auth.models import User
+    from django.test import Client as WebClient
+
+    tenant.fund(Asset.USDT, 10 * UNIT)
+    customer = tenant.customer()
+    items = [_item(customer.pk, custody_destination, "1") for _ in range(2)]
+    batch_id = tenant.post(BATCHES, {"items": items, "schedule": "daily"}).json()["id"]
+    batch = PayoutBatch.objects.get(public_id=batch_id)
+    web = WebClient()
+    web.force_login(User.objects.create_superuser("boss", "boss@example.com", "pw"))
+
+    listed = web.get("/admin/payouts/payoutbatch/?status__exact=scheduled")
+    shown = web.get(f"/admin/payouts/payoutbatch/{batch.pk}/change/")
+
+    assert listed.status_code == 200 and batch_id in listed.content.decode()
+    assert shown.status_code == 200
+    for payout in Payout.objects.filter(batch_item__batch=batch):
+        assert payout.public_id in shown.content.decode()
+    assert web.get("/admin/payouts/payoutbatch/add/").status_code == 403
+    assert web.post(f"/admin/payouts/payoutbatch/{batch.pk}/delete/").status_code == 403
