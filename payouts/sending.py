@@ -5,10 +5,11 @@
 - to an address in our custody it books the payout on the ledger (the amount moves to
   the address's owner, the fee to the platform) and confirms it: no transaction, no
   network cost;
-- otherwise it asks the node whether the hot wallet holds the amount now (outside any
-  database transaction). If not, the payout stays queued, and the first time (per delay)
-  an operator alert is raised: a WARNING log line, an audit row, the
-  ``lucid_payouts_delayed_total`` metric and the ``payout.delayed`` event.
+- otherwise it asks the node whether the hot wallet holds the amount now, beside what its
+  other payouts not yet in a block will take, and for a USDT payout that must burn its
+  energy the TRX to burn (outside any database transaction). If not, the payout stays
+  queued, and the first time (per delay) an operator alert is raised: a WARNING log line,
+  an audit row, the ``lucid_payouts_delayed_total`` metric and the ``payout.delayed`` event.
   ``payouts_resume`` (once a minute) tries again, so a refilled wallet resumes by itself;
 - a TRX payout records its transfer (``outgoing_create``) and is ``sending``;
 - a USDT payout follows the energy policy (``usdt.energy``): its plan gives the
@@ -81,7 +82,7 @@ def payout_send(*, payout_id: int, node: TronNode | None = None) -> str:
         covered = hot_wallet_covers(
             asset=asset,
             sender=wallet.address,
-            amount=payout.amount,
+            amount=payout.amount + _in_flight(payout, sender=wallet.address),
             trx_reserve_sun=payout.network_cost_estimate_sun or 0,
             node=node,
         )
@@ -106,6 +107,21 @@ def payout_send(*, payout_id: int, node: TronNode | None = None) -> str:
     if not covered:
         return _delay(payout_id, why=f"hot wallet {wallet.address} holds too little on chain")
     return _start(payout_id, sender=wallet.address, plan=plan)
+
+
+def _in_flight(payout: Payout, *, sender: str) -> int:
+    """What the sender's other payouts of this asset will still take from its balance:
+    sending, their transaction not in a block yet. (One that is in a block may be counted
+    too if it got there after the balance was read: the payout then waits a round.)"""
+    others = Payout.objects.filter(
+        sender=sender, asset=payout.asset, status=PayoutStatus.SENDING
+    ).exclude(pk=payout.pk)
+    total = 0
+    for amount, outgoing_id in others.values_list("amount", "outgoing_id"):
+        outgoing = None if outgoing_id is None else outgoing_get(outgoing_id=outgoing_id)
+        if outgoing is None or outgoing.block_number is None:
+            total += amount
+    return total
 
 
 @transaction.atomic

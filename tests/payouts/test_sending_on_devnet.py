@@ -1,7 +1,8 @@
 """Payouts on the devnet: a TRX payout (activating a new address) and a USDT payout (its
 energy from the energy policy) land on chain exactly once, the ledger settles once, and
 the exact costs are recorded; a hot wallet short on chain keeps the payout queued, says
-so once, and sends it by itself when refilled."""
+so once, and sends it by itself when refilled (payouts in flight count against it); a
+payout that fails on chain gives its amount and fee back."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 import tronpy
 from tronpy.providers import HTTPProvider
 
+from lucid_payments.core.audit import AuditActor
 from lucid_payments.core.models import AuditEvent
 from lucid_payments.core.money import Asset
 from lucid_payments.events.models import Event
@@ -18,16 +20,19 @@ from lucid_payments.tron.adapter.node import get_node
 from lucid_payments.tron.adapter.reads import transaction_info
 from lucid_payments.tron.adapter.resource_prices import resource_prices
 from lucid_payments.tron.models import OutgoingTransaction
+from lucid_payments.tron.outgoing.steps import outgoing_process
 from lucid_payments.tron.scanner import BlockScanner, scan_once
-from payouts.models import Payout
+from payouts.models import Payout, PayoutSettings
 from payouts.sending import payout_send, payouts_resume
 from tests.payouts.conftest import UNIT, Tenant
 from tests.tron.conftest import SOLID_LAG, DevnetHandle
 from tests.tron.outgoing.conftest import trx_balance
 from tests.wallets.chain_helpers import finalize, funded_hot_wallet, include
+from usdt.transfers import usdt_transfer_create, usdt_transfer_plan
 from wallets.fee_receipts import transaction_fee_record
 from wallets.models.fees import TransactionFee
 from wallets.models.ledger import Hold
+from wallets.models.wallets import Wallet
 
 pytestmark = [pytest.mark.django_db, pytest.mark.devnet]
 
@@ -179,3 +184,43 @@ def test_a_usdt_payout_waits_while_the_hot_wallet_cannot_pay_its_energy(
     payout.refresh_from_db()
     assert payout.status == "confirmed"
     assert tenant.balance(Asset.USDT) == (17 * UNIT, 0)
+
+
+def test_payouts_in_flight_count_against_the_hot_wallet_and_a_failed_one_releases(
+    devnet: DevnetHandle, tenant: Tenant
+) -> None:
+    PayoutSettings.objects.create(client=tenant.client, fee_usdt=UNIT)
+    hot = funded_hot_wallet(devnet, tenant.api, tenant.client.pk, trx=100 * UNIT, usdt=20 * UNIT)
+    tenant.fund(Asset.USDT, 30 * UNIT)  # the ledger covers much more than the hot wallet
+    customer = tenant.customer(kyc=True)
+    first, second = (
+        Payout.objects.get(
+            public_id=tenant.payout(customer, devnet.accounts[5].address, "15").json()["id"]
+        )
+        for _ in range(2)
+    )
+    # Each would fit the hot wallet alone; together they do not: the second waits.
+    assert payout_send(payout_id=first.pk) == "sending"
+    assert payout_send(payout_id=second.pk) == "queued"
+    assert _types(second.public_id)[-1] == "payout.delayed"
+    assert tenant.post(f"/api/v1/payouts/{second.public_id}/cancel").status_code == 200
+
+    # Something else takes the hot wallet's USDT before the first payout is broadcast.
+    wallet = Wallet.objects.get(address=hot["address"])
+    plan = usdt_transfer_plan(wallet=wallet, to=devnet.accounts[6].address, amount=15 * UNIT)
+    transfer = usdt_transfer_create(wallet=wallet, plan=plan, actor=AuditActor.system("tests"))
+    assert transfer.outgoing_id is not None
+    include(devnet, transfer.outgoing_id)
+    finalize(devnet, transfer.outgoing_id)
+    first.refresh_from_db()
+    assert first.outgoing_id is not None
+    outgoing_process(first.outgoing_id)
+    devnet.mine(SOLID_LAG + 1)
+    assert outgoing_process(first.outgoing_id) == "failed"
+
+    first.refresh_from_db()
+    assert first.status == "failed" and first.failure_code and first.failed_at
+    assert _types(first.public_id)[-1] == "payout.failed"
+    # 20 + 30 credited, 15 transferred; the failed payout's amount and fee are back.
+    assert tenant.balance(Asset.USDT) == (35 * UNIT, 0)
+    assert Hold.objects.get(reference=f"{first.ledger_reference}:fee").status == "released"
