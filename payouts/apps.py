@@ -28,4 +28,5 @@ class PayoutsConfig(AppConfig):
         register_payout_event_types()
         register_payout_batch_event_types()
         import payouts.batch_admin  # noqa: F401 - registers the batch admin next to payouts'
+
         post_migrate.connect(ensure_payout_schedules, sender=self, dispatch_uid="payouts.schedules")
