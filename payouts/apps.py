@@ -16,6 +16,7 @@ class PayoutsConfig(AppConfig):
         # transactions that record those statuses.
         from lucid_payments.core.schedules import schedules_register
         from lucid_payments.tron.outgoing.hooks import outgoing_subscribe
+        from payouts.batch_events import register_payout_batch_event_types
         from payouts.events import register_payout_event_types
         from payouts.models import REFERENCE_PREFIX
         from payouts.schedules import SCHEDULES
@@ -25,4 +26,7 @@ class PayoutsConfig(AppConfig):
         outgoing_subscribe(payout_on_outgoing)
         energy_ready_subscribe(REFERENCE_PREFIX, payout_on_energy_ready)
         register_payout_event_types()
+        register_payout_batch_event_types()
+        import payouts.batch_admin  # noqa: F401 - registers the batch admin next to payouts'
+
         schedules_register(self, *SCHEDULES)

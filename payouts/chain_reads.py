@@ -5,6 +5,7 @@ holds enough on chain to send it now."""
 from __future__ import annotations
 
 import logging
+from typing import Protocol
 
 from lucid_payments.core.money import Asset
 from lucid_payments.tron.adapter.accounts import account
@@ -45,6 +46,12 @@ def _usdt_cost(node: TronNode, *, sender: str, destination: str, amount: int) ->
         holds = balance_of(node, contract=contract, holder=destination) > 0
         energy = USDT_TRANSFER_ENERGY_TO_HOLDER if holds else USDT_TRANSFER_ENERGY_TO_EMPTY
     return prices.energy_cost_sun(energy) + TRANSFER_BANDWIDTH_BYTES * prices.bandwidth_sun
+
+
+class CostEstimator(Protocol):
+    def __call__(
+        self, *, asset: Asset, sender: str, destination: str, amount: int
+    ) -> int | None: ...
 
 
 def network_cost_estimate(

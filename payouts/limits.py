@@ -10,6 +10,7 @@ KYC payout over its limits with ``limit_exceeded``; both say what may still be s
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -81,8 +82,26 @@ def payout_limits_lock(*, client_id: int, customer_id: int, destination: str) ->
     caller's transaction ends, so two concurrent payouts cannot both fit in what is left.
     Always customer first, then destination: no two checks wait for each other in a
     circle."""
+    _advisory_locks([f"customer:{customer_id}", f"destination:{client_id}:{destination}"])
+
+
+def payout_limits_lock_many(*, client_id: int, pairs: Iterable[tuple[int, str]]) -> None:
+    """The locks of many (customer, destination) pairs at once (a batch): every customer
+    first, then every destination, each group sorted, so a batch and a single payout (or
+    two batches) never wait for each other in a circle. Taken again per item, they are
+    already held (PostgreSQL's advisory locks are re-entrant)."""
+    wanted = list(pairs)
+    customers = sorted({customer for customer, _ in wanted})
+    destinations = sorted({destination for _, destination in wanted})
+    _advisory_locks(
+        [f"customer:{customer}" for customer in customers]
+        + [f"destination:{client_id}:{destination}" for destination in destinations]
+    )
+
+
+def _advisory_locks(names: list[str]) -> None:
     with connection.cursor() as cursor:
-        for name in (f"customer:{customer_id}", f"destination:{client_id}:{destination}"):
+        for name in names:
             digest = hashlib.sha256(f"payout-limit\0{name}".encode()).digest()
             lock_id = int.from_bytes(digest[:8], "big", signed=True)
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock_id])

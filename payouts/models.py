@@ -23,6 +23,7 @@ def new_payout_id() -> str:
 
 
 class PayoutStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"  # held; in a batch released at the next boundary
     AWAITING_APPROVAL = "awaiting_approval", "Awaiting approval"  # held; operators decide
     QUEUED = "queued", "Queued"  # held; waits for the worker (or for a refilled hot wallet)
     SENDING = "sending", "Sending"  # its transaction is recorded (or waits for energy)
@@ -33,12 +34,17 @@ class PayoutStatus(models.TextChoices):
 
 # Statuses whose amount counts against the limits: the money is, or will be, on its way.
 COUNTED_STATUSES = (
+    PayoutStatus.SCHEDULED,
     PayoutStatus.AWAITING_APPROVAL,
     PayoutStatus.QUEUED,
     PayoutStatus.SENDING,
     PayoutStatus.CONFIRMED,
 )
-CANCELLABLE_STATUSES = (PayoutStatus.AWAITING_APPROVAL, PayoutStatus.QUEUED)
+CANCELLABLE_STATUSES = (
+    PayoutStatus.SCHEDULED,
+    PayoutStatus.AWAITING_APPROVAL,
+    PayoutStatus.QUEUED,
+)
 ENDED_STATUSES = (PayoutStatus.CONFIRMED, PayoutStatus.FAILED, PayoutStatus.CANCELLED)
 
 
@@ -186,3 +192,7 @@ class PayoutSettings(models.Model):
 
     def __str__(self) -> str:
         return f"payout settings of client {self.client_id}"
+
+
+# Batches of payouts live in their own module; imported here so Django registers them.
+from payouts.batch_models import PayoutBatch, PayoutBatchItem  # noqa: E402, F401

@@ -23,7 +23,7 @@ from lucid_payments.accounts.selectors import customer_is_kyc_verified
 from lucid_payments.core.audit import AuditActor, audit_log
 from lucid_payments.core.errors import Conflict, Forbidden, Unprocessable
 from lucid_payments.core.money import Asset
-from payouts.chain_reads import network_cost_estimate
+from payouts.chain_reads import CostEstimator, network_cost_estimate
 from payouts.events import payout_event_publish
 from payouts.ledger import payout_hold, payout_release
 from payouts.limits import payout_limits_check, payout_limits_lock
@@ -79,6 +79,37 @@ def payout_create(
     amount plus the fee (422 ``insufficient_funds``). Call it outside any transaction: it
     asks the node for the cost estimate first.
     """
+    payout = payout_prepare(
+        client=client,
+        customer=customer,
+        destination=destination,
+        asset=asset,
+        amount=amount,
+        reference=reference,
+        metadata=metadata,
+        funding=funding,
+        now=now,
+    )
+    with transaction.atomic():
+        return payout_record(payout, actor=actor, now=now)
+
+
+def payout_prepare(
+    *,
+    client: Client,
+    customer: Customer,
+    destination: str,
+    asset: Asset,
+    amount: int,
+    reference: str,
+    metadata: dict[str, Any] | None = None,
+    funding: PayoutFunding = PayoutFunding.CLIENT,
+    now: datetime | None = None,
+    estimate: CostEstimator = network_cost_estimate,
+) -> Payout:
+    """The checks of ``payout_create`` that need no lock, and the node's cost estimate
+    (``estimate``; a batch passes a memo of it): an unsaved payout for ``payout_record``.
+    Outside any transaction."""
     if customer.client_id != client.pk:
         raise Forbidden("The customer belongs to another client.", code="customer_not_found")
     if customer.status != Customer.Status.ACTIVE:
@@ -88,7 +119,7 @@ def payout_create(
     network = settings.TRON_NETWORK
     route = payout_route(customer=customer, now=now)
     internal = custody_owner(destination, network=network) is not None
-    estimate: int | None = 0
+    cost: int | None = 0
     if not internal:
         wallet = payout_hot_wallet(client_id=client.pk)
         if wallet is None:
@@ -96,11 +127,9 @@ def payout_create(
                 "Payouts are sent from your hot wallet; create one and fund it first.",
                 code="no_hot_wallet",
             )
-        estimate = network_cost_estimate(
-            asset=asset, sender=wallet.address, destination=destination, amount=amount
-        )
+        cost = estimate(asset=asset, sender=wallet.address, destination=destination, amount=amount)
     public_id = new_payout_id()
-    payout = Payout(
+    return Payout(
         public_id=public_id,
         client=client,
         customer=customer,
@@ -114,13 +143,16 @@ def payout_create(
         route=route,
         internal=internal,
         ledger_reference=f"{REFERENCE_PREFIX}{public_id}",
-        network_cost_estimate_sun=estimate,
+        network_cost_estimate_sun=cost,
     )
-    return _payout_record(payout, actor=actor, now=now)
 
 
-@transaction.atomic
-def _payout_record(payout: Payout, *, actor: AuditActor, now: datetime | None) -> Payout:
+def payout_record(
+    payout: Payout, *, actor: AuditActor, now: datetime | None, scheduled: bool = False
+) -> Payout:
+    """Check the limits under the locks, hold, save, audit and publish a prepared payout,
+    inside the caller's transaction. ``scheduled``: a batch item that waits (held) for its
+    batch's release instead of being queued now; approvals come first all the same."""
     payout_limits_lock(
         client_id=payout.client_id, customer_id=payout.customer_id, destination=payout.destination
     )
@@ -138,7 +170,11 @@ def _payout_record(payout: Payout, *, actor: AuditActor, now: datetime | None) -
     payout.fee = policy.fee
     payout.approvals_required = policy.approvals_required(payout.amount)
     payout.status = (
-        PayoutStatus.AWAITING_APPROVAL if payout.approvals_required else PayoutStatus.QUEUED
+        PayoutStatus.AWAITING_APPROVAL
+        if payout.approvals_required
+        else PayoutStatus.SCHEDULED
+        if scheduled
+        else PayoutStatus.QUEUED
     )
     try:
         with transaction.atomic():  # a concurrent twin's reference must not abort us blindly
@@ -166,20 +202,20 @@ def _payout_record(payout: Payout, *, actor: AuditActor, now: datetime | None) -
     payout_event_publish(payout=payout, what="created")
     if payout.status == PayoutStatus.AWAITING_APPROVAL:
         payout_event_publish(payout=payout, what="awaiting_approval")
-    else:
+    elif payout.status == PayoutStatus.QUEUED:
         payout_send_enqueue(payout.pk)
     return payout
 
 
 @transaction.atomic
 def payout_cancel(*, payout: Payout, actor: AuditActor) -> Payout:
-    """Cancel a payout that is not sent yet (awaiting approval or queued; else 409
+    """Cancel a payout that is not sent yet (scheduled, awaiting approval or queued; else 409
     ``payout_not_cancellable``): the amount and fee are available again."""
     locked = Payout.objects.select_for_update().get(pk=payout.pk)
     if locked.status not in CANCELLABLE_STATUSES:
         raise Conflict(
-            f"The payout is {locked.status}: only a payout awaiting approval or queued can "
-            "be cancelled.",
+            f"The payout is {locked.status}: only a payout scheduled, awaiting approval or "
+            "queued can be cancelled.",
             code="payout_not_cancellable",
         )
     previous = locked.status

@@ -183,6 +183,8 @@ SPECTACULAR_SETTINGS = {
         "AssetEnum": "lucid_payments.core.money.Asset",
         "WalletKindEnum": "wallets.models.wallets.WalletKind",
         "EntryKindEnum": "wallets.models.ledger.EntryKind",
+        "PayoutStatusEnum": "payouts.models.PayoutStatus",
+        "PayoutBatchStatusEnum": "payouts.batch_models.PayoutBatchStatus",
     },
 }
 

@@ -8,6 +8,7 @@ from lucid_payments.urls.common import service_urlpatterns
 urlpatterns = service_urlpatterns(
     [
         path("", include("lucid_payments.accounts.api.urls")),
+        path("", include("payouts.api.batch_urls")),
         path("", include("payouts.api.urls")),
     ]
 )
