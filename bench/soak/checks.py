@@ -4,6 +4,7 @@ says, every event reached the receiver, and invoices and deposits show what was 
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from typing import Any
@@ -31,13 +32,21 @@ INVOICE_EXPECTATIONS: dict[str, Callable[[InvoiceRecord, dict[str, Any], int], b
 }
 
 
-def _command(stack: RunningStack, name: str, report: Callable[[str], None]) -> bool:
-    done = stack.manage(name)
-    last = (done.stdout.strip().splitlines() or [""])[-1]
-    report(f"soak: {name}: exit {done.returncode}: {last}")
+def _ledger_commands(stack: RunningStack, report: Callable[[str], None]) -> dict[str, bool]:
+    """Whether ``reconcile`` and ``ledger_verify`` each found nothing wrong."""
+    done = stack.run_module("bench.soak.ledger_checks")
     if done.returncode != 0:
-        report(done.stdout[-3000:] + done.stderr[-3000:])
-    return done.returncode == 0
+        report(f"soak: the ledger commands did not run:\n{done.stdout}\n{done.stderr[-3000:]}")
+        return {"reconcile_ok": False, "ledger_verify_ok": False}
+    results = json.loads(done.stdout.strip().splitlines()[-1])
+    verdict = {}
+    for name, result in results.items():
+        lines = result["output"].strip().splitlines() or [""]
+        report(f"soak: {name}: exit {result['exit']}: {lines[-1]}")
+        if result["exit"] != 0:
+            report(result["output"][-3000:])
+        verdict[f"{name}_ok"] = result["exit"] == 0
+    return verdict
 
 
 def _outgoing(state: SoakState, view: ChainView) -> dict[str, Any]:
@@ -101,8 +110,7 @@ def check_everything(
     events = all_events(state.apis.gateway)
     unacknowledged = [e["id"] for e in events if e["id"] not in receiver.acknowledged]
     summary: dict[str, Any] = {
-        "reconcile_ok": _command(stack, "reconcile", report),
-        "ledger_verify_ok": _command(stack, "ledger_verify", report),
+        **_ledger_commands(stack, report),
         **_outgoing(state, view),
         **_invoices(state, view),
         **_deposits(state, view),

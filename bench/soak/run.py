@@ -43,6 +43,13 @@ class SoakOptions:
     # Pause between workload steps, so that two shared cores keep up with the chain.
     step_pause_s: float = 0.4
     settle_timeout_s: float = 240.0
+    # HTTP services to start (None: every one, as ``make up``); a short run may leave out
+    # those the workload never calls.
+    services: tuple[str, ...] | None = None
+
+
+# What the workload calls; everything else of the stack only adds load.
+WORKLOAD_SERVICES = ("payment-gateway", "wallet-manager", "usdt-manager", "payout-router")
 
 
 def _apis(stack: RunningStack) -> Apis:
@@ -98,8 +105,13 @@ def _inject_faults(
     """Every fault at least once (in a random order), then random ones, until stopped."""
     order = list(FAULTS)
     rng.shuffle(order)
+    # Closer together while the first round lasts, so that a short run sees every kind.
+    first_round_gap_s = options.minutes * 60 / (len(FAULTS) + 1)
     with httpx.Client(base_url=stack.devnet_url, timeout=30.0) as devnet:
-        while not stop.wait(rng.uniform(*options.fault_every_s)):
+        while True:
+            gap_s = rng.uniform(*options.fault_every_s)
+            if stop.wait(min(gap_s, first_round_gap_s) if order else gap_s):
+                return
             name = order.pop() if order else rng.choice(list(FAULTS))
             what = FAULTS[name](stack, devnet, rng)
             injected[name] += 1
@@ -117,6 +129,8 @@ def _run_workload(state: SoakState, options: SoakOptions, report: Report) -> Non
     while time.monotonic() < deadline:
         state.run_due()
         name = first.pop() if first else state.rng.choices(names, weights)[0]
+        if not first and WORKLOADS[name].lead_s > deadline - time.monotonic():
+            continue
         WORKLOADS[name].step(state)
         state.steps[name] += 1
         if time.monotonic() - last_report > 15:
@@ -149,7 +163,9 @@ def soak_run(options: SoakOptions, report: Report = print) -> dict[str, Any]:
     """Run the soak and answer its summary (``ok`` says whether every invariant held)."""
     rng = random.Random(options.seed)
     started = time.monotonic()
-    settings = StackSettings(options.database_server, options.workdir, STACK_ENV)
+    settings = StackSettings(
+        options.database_server, options.workdir, STACK_ENV, services=options.services
+    )
     with running_stack(settings, report=report) as stack:
         stack_up_s = time.monotonic() - started
         report(f"soak: stack up in {stack_up_s:.1f} s (port offset {stack.options.port_offset})")

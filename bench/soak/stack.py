@@ -44,6 +44,8 @@ class StackSettings:
     workdir: Path
     # Environment for every process on top of the soak's own (node retry tuning, ...).
     extra_env: Mapping[str, str]
+    # The HTTP services to run, by name; None: all of them, as ``manage.py up`` does.
+    services: tuple[str, ...] | None = None
 
 
 @dataclass
@@ -70,10 +72,10 @@ class RunningStack:
     def restarts(self) -> dict[str, int]:
         return {child.name: child.restarts for child in self.supervisor.children}
 
-    def manage(self, *args: str, timeout_s: float = 300) -> subprocess.CompletedProcess[str]:
-        """A management command against the soak's database and node."""
+    def run_module(self, module: str, timeout_s: float = 600) -> subprocess.CompletedProcess[str]:
+        """``python -m module`` against the soak's database and node."""
         return subprocess.run(
-            [sys.executable, "-m", "django", *args],
+            [sys.executable, "-m", module],
             cwd=REPO,
             env=self.env,
             capture_output=True,
@@ -154,11 +156,16 @@ def _fast_devnet(spec: ChildSpec, options: StackOptions) -> ChildSpec:
     return replace(spec, argv=argv)
 
 
-def soak_children(options: StackOptions, env: Mapping[str, str]) -> list[ChildSpec]:
+def soak_children(
+    options: StackOptions, env: Mapping[str, str], services: tuple[str, ...] | None
+) -> list[ChildSpec]:
     """The children of ``manage.py up``, each with the soak's environment under its own
     settings module, and the devnet made fast."""
+    http = {service.name for service in SERVICES}
     children = []
     for spec in stack_children(options):
+        if services is not None and spec.name in http and spec.name not in services:
+            continue
         spec = replace(spec, env={**spec.env, **env})
         children.append(_fast_devnet(spec, options) if spec.name == "devnet" else spec)
     return children
@@ -197,19 +204,22 @@ def _wait_healthy(specs: list[ChildSpec], supervisor: Supervisor, timeout_s: flo
         time.sleep(0.3)
 
 
+# Started once the database is migrated: they read its tables as soon as they run.
+NEEDS_MIGRATED_DATABASE = ("worker", "scanner")
+
+
 @contextmanager
 def running_stack(settings: StackSettings, *, report: Any = print) -> Iterator[RunningStack]:
-    """Database, devnet, the seven HTTP processes, the worker and the scanner, all
-    answering; everything stopped and the database dropped on exit."""
+    """Database, devnet, the HTTP processes, the worker and the scanner, all answering;
+    everything stopped and the database dropped on exit."""
     with scratch_database(settings.database_server) as database_url:
         env = _soak_env(settings, database_url)
-        api_key = _prepare(env)
         options = StackOptions(
             lucid_home=settings.workdir,
             port_offset=free_port_offset(),
             database_url=database_url,
         )
-        specs = soak_children(options, env)
+        specs = soak_children(options, env, settings.services)
         supervisor = Supervisor(
             specs,
             log_dir=settings.workdir / "logs",
@@ -218,9 +228,16 @@ def running_stack(settings: StackSettings, *, report: Any = print) -> Iterator[R
         )
         stop = threading.Event()
         watcher = threading.Thread(target=_supervise, args=(supervisor, stop), daemon=True)
-        supervisor.start_all()
-        watcher.start()
         try:
+            # The devnet and the HTTP processes boot while the database is migrated: on a
+            # busy machine each start costs many seconds, so they overlap.
+            for child in supervisor.children:
+                if child.name not in NEEDS_MIGRATED_DATABASE:
+                    child.start(time.monotonic())
+            watcher.start()
+            api_key = _prepare(env)
+            for name in NEEDS_MIGRATED_DATABASE:
+                supervisor.child(name).start(time.monotonic())
             _wait_healthy(specs, supervisor, timeout_s=180)
             command_env = {
                 **os.environ,
@@ -231,5 +248,7 @@ def running_stack(settings: StackSettings, *, report: Any = print) -> Iterator[R
             yield RunningStack(supervisor, options, command_env, api_key)
         finally:
             stop.set()
-            watcher.join()
-            supervisor.stop_all(grace_s=10)
+            if watcher.is_alive():
+                watcher.join()
+            # A throwaway stack: no need to wait for graceful shutdowns.
+            supervisor.stop_all(grace_s=3)

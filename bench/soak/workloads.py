@@ -23,6 +23,9 @@ CUSTOMERS = 4
 class Workload:
     weight: int
     step: Callable[[SoakState], None]
+    # Seconds the step needs to play out (a late payment waits for the expiry): not
+    # started in the last ``lead_s`` of the run, except in the first round of every kind.
+    lead_s: float = 0.0
 
 
 def _asset(state: SoakState) -> str:
@@ -184,7 +187,7 @@ def usdt_transfer(state: SoakState) -> None:
 WORKLOADS: dict[str, Workload] = {
     "invoice_paid": Workload(6, invoice_paid),
     "invoice_partly_paid": Workload(2, invoice_partly_paid),
-    "invoice_paid_late": Workload(1, invoice_paid_late),
+    "invoice_paid_late": Workload(1, invoice_paid_late, INVOICE_EXPIRES_IN_S + LATE_BY_S),
     "invoice_unpaid": Workload(1, invoice_unpaid),
     "customer_deposit": Workload(3, customer_deposit),
     "refund": Workload(3, refund),
