@@ -107,7 +107,7 @@ def check_everything(
     state: SoakState, stack: RunningStack, receiver: FlakyReceiver, report: Callable[[str], None]
 ) -> dict[str, Any]:
     view = chain_view(stack.devnet_url, token_address(stack))
-    events = all_events(state.apis.gateway)
+    events = all_events(state.apis.gateway, since=state.events_since)
     unacknowledged = [e["id"] for e in events if e["id"] not in receiver.acknowledged]
     summary: dict[str, Any] = {
         **_ledger_commands(stack, report),

@@ -27,8 +27,8 @@ def _pages(api: Api, path: str, items: str, **params: Any) -> Iterator[dict[str,
             return
 
 
-def all_events(api: Api) -> list[dict[str, Any]]:
-    return list(_pages(api, "/api/v1/events", "events"))
+def all_events(api: Api, *, since: str) -> list[dict[str, Any]]:
+    return list(_pages(api, "/api/v1/events", "events", created_gte=since))
 
 
 def all_invoices(api: Api) -> dict[str, dict[str, Any]]:

@@ -28,8 +28,13 @@ from bench.soak.workloads import WORKLOADS
 Report = Callable[[str], None]
 HOT_WALLET_TRX = 50_000 * UNIT
 HOT_WALLET_USDT = 1_000_000 * UNIT
-# Node retries tuned so that a short run sees a dropped broadcast re-sent within seconds.
-STACK_ENV = {"TRON_TX_REBROADCAST_S": "5", "Q_WORKERS": "2"}
+STACK_ENV = {
+    # A short run sees a dropped broadcast re-sent within seconds.
+    "TRON_TX_REBROADCAST_S": "5",
+    # From the first block, not from the head when the scanner first runs: on a busy
+    # machine its first pass can come after the hot wallet's funding is in a block.
+    "TRON_SCAN_START_BLOCK": "1",
+}
 
 
 @dataclass(frozen=True)
@@ -61,13 +66,13 @@ def _apis(stack: RunningStack) -> Apis:
     )
 
 
-def _register_receiver(apis: Apis, receiver: FlakyReceiver) -> str:
+def _register_receiver(apis: Apis, receiver: FlakyReceiver) -> tuple[str, str]:
     body = {"url": receiver.url, "events": ["*"], "description": "soak receiver"}
     reply = apis.gateway.post("/api/v1/webhook-endpoints", body)
     if reply.status != 201:
         raise ApiFailure(f"webhook endpoint: {reply.status} {reply.body}")
     receiver.secret = reply.body["secret"]
-    return str(reply.body["id"])
+    return str(reply.body["id"]), str(reply.body["created_at"])
 
 
 def _client_available(apis: Apis) -> dict[str, int]:
@@ -174,15 +179,24 @@ def soak_run(options: SoakOptions, report: Report = print) -> dict[str, Any]:
         apis = _apis(stack)
         devnet = httpx.Client(base_url=stack.devnet_url, timeout=30.0)
         try:
-            endpoint_id = _register_receiver(apis, receiver)
+            endpoint_id, registered_at = _register_receiver(apis, receiver)
             wallet_id, hot_address = _funded_hot_wallet(apis, devnet, report)
-            state = SoakState(apis, devnet, rng, wallet_id, hot_address)
+            state = SoakState(
+                apis,
+                devnet,
+                rng,
+                wallet_id,
+                hot_address,
+                stack.kyc_customer_id,
+                endpoint_id,
+                registered_at,
+            )
             workload_started = time.monotonic()
             with _faults_running(stack, options, random.Random(rng.random()), report) as injected:
                 _run_workload(state, options, report)
             workload_s = time.monotonic() - workload_started
             report("soak: workload done; waiting for everything to settle")
-            settled = settle(state, stack, receiver, endpoint_id, options.settle_timeout_s, report)
+            settled = settle(state, stack, receiver, options.settle_timeout_s, report)
             summary = check_everything(state, stack, receiver, report)
             summary.update(
                 {

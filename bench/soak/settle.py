@@ -55,7 +55,7 @@ def on_chain_sum(view: ChainView, payments: list) -> int:  # type: ignore[type-a
 
 def _unsettled(state: SoakState, view: ChainView, receiver: FlakyReceiver) -> list[str]:
     waiting: list[str] = []
-    events = all_events(state.apis.gateway)
+    events = all_events(state.apis.gateway, since=state.events_since)
     refresh_outgoing(state, events)
     waiting += [f"{o.kind} {o.id}: {o.status}" for o in state.outgoing if o.status not in TERMINAL]
     invoices = all_invoices(state.apis.gateway)
@@ -73,7 +73,8 @@ def _unsettled(state: SoakState, view: ChainView, receiver: FlakyReceiver) -> li
     return waiting
 
 
-def _redeliver_stuck(state: SoakState, endpoint_id: str, receiver: FlakyReceiver) -> int:
+def _redeliver_stuck(state: SoakState, receiver: FlakyReceiver) -> int:
+    endpoint_id = state.endpoint_id
     now = datetime.now(UTC)
     count = 0
     for delivery in pending_deliveries(state.apis.gateway, endpoint_id):
@@ -92,7 +93,6 @@ def settle(
     state: SoakState,
     stack: RunningStack,
     receiver: FlakyReceiver,
-    endpoint_id: str,
     timeout_s: float,
     report: Callable[[str], None],
 ) -> Settled:
@@ -109,7 +109,7 @@ def settle(
         waiting = _unsettled(state, view, receiver)
         if not waiting:
             break
-        redelivered += _redeliver_stuck(state, endpoint_id, receiver)
+        redelivered += _redeliver_stuck(state, receiver)
         if time.monotonic() - last_report > 15:
             last_report = time.monotonic()
             report(f"soak: settling, waiting for {len(waiting)}: {'; '.join(waiting[:3])}")

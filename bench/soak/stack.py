@@ -6,6 +6,7 @@ short run sees its money final."""
 from __future__ import annotations
 
 import base64
+import json
 import os
 import random
 import secrets
@@ -54,6 +55,7 @@ class RunningStack:
     options: StackOptions
     env: dict[str, str]
     api_key: str
+    kyc_customer_id: int  # a customer of the soak's client with an approved KYC
 
     def url(self, service: str) -> str:
         for candidate in SERVICES:
@@ -171,7 +173,7 @@ def soak_children(
     return children
 
 
-def _prepare(env: Mapping[str, str]) -> str:
+def _prepare(env: Mapping[str, str]) -> dict[str, Any]:
     done = subprocess.run(
         [sys.executable, "-m", "bench.soak.prepare"],
         cwd=REPO,
@@ -183,12 +185,24 @@ def _prepare(env: Mapping[str, str]) -> str:
     )
     if done.returncode != 0:
         raise RuntimeError(f"preparing the database failed:\n{done.stdout}\n{done.stderr}")
-    return done.stdout.strip().splitlines()[-1]
+    prepared: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return prepared
 
 
 def _supervise(supervisor: Supervisor, stop: threading.Event) -> None:
     while not stop.wait(0.5):
         supervisor.check()
+
+
+def _kill_all(supervisor: Supervisor) -> None:
+    """A throwaway stack ends at once: every process group killed together (stopping
+    them gracefully, one by one, takes tens of seconds on a busy machine)."""
+    for child in supervisor.children:
+        child.signal_group(signal.SIGKILL)
+    for child in supervisor.children:
+        if child.process is not None:
+            child.process.wait()
+            child.finish_output()
 
 
 def _wait_healthy(specs: list[ChildSpec], supervisor: Supervisor, timeout_s: float) -> None:
@@ -235,7 +249,7 @@ def running_stack(settings: StackSettings, *, report: Any = print) -> Iterator[R
                 if child.name not in NEEDS_MIGRATED_DATABASE:
                     child.start(time.monotonic())
             watcher.start()
-            api_key = _prepare(env)
+            prepared = _prepare(env)
             for name in NEEDS_MIGRATED_DATABASE:
                 supervisor.child(name).start(time.monotonic())
             _wait_healthy(specs, supervisor, timeout_s=180)
@@ -245,10 +259,15 @@ def running_stack(settings: StackSettings, *, report: Any = print) -> Iterator[R
                 "DJANGO_SETTINGS_MODULE": WORKER_SETTINGS,
                 "TRON_NODE_URL": options.devnet_url,
             }
-            yield RunningStack(supervisor, options, command_env, api_key)
+            yield RunningStack(
+                supervisor,
+                options,
+                command_env,
+                prepared["api_key"],
+                prepared["kyc_customer_id"],
+            )
         finally:
             stop.set()
             if watcher.is_alive():
                 watcher.join()
-            # A throwaway stack: no need to wait for graceful shutdowns.
-            supervisor.stop_all(grace_s=3)
+            _kill_all(supervisor)

@@ -73,6 +73,11 @@ class SoakState:
     rng: random.Random
     hot_wallet_id: int
     hot_address: str
+    kyc_customer_id: int
+    # The receiver's webhook endpoint, and when it was registered: events from then on
+    # are the ones it must receive.
+    endpoint_id: str
+    events_since: str
     invoices: list[InvoiceRecord] = field(default_factory=list)
     deposits: dict[int, DepositRecord] = field(default_factory=dict)  # customer id → record
     outgoing: list[OutgoingRecord] = field(default_factory=list)
