@@ -50,11 +50,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--workdir", type=Path, default=None, help="logs and state (default: a temporary one)"
     )
+    parser.add_argument(
+        "--pause", type=float, default=1.0, help="seconds between workload steps (default 1)"
+    )
     args = parser.parse_args(argv)
     seed = args.seed if args.seed is not None else int(time.time())
     with tempfile.TemporaryDirectory(prefix="soak-") as scratch:
         workdir = args.workdir or Path(scratch)
-        options = SoakOptions(args.minutes, seed, args.database_server, workdir)
+        options = SoakOptions(
+            args.minutes, seed, args.database_server, workdir, step_pause_s=args.pause
+        )
         _report(f"soak: {args.minutes} min, seed {seed}, logs in {workdir / 'logs'}")
         summary = soak_run(options, _report)
     print(json.dumps(summary, sort_keys=True), flush=True)

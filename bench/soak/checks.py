@@ -11,7 +11,13 @@ from typing import Any
 
 from bench.soak.amounts import base_units
 from bench.soak.chain import ChainView, chain_view
-from bench.soak.observe import all_events, all_invoices, customer_available
+from bench.soak.observe import (
+    all_events,
+    all_invoices,
+    customer_available,
+    outgoing_as_shown,
+    refresh_outgoing,
+)
 from bench.soak.receiver import FlakyReceiver
 from bench.soak.settle import on_chain_sum, token_address
 from bench.soak.stack import RunningStack
@@ -54,8 +60,13 @@ def _outgoing(state: SoakState, view: ChainView) -> dict[str, Any]:
     by_kind: dict[str, Counter[str]] = defaultdict(Counter)
     twice: list[str] = []
     wrong: list[str] = []
+    shown = outgoing_as_shown(state)
     for record in state.outgoing:
         by_kind[record.kind][record.status] += 1
+        if record.id in shown and shown[record.id] != record.status:
+            wrong.append(
+                f"{record.kind} {record.id}: {shown[record.id]}, events say {record.status}"
+            )
         arrived = received.get(record.to_address, [])
         if len(arrived) > 1:
             twice.append(f"{record.kind} {record.id}: {len(arrived)} transactions")
@@ -108,6 +119,7 @@ def check_everything(
 ) -> dict[str, Any]:
     view = chain_view(stack.devnet_url, token_address(stack))
     events = all_events(state.apis.gateway, since=state.events_since)
+    refresh_outgoing(state, events)
     unacknowledged = [e["id"] for e in events if e["id"] not in receiver.acknowledged]
     summary: dict[str, Any] = {
         **_ledger_commands(stack, report),

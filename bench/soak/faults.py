@@ -7,13 +7,22 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
 from bench.soak.stack import SOLID_LAG, RunningStack
 
-Fault = Callable[[RunningStack, httpx.Client, random.Random], str]
+Inject = Callable[[RunningStack, httpx.Client, random.Random], str]
+
+
+@dataclass(frozen=True)
+class Fault:
+    # Kills weigh less: a restarted worker needs ~20 s of a busy machine to boot, and one
+    # killed every few seconds would do no work at all.
+    weight: int
+    inject: Inject
 
 
 def _node_faults(devnet: httpx.Client, spec: dict[str, Any]) -> None:
@@ -60,10 +69,10 @@ def kill_scanner(stack: RunningStack, devnet: httpx.Client, rng: random.Random) 
 
 
 FAULTS: dict[str, Fault] = {
-    "drop_broadcasts": drop_broadcasts,
-    "server_busy": server_busy,
-    "http_503": http_503,
-    "fork": fork,
-    "kill_worker": kill_worker,
-    "kill_scanner": kill_scanner,
+    "drop_broadcasts": Fault(3, drop_broadcasts),
+    "server_busy": Fault(3, server_busy),
+    "http_503": Fault(3, http_503),
+    "fork": Fault(3, fork),
+    "kill_worker": Fault(1, kill_worker),
+    "kill_scanner": Fault(1, kill_scanner),
 }

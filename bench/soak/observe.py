@@ -11,6 +11,12 @@ from bench.soak.api import Api
 from bench.soak.state import SoakState
 
 TERMINAL = frozenset({"confirmed", "failed"})
+# The object type in the event types of each kind of movement out (usdt_transfer.confirmed).
+EVENT_OBJECT = {
+    "refund": "refund",
+    "wallet_transfer": "wallet_transfer",
+    "usdt_transfer": "usdt_transfer",
+}
 
 
 def _pages(api: Api, path: str, items: str, **params: Any) -> Iterator[dict[str, Any]]:
@@ -49,22 +55,28 @@ def customer_available(api: Api, customer_id: int, asset: str) -> int:
 
 
 def refresh_outgoing(state: SoakState, events: list[dict[str, Any]]) -> None:
-    """Each movement out's status as the API shows it now."""
-    wallet_transfers = {
-        event["object_id"]: event["type"].rsplit(".", 1)[1]
-        for event in reversed(events)  # oldest first: the last word wins
-        if event["type"].startswith("wallet_transfer.")
-    }
+    """Each movement out's status from its latest event, as a client following the
+    events learns it (one list instead of a request per object)."""
+    latest: dict[tuple[str, str], str] = {}
+    for event in reversed(events):  # oldest first: the last one wins
+        kind, _, status = event["type"].rpartition(".")
+        latest[(kind, event["object_id"])] = status
+    for record in state.outgoing:
+        record.status = latest.get((EVENT_OBJECT[record.kind], record.id), "pending")
+
+
+def outgoing_as_shown(state: SoakState) -> dict[str, str]:
+    """Each movement out's status as its own API object shows it (one request each)."""
+    shown: dict[str, str] = {}
     refunds: dict[str, dict[str, str]] = {}
     for record in state.outgoing:
-        if record.status in TERMINAL:
-            continue
         if record.kind == "wallet_transfer":
-            record.status = wallet_transfers.get(record.id, "pending")
-        elif record.kind == "usdt_transfer":
-            record.status = state.apis.usdt.get(f"/api/v1/usdt/transfers/{record.id}")["status"]
+            continue  # no read endpoint: its events are what the API offers
+        if record.kind == "usdt_transfer":
+            shown[record.id] = state.apis.usdt.get(f"/api/v1/usdt/transfers/{record.id}")["status"]
         elif record.kind == "refund":
             if record.parent_id not in refunds:
                 listed = state.apis.gateway.get(f"/api/v1/invoices/{record.parent_id}/refunds")
                 refunds[record.parent_id] = {r["id"]: r["status"] for r in listed["refunds"]}
-            record.status = refunds[record.parent_id].get(record.id, "missing")
+            shown[record.id] = refunds[record.parent_id].get(record.id, "missing")
+    return shown

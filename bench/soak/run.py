@@ -45,9 +45,11 @@ class SoakOptions:
     workdir: Path
     # Seconds between faults: drawn uniformly from this range.
     fault_every_s: tuple[float, float] = (4.0, 10.0)
-    # Pause between workload steps, so that two shared cores keep up with the chain.
-    step_pause_s: float = 0.4
-    settle_timeout_s: float = 240.0
+    # Pause between workload steps: a pace two shared cores keep up with (the soak proves
+    # correctness under faults; throughput is bench.scaleout's and bench.gateway's).
+    step_pause_s: float = 1.0
+    # A task a killed worker had taken comes back after the broker's retry (360 s).
+    settle_timeout_s: float = 600.0
     # HTTP services to start (None: every one, as ``make up``); a short run may leave out
     # those the workload never calls.
     services: tuple[str, ...] | None = None
@@ -117,8 +119,10 @@ def _inject_faults(
             gap_s = rng.uniform(*options.fault_every_s)
             if stop.wait(min(gap_s, first_round_gap_s) if order else gap_s):
                 return
-            name = order.pop() if order else rng.choice(list(FAULTS))
-            what = FAULTS[name](stack, devnet, rng)
+            names = list(FAULTS)
+            weights = [FAULTS[name].weight for name in names]
+            name = order.pop() if order else rng.choices(names, weights)[0]
+            what = FAULTS[name].inject(stack, devnet, rng)
             injected[name] += 1
             report(f"soak: fault: {what}")
 

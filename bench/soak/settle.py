@@ -30,8 +30,8 @@ from bench.soak.state import SoakState
 
 POLL_S = 3.0
 # Redelivered: a delivery whose next try is further away than this (the schedule's
-# 5-minute step) or overdue by more than this (its task died with a killed worker; the
-# once-a-minute sweep would pick it up too, later).
+# 5-minute step). One that is overdue (its task died with a killed worker, or the worker
+# is behind) is left to the worker's once-a-minute sweep.
 REDELIVER_BEYOND = timedelta(seconds=20)
 
 
@@ -82,7 +82,7 @@ def _redeliver_stuck(state: SoakState, receiver: FlakyReceiver) -> int:
         if delivery["event_id"] in receiver.acknowledged or next_try is None:
             continue
         wait = datetime.fromisoformat(next_try.replace("Z", "+00:00")) - now
-        if abs(wait) > REDELIVER_BEYOND:
+        if wait > REDELIVER_BEYOND:
             path = f"/api/v1/webhook-endpoints/{endpoint_id}/deliveries/{delivery['id']}/redeliver"
             state.apis.gateway.post(path)
             count += 1
