@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.apps import apps as global_apps
 from django.apps.registry import Apps
+
+from lucid_payments.core.schedules import ensure_minutely_schedules
 
 SCHEDULES = {
     "usdt.tasks.energy_delegations_repair_task": "Reclaim energy delegations left open",
@@ -18,13 +19,4 @@ SCHEDULES = {
 
 
 def ensure_usdt_schedules(*, apps: Apps | None = None, using: str = "default", **_: Any) -> None:
-    registry = apps or global_apps
-    try:
-        schedule = registry.get_model("django_q", "Schedule")
-    except LookupError:  # django_q not migrated (yet) in this database
-        return
-    for func, name in SCHEDULES.items():
-        if not schedule.objects.using(using).filter(func=func).exists():
-            schedule.objects.using(using).create(
-                name=name, func=func, schedule_type="I", minutes=1, repeats=-1
-            )
+    ensure_minutely_schedules(SCHEDULES, apps=apps, using=using)

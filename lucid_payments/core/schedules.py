@@ -7,6 +7,7 @@ function is left alone: an operator may have changed its timing in the admin.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.apps import apps as installed_apps
@@ -30,3 +31,20 @@ def ensure_schedules(*, apps: Apps | None = None, using: str = "default", **_: A
             schedule_type="H",  # django_q Schedule.HOURLY
             repeats=-1,
         )
+
+
+def ensure_minutely_schedules(
+    schedules: Mapping[str, str], *, apps: Apps | None = None, using: str = "default"
+) -> None:
+    """For an app's post_migrate receiver: a once-a-minute schedule per task function of
+    ``schedules`` (function → name) that has none yet; existing ones are left alone."""
+    apps = apps or installed_apps
+    try:
+        schedule = apps.get_model("django_q", "Schedule")
+    except LookupError:  # django_q not migrated (yet) in this database
+        return
+    for func, name in schedules.items():
+        if not schedule.objects.using(using).filter(func=func).exists():
+            schedule.objects.using(using).create(
+                name=name, func=func, schedule_type="I", minutes=1, repeats=-1
+            )

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "staking",
     "usdt",
     "gateway.invoices",
+    "payouts",
 ]
 
 MIDDLEWARE = [
@@ -179,6 +180,8 @@ SPECTACULAR_SETTINGS = {
         "AssetEnum": "lucid_payments.core.money.Asset",
         "WalletKindEnum": "wallets.models.wallets.WalletKind",
         "EntryKindEnum": "wallets.models.ledger.EntryKind",
+        "PayoutStatusEnum": "payouts.models.PayoutStatus",
+        "PayoutBatchStatusEnum": "payouts.batch_models.PayoutBatchStatus",
     },
 }
 
@@ -246,6 +249,17 @@ USDT_CONTRACT = env.str("USDT_CONTRACT", default="")
 USDT_FEE_LIMIT_MARGIN_PERCENT = env.int("USDT_FEE_LIMIT_MARGIN_PERCENT", default=20)
 ENERGY_DELEGATION_MAX_AGE_S = env.int("ENERGY_DELEGATION_MAX_AGE_S", default=900)
 ENERGY_ACTIVATION_SUN = env.int("ENERGY_ACTIVATION_SUN", default=1)
+# Payout limits per route, in whole USDT or TRX: per payout, and per rolling 24 h for one
+# customer and for one destination address across the client's customers. A client's
+# payout settings in the admin override each one.
+PAYOUT_V0_LIMIT_USDT = env.int("PAYOUT_V0_LIMIT_USDT", default=1_000)
+PAYOUT_V0_DAILY_LIMIT_USDT = env.int("PAYOUT_V0_DAILY_LIMIT_USDT", default=10_000)
+PAYOUT_KYC_LIMIT_USDT = env.int("PAYOUT_KYC_LIMIT_USDT", default=5_000)
+PAYOUT_KYC_DAILY_LIMIT_USDT = env.int("PAYOUT_KYC_DAILY_LIMIT_USDT", default=50_000)
+PAYOUT_V0_LIMIT_TRX = env.int("PAYOUT_V0_LIMIT_TRX", default=4_000)
+PAYOUT_V0_DAILY_LIMIT_TRX = env.int("PAYOUT_V0_DAILY_LIMIT_TRX", default=40_000)
+PAYOUT_KYC_LIMIT_TRX = env.int("PAYOUT_KYC_LIMIT_TRX", default=20_000)
+PAYOUT_KYC_DAILY_LIMIT_TRX = env.int("PAYOUT_KYC_DAILY_LIMIT_TRX", default=200_000)
 # Node requests. A read of a 100-block range from a busy public node can take seconds, so
 # the per-request timeout is generous; retries (with jittered backoff capped at
 # BACKOFF_MAX) ride out 429/503/SERVER_BUSY and fail over to the next URL before a

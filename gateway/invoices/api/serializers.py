@@ -3,7 +3,6 @@ asset code at this edge, integer base units inside."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.conf import settings
@@ -27,27 +26,17 @@ from lucid_payments.core.fields import (
     InputIntegerField,
     StrictCharField,
 )
+from lucid_payments.core.metadata import MetadataField
 from lucid_payments.core.money import Asset, MoneySerializer
 from lucid_payments.tron import addresses
 from wallets.api.serializers import MoneyOutput, money
 
-MAX_METADATA_BYTES = 4096
 MIN_EXPIRES_IN = 60
 MAX_EXPIRES_IN = 7 * 24 * 3600
 
 
 def checkout_url(invoice: Invoice) -> str:
     return f"{str(settings.GATEWAY_PUBLIC_URL).rstrip('/')}/pay/{invoice.public_id}"
-
-
-def _has_nul(value: object) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(item) for item in value)
-    return False
 
 
 class InvoiceCreateInput(serializers.Serializer[Any]):
@@ -63,9 +52,7 @@ class InvoiceCreateInput(serializers.Serializer[Any]):
     )
     order_id = InputCharField(max_length=128, required=False, default="", allow_blank=True)
     description = InputCharField(max_length=500, required=False, default="", allow_blank=True)
-    metadata = serializers.DictField(
-        required=False, default=dict, help_text="Any JSON object, at most 4 KB once encoded"
-    )
+    metadata = MetadataField()
     redirect_url = serializers.URLField(
         max_length=2000,
         required=False,
@@ -80,18 +67,6 @@ class InvoiceCreateInput(serializers.Serializer[Any]):
         help_text="Seconds the invoice is payable (60 s to 7 days); your default (15 min "
         "unless configured) when left out",
     )
-
-    def validate_metadata(self, value: dict[str, Any]) -> dict[str, Any]:
-        text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-        try:
-            encoded = text.encode()
-        except UnicodeEncodeError:  # a lone surrogate: no database can store it as text
-            raise serializers.ValidationError("Must be valid Unicode text.") from None
-        if _has_nul(value):  # PostgreSQL's jsonb refuses NUL in strings
-            raise serializers.ValidationError("Null characters are not allowed.")
-        if len(encoded) > MAX_METADATA_BYTES:
-            raise serializers.ValidationError("At most 4 KB once encoded as JSON.")
-        return value
 
     def validate_redirect_url(self, value: str) -> str:
         if value and not value.lower().startswith(("http://", "https://")):

@@ -1,0 +1,106 @@
+"""The payout batch API (payout-router, 8092): accept a batch, list batches, read one with
+every item's result. The service does the work; selectors scope lookups to the caller."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from lucid_payments.accounts.authentication import request_principal
+from lucid_payments.accounts.scopes import Scope
+from lucid_payments.core.audit import AuditActor
+from lucid_payments.core.idempotency import IdempotentMixin
+from lucid_payments.core.parsers import StrictJSONParser
+from lucid_payments.core.schema import error_responses, idempotency_key_parameter
+from payouts.api.batch_serializers import (
+    PayoutBatchCreateInput,
+    PayoutBatchDetailOutput,
+    PayoutBatchFilter,
+    PayoutBatchPageOutput,
+    batch_items,
+    payout_batch_body,
+    payout_batch_detail_output,
+)
+from payouts.batch_models import PayoutBatchSchedule
+from payouts.batch_selectors import payout_batch_get, payout_batch_page
+from payouts.batches import payout_batch_create
+
+TAGS = ["payout batches"]
+
+
+class PayoutBatchListCreateView(IdempotentMixin, APIView):
+    required_scope = Scope.PAYOUTS
+    parser_classes = [StrictJSONParser]
+
+    @extend_schema(
+        operation_id="payout_batch_list",
+        tags=TAGS,
+        summary="Your payout batches, newest first (without their items)",
+        parameters=[PayoutBatchFilter],
+        responses={200: PayoutBatchPageOutput, **error_responses(400, 401, 403, 404, 429)},
+    )
+    def get(self, request: Request) -> Response:
+        principal = request_principal(request)
+        filters = PayoutBatchFilter(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        wanted = filters.validated_data
+        page = payout_batch_page(
+            client_id=principal.client_id,
+            limit=wanted["limit"],
+            status=wanted.get("status"),
+            created_gte=wanted.get("created_gte"),
+            created_lt=wanted.get("created_lt"),
+            starting_after=wanted.get("starting_after"),
+        )
+        body = {
+            "batches": [payout_batch_body(batch) for batch in page.batches],
+            "has_more": page.has_more,
+            "next_starting_after": page.batches[-1].public_id if page.has_more else None,
+        }
+        return Response(PayoutBatchPageOutput(body).data)
+
+    @extend_schema(
+        operation_id="payout_batch_create",
+        tags=TAGS,
+        summary="Pay out up to 1,000 payouts at once: all accepted and held, or none",
+        description="Each item is what POST /payouts takes and becomes a payout, held at "
+        "once on its funding balance. The items are checked in order; the first refused "
+        "one refuses the batch with its error, naming it (fields items[3].amount). "
+        "hourly and daily batches wait, held, in status scheduled until the next full "
+        "UTC hour or UTC midnight, then their items are sent in order. An item above your "
+        "approval threshold waits for operators, like any payout.",
+        parameters=[idempotency_key_parameter()],
+        request=PayoutBatchCreateInput,
+        responses={
+            201: PayoutBatchDetailOutput,
+            **error_responses(400, 401, 403, 404, 409, 422, 429),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        principal = request_principal(request)
+        payload = PayoutBatchCreateInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        batch = payout_batch_create(
+            client=principal.client,
+            items=batch_items(payload.validated_data),
+            schedule=PayoutBatchSchedule(payload.validated_data["schedule"]),
+            actor=AuditActor.api_key(principal.api_key),
+        )
+        return Response(payout_batch_detail_output(batch), status=201)
+
+
+class PayoutBatchDetailView(APIView):
+    required_scope = Scope.PAYOUTS
+
+    @extend_schema(
+        operation_id="payout_batch_retrieve",
+        tags=TAGS,
+        summary="One payout batch, with every item's result in order",
+        responses={200: PayoutBatchDetailOutput, **error_responses(401, 403, 404, 429)},
+    )
+    def get(self, request: Request, batch_id: str) -> Response:
+        principal = request_principal(request)
+        batch = payout_batch_get(client_id=principal.client_id, batch_id=batch_id)
+        return Response(payout_batch_detail_output(batch))

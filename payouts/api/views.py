@@ -1,0 +1,195 @@
+"""The payouts API (payout-router, 8092). One view per operation; services do the work,
+selectors scope every lookup to the caller's client."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from lucid_payments.accounts.authentication import request_principal
+from lucid_payments.accounts.models import Customer
+from lucid_payments.accounts.permissions import IsKycVerified, V0Allowed
+from lucid_payments.accounts.scopes import Scope
+from lucid_payments.accounts.selectors import customer_get
+from lucid_payments.core.audit import AuditActor
+from lucid_payments.core.errors import ApplicationError
+from lucid_payments.core.idempotency import IdempotentMixin
+from lucid_payments.core.money import Asset
+from lucid_payments.core.parsers import StrictJSONParser
+from lucid_payments.core.schema import error_responses, idempotency_key_parameter
+from payouts.api.serializers import (
+    LimitsOutput,
+    LimitsQuery,
+    PayoutCreateInput,
+    PayoutFilter,
+    PayoutOutput,
+    PayoutPageOutput,
+    allowance_body,
+    payout_body,
+    payout_output,
+)
+from payouts.limits import payout_allowance
+from payouts.models import PayoutFunding, PayoutRoute
+from payouts.selectors import payout_get, payout_network_costs, payout_page
+from payouts.services import payout_cancel, payout_create, payout_route
+
+TAGS = ["payouts"]
+JSON_BODY_ONLY = [StrictJSONParser]
+
+
+def _route_permission(route: PayoutRoute) -> BasePermission:
+    return IsKycVerified() if route == PayoutRoute.KYC else V0Allowed()
+
+
+def _may_use(request: Request, view: APIView, customer: Customer, route: PayoutRoute) -> bool:
+    try:
+        return bool(_route_permission(route).has_object_permission(request, view, customer))
+    except ApplicationError:
+        return False
+
+
+class PayoutListCreateView(IdempotentMixin, APIView):
+    required_scope = Scope.PAYOUTS
+    parser_classes = JSON_BODY_ONLY
+
+    @extend_schema(
+        operation_id="payout_list",
+        tags=TAGS,
+        summary="Your payouts, newest first",
+        parameters=[PayoutFilter],
+        responses={200: PayoutPageOutput, **error_responses(400, 401, 403, 404, 429)},
+    )
+    def get(self, request: Request) -> Response:
+        principal = request_principal(request)
+        filters = PayoutFilter(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        wanted = filters.validated_data
+        page = payout_page(
+            client_id=principal.client_id,
+            limit=wanted["limit"],
+            status=wanted.get("status"),
+            asset=wanted.get("asset"),
+            customer_id=wanted.get("customer_id"),
+            reference=wanted.get("reference"),
+            created_gte=wanted.get("created_gte"),
+            created_lt=wanted.get("created_lt"),
+            starting_after=wanted.get("starting_after"),
+        )
+        costs = payout_network_costs(page.payouts)
+        body = {
+            "payouts": [payout_body(p, costs.get(p.txid)) for p in page.payouts],
+            "has_more": page.has_more,
+            "next_starting_after": page.payouts[-1].public_id if page.has_more else None,
+        }
+        return Response(PayoutPageOutput(body).data)
+
+    @extend_schema(
+        operation_id="payout_create",
+        tags=TAGS,
+        summary="Pay a customer out to a TRON address (held on the funding balance at once)",
+        description="The route is ours to choose: kyc for a customer with an approved, "
+        "unexpired KYC, else v0, each with its limits (403 kyc_required on v0, "
+        "limit_exceeded on kyc, saying what is still allowed). Above your approval "
+        "threshold the payout waits for operators.",
+        parameters=[idempotency_key_parameter()],
+        request=PayoutCreateInput,
+        responses={201: PayoutOutput, **error_responses(400, 401, 403, 404, 409, 422, 429)},
+    )
+    def post(self, request: Request) -> Response:
+        principal = request_principal(request)
+        payload = PayoutCreateInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        wanted = payload.validated_data
+        customer = customer_get(client=principal.client, customer_id=wanted["customer_id"])
+        route = payout_route(customer=customer)
+        _route_permission(route).has_object_permission(request, self, customer)
+        payout = payout_create(
+            client=principal.client,
+            customer=customer,
+            destination=wanted["destination"],
+            asset=Asset(wanted["asset"]),
+            amount=wanted["amount_units"],
+            reference=wanted["reference"],
+            metadata=wanted["metadata"],
+            funding=PayoutFunding(wanted["funding"]),
+            actor=AuditActor.api_key(principal.api_key),
+        )
+        return Response(payout_output(payout), status=201)
+
+
+class PayoutDetailView(APIView):
+    required_scope = Scope.PAYOUTS
+
+    @extend_schema(
+        operation_id="payout_retrieve",
+        tags=TAGS,
+        summary="One payout, with its network costs once recorded",
+        responses={200: PayoutOutput, **error_responses(401, 403, 404, 429)},
+    )
+    def get(self, request: Request, payout_id: str) -> Response:
+        principal = request_principal(request)
+        payout = payout_get(client_id=principal.client_id, payout_id=payout_id)
+        costs = payout_network_costs([payout])
+        return Response(payout_output(payout, costs.get(payout.txid)))
+
+
+class PayoutCancelView(IdempotentMixin, APIView):
+    required_scope = Scope.PAYOUTS
+    idempotency_required = False  # cancelling twice is a 409 the second time anyway
+
+    @extend_schema(
+        operation_id="payout_cancel",
+        tags=TAGS,
+        summary="Cancel a payout not sent yet (awaiting approval or queued)",
+        parameters=[idempotency_key_parameter(required=False)],
+        request=None,
+        responses={200: PayoutOutput, **error_responses(400, 401, 403, 404, 409, 422, 429)},
+    )
+    def post(self, request: Request, payout_id: str) -> Response:
+        principal = request_principal(request)
+        payout = payout_get(client_id=principal.client_id, payout_id=payout_id)
+        cancelled = payout_cancel(payout=payout, actor=AuditActor.api_key(principal.api_key))
+        return Response(payout_output(cancelled))
+
+
+class LimitsView(APIView):
+    required_scope = Scope.PAYOUTS
+
+    @extend_schema(
+        operation_id="payout_limits",
+        tags=TAGS,
+        summary="What a customer may still send on each route now (rolling 24 h)",
+        parameters=[LimitsQuery],
+        responses={200: LimitsOutput, **error_responses(400, 401, 403, 404, 429)},
+    )
+    def get(self, request: Request) -> Response:
+        principal = request_principal(request)
+        query = LimitsQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        customer = customer_get(
+            client=principal.client, customer_id=query.validated_data["customer_id"]
+        )
+        destination = query.validated_data.get("destination")
+        routes: dict[str, Any] = {}
+        for route in PayoutRoute:
+            routes[route.value] = {"available": _may_use(request, self, customer, route)}
+            for asset in Asset:
+                allowance = payout_allowance(
+                    client_id=principal.client_id,
+                    customer_id=customer.pk,
+                    route=route,
+                    asset=asset,
+                    destination=destination,
+                )
+                routes[route.value][asset.value] = allowance_body(allowance)
+        body = {
+            "customer_id": customer.pk,
+            "route": payout_route(customer=customer),
+            "routes": routes,
+        }
+        return Response(LimitsOutput(body).data)

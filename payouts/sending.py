@@ -1,0 +1,286 @@
+"""Sending queued payouts from the client's hot wallet, and following them to the end.
+
+``payout_send`` (the worker; safe to run twice, and concurrently) takes one queued payout:
+
+- to an address in our custody it books the payout on the ledger (the amount moves to
+  the address's owner, the fee to the platform) and confirms it: no transaction, no
+  network cost;
+- otherwise it asks the node whether the hot wallet holds the amount now, beside what its
+  other payouts not yet in a block will take, and for a USDT payout that must burn its
+  energy the TRX to burn (outside any database transaction). If not, the payout stays
+  queued, and the first time (per delay) an operator alert is raised: a WARNING log line,
+  an audit row, the ``lucid_payouts_delayed_total`` metric and the ``payout.delayed`` event.
+  ``payouts_resume`` (once a minute) tries again, so a refilled wallet resumes by itself;
+- a TRX payout records its transfer (``outgoing_create``) and is ``sending``;
+- a USDT payout follows the energy policy (``usdt.energy``): its plan gives the
+  ``fee_limit`` and the energy mode, the delegation (and the activation of a sender that
+  does not exist yet) is recorded with it, and its TRC20 call is recorded once the energy
+  is ready (``payout_on_energy_ready``).
+
+When the chain app reports the transaction final the hold is settled and the fee
+collected; when it failed both are released (``payout_on_outgoing``, inside the
+transaction that records the status). The exact costs are recorded by
+``wallets.fee_receipts`` and shown on the payout by txid.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+from prometheus_client import Counter
+
+from lucid_payments.core.audit import AuditActor, audit_log
+from lucid_payments.core.money import Asset
+from lucid_payments.tron.adapter.errors import NodeRejected, NodeUnavailable
+from lucid_payments.tron.adapter.node import TronNode, get_node
+from lucid_payments.tron.outgoing.contracts import trc20_transfer, trx_transfer
+from lucid_payments.tron.outgoing.hooks import OutgoingEvent, OutgoingStatus
+from lucid_payments.tron.outgoing.services import outgoing_create
+from lucid_payments.tron.selectors import outgoing_get
+from payouts.chain_reads import hot_wallet_covers
+from payouts.events import payout_event_publish
+from payouts.ledger import payout_release, payout_settle, payout_settle_internal
+from payouts.models import REFERENCE_PREFIX, Payout, PayoutStatus
+from payouts.selectors import payout_hot_wallet
+from usdt.energy.plan import EnergyPlan, energy_plan_for_usdt_send
+from usdt.energy.policy import energy_failed, energy_for_usdt_send, energy_ready, energy_release
+from usdt.models import EnergyMode
+from wallets.custody import custody_owner
+from wallets.ledger.owners import LedgerOwner
+from wallets.tokens import usdt_contract
+
+logger = logging.getLogger(__name__)
+
+ACTOR = AuditActor.system("payouts.sending")
+
+PAYOUTS_DELAYED = Counter(
+    "lucid_payouts_delayed_total",
+    "Payouts held back because the hot wallet was short on chain (once per delay)",
+    ["asset"],
+)
+
+
+def payout_send(*, payout_id: int, node: TronNode | None = None) -> str:
+    """Send (or book internally) one queued payout; returns its status afterwards."""
+    payout = Payout.objects.filter(pk=payout_id).first()
+    if payout is None:
+        return ""
+    if payout.status != PayoutStatus.QUEUED:
+        return str(payout.status)
+    owner = custody_owner(payout.destination, network=payout.network)
+    if owner is not None:
+        return _book_internally(payout_id, owner)
+    wallet = payout_hot_wallet(client_id=payout.client_id)
+    if wallet is None:
+        return _delay(payout_id, why="the client has no hot wallet")
+    node = node or get_node()
+    asset = Asset(payout.asset)
+    plan: EnergyPlan | None = None
+    try:
+        covered = hot_wallet_covers(
+            asset=asset,
+            sender=wallet.address,
+            amount=payout.amount + _in_flight(payout, sender=wallet.address),
+            trx_reserve_sun=payout.network_cost_estimate_sun or 0,
+            node=node,
+        )
+        if covered and asset == Asset.USDT:
+            plan = energy_plan_for_usdt_send(
+                sender=wallet.address, to=payout.destination, amount=payout.amount, node=node
+            )
+            if plan.mode == EnergyMode.BURN and not plan.topup_sun:
+                # Nobody lends it energy or tops it up: it must hold the TRX it may burn.
+                covered = hot_wallet_covers(
+                    asset=Asset.TRX,
+                    sender=wallet.address,
+                    amount=0,
+                    trx_reserve_sun=plan.fee_limit_sun,
+                    node=node,
+                )
+    except NodeRejected:  # the USDT call would revert: the wallet cannot cover it now
+        covered = False
+    except NodeUnavailable:
+        logger.info("payout %s: the node is not answering; it stays queued", payout.public_id)
+        return str(payout.status)
+    if not covered:
+        return _delay(payout_id, why=f"hot wallet {wallet.address} holds too little on chain")
+    return _start(payout_id, sender=wallet.address, plan=plan)
+
+
+def _in_flight(payout: Payout, *, sender: str) -> int:
+    """What the sender's other payouts of this asset will still take from its balance:
+    sending, their transaction not in a block yet. (One that is in a block may be counted
+    too if it got there after the balance was read: the payout then waits a round.)"""
+    others = Payout.objects.filter(
+        sender=sender, asset=payout.asset, status=PayoutStatus.SENDING
+    ).exclude(pk=payout.pk)
+    total = 0
+    for amount, outgoing_id in others.values_list("amount", "outgoing_id"):
+        outgoing = None if outgoing_id is None else outgoing_get(outgoing_id=outgoing_id)
+        if outgoing is None or outgoing.block_number is None:
+            total += amount
+    return total
+
+
+@transaction.atomic
+def _book_internally(payout_id: int, owner: LedgerOwner) -> str:
+    payout = Payout.objects.select_for_update().get(pk=payout_id)
+    if payout.status != PayoutStatus.QUEUED:
+        return str(payout.status)
+    payout_settle_internal(payout, owner=owner, data={"payout": payout.public_id})
+    now = timezone.now()
+    payout.internal = True
+    payout.status = PayoutStatus.CONFIRMED
+    payout.sent_at = payout.confirmed_at = now
+    payout.delayed_since = None
+    payout.save(
+        update_fields=[
+            "internal", "status", "sent_at", "confirmed_at", "delayed_since", "updated_at"
+        ]
+    )  # fmt: skip
+    audit_log(
+        actor=ACTOR,
+        action="payout.confirmed",
+        target=payout,
+        client_id=payout.client_id,
+        data={"internal": True, "owner": str(owner)},
+    )
+    payout_event_publish(payout=payout, what="confirmed")
+    return str(payout.status)
+
+
+@transaction.atomic
+def _delay(payout_id: int, *, why: str) -> str:
+    """Keep the payout queued; alert once per delay (not on every retry)."""
+    payout = Payout.objects.select_for_update().get(pk=payout_id)
+    if payout.status != PayoutStatus.QUEUED or payout.delayed_since is not None:
+        return str(payout.status)
+    payout.delayed_since = timezone.now()
+    payout.delay_count += 1
+    payout.save(update_fields=["delayed_since", "delay_count", "updated_at"])
+    logger.warning("payout %s delayed: %s; it stays queued until refilled", payout.public_id, why)
+    audit_log(
+        actor=ACTOR,
+        action="payout.delayed",
+        target=payout,
+        client_id=payout.client_id,
+        data={"why": why, "asset": payout.asset, "amount": payout.amount},
+    )
+    transaction.on_commit(lambda: PAYOUTS_DELAYED.labels(asset=payout.asset).inc())
+    payout_event_publish(payout=payout, what="delayed", occurrence=str(payout.delay_count))
+    return str(payout.status)
+
+
+@transaction.atomic
+def _start(payout_id: int, *, sender: str, plan: EnergyPlan | None) -> str:
+    payout = Payout.objects.select_for_update().select_related("client").get(pk=payout_id)
+    if payout.status != PayoutStatus.QUEUED:
+        return str(payout.status)  # a twin run got here first
+    payout.sender = sender
+    payout.status = PayoutStatus.SENDING
+    payout.sent_at = timezone.now()
+    payout.delayed_since = None
+    if plan is None:
+        call = trx_transfer(owner=sender, to=payout.destination, amount_sun=payout.amount)
+        payout.outgoing_id = outgoing_create(
+            call=call, reference=payout.ledger_reference, client=payout.client, actor=ACTOR
+        ).pk
+    else:
+        payout.fee_limit_sun = plan.fee_limit_sun
+        payout.energy_mode = plan.mode
+    payout.save()
+    audit_log(
+        actor=ACTOR,
+        action="payout.sending",
+        target=payout,
+        client_id=payout.client_id,
+        data={"from": sender, "fee_limit": payout.fee_limit_sun, "energy": payout.energy_mode},
+    )
+    payout_event_publish(payout=payout, what="sending")
+    if plan is not None:
+        energy_for_usdt_send(plan=plan, purpose=payout.ledger_reference)
+        if energy_ready(purpose=payout.ledger_reference):
+            _send_usdt(payout)
+    return str(payout.status)
+
+
+def _send_usdt(payout: Payout) -> None:
+    call = trc20_transfer(
+        owner=payout.sender,
+        token=usdt_contract(payout.network),
+        to=payout.destination,
+        amount=payout.amount,
+        fee_limit_sun=payout.fee_limit_sun,
+    )
+    outgoing = outgoing_create(
+        call=call, reference=payout.ledger_reference, client=payout.client, actor=ACTOR
+    )
+    payout.outgoing_id = outgoing.pk
+    payout.save(update_fields=["outgoing_id", "energy_mode", "updated_at"])
+
+
+def payout_on_energy_ready(purpose: str) -> None:
+    """The energy of a sending USDT payout is ready (or will never come): record its call."""
+    payout = (
+        Payout.objects.select_for_update()
+        .select_related("client")
+        .filter(ledger_reference=purpose)
+        .first()
+    )
+    if payout is None or payout.status != PayoutStatus.SENDING or payout.outgoing_id is not None:
+        return
+    if energy_failed(purpose=purpose):
+        payout.energy_mode = EnergyMode.BURN  # the sender burns, within the same fee_limit
+    _send_usdt(payout)
+
+
+def payouts_resume() -> int:
+    """Send every queued payout and every USDT payout whose energy is ready (the periodic
+    catch-up; safe to run twice). Returns how many left the queue."""
+    moved = 0
+    queued = Payout.objects.filter(status=PayoutStatus.QUEUED).order_by("id")
+    for payout_id in list(queued.values_list("id", flat=True)):
+        moved += payout_send(payout_id=payout_id) != PayoutStatus.QUEUED
+    waiting = Payout.objects.filter(status=PayoutStatus.SENDING, outgoing_id__isnull=True)
+    for reference in list(waiting.values_list("ledger_reference", flat=True)):
+        if energy_ready(purpose=reference):
+            with transaction.atomic():
+                payout_on_energy_ready(reference)
+    return moved
+
+
+def payout_on_outgoing(event: OutgoingEvent) -> None:
+    """Settle (final) or release (failed) the payout when its transaction ends."""
+    if not event.reference.startswith(REFERENCE_PREFIX):
+        return
+    if event.status not in (OutgoingStatus.FINAL, OutgoingStatus.FAILED):
+        return
+    payout = Payout.objects.select_for_update().filter(ledger_reference=event.reference).first()
+    if payout is None or payout.status != PayoutStatus.SENDING:
+        return
+    data = {"payout": payout.public_id, "txid": event.txid, "outgoing_id": event.outgoing_id}
+    payout.txid = event.txid
+    if event.status == OutgoingStatus.FINAL:
+        payout_settle(payout, data=data)
+        payout.status = PayoutStatus.CONFIRMED
+        payout.confirmed_at = timezone.now()
+    else:
+        payout_release(payout, why=f"payout failed: {event.failure_code}", data=data)
+        outgoing = outgoing_get(outgoing_id=event.outgoing_id)
+        payout.status = PayoutStatus.FAILED
+        payout.failed_at = timezone.now()
+        payout.failure_code = event.failure_code or "transaction_failed"
+        payout.failure_message = "" if outgoing is None else outgoing.failure_message
+    payout.save()
+    audit_log(
+        actor=ACTOR,
+        action=f"payout.{payout.status}",
+        target=payout,
+        client_id=payout.client_id,
+        data=data,
+    )
+    payout_event_publish(payout=payout, what=str(payout.status))
+    if payout.asset == Asset.USDT:
+        energy_release(purpose=payout.ledger_reference, send_txid=event.txid)
