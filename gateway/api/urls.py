@@ -31,4 +31,5 @@ urlpatterns = [
         name="webhook-delivery-redeliver",
     ),
     path("", include("gateway.invoices.api.urls")),
+    path("", include("gateway.sweeps.api.urls")),
 ]

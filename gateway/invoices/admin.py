@@ -7,24 +7,40 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import Count, Sum
-from django.db.models.functions import TruncDate
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 
-from gateway.invoices.models import Invoice, InvoicePayment, InvoiceSettings, InvoiceStatus, Refund
+from gateway.invoices.models import (
+    Invoice,
+    InvoicePayment,
+    InvoiceSettings,
+    Refund,
+)
+from gateway.invoices.selectors import refunded_total
+from gateway.invoices.settlement import daily_settlement, net_display
+from gateway.sweeps.models import Sweep
 from lucid_payments.core.admin_mixins import ListedOnlyInline, ReadOnlyAdmin
 from lucid_payments.core.audit import AuditActor, audit_log
-from lucid_payments.core.money import format_amount
+from lucid_payments.core.money import Asset, format_amount
 
 PAYMENT_FIELDS = ("txid", "index", "amount", "status", "block_number", "seen_at", "late")
+SWEEP_FIELDS = ("public_id", "asset", "amount", "status", "txid", "cost_total_sun")
 
 
 class PaymentInline(ListedOnlyInline):
     model = InvoicePayment
     fields = PAYMENT_FIELDS
     readonly_fields = PAYMENT_FIELDS
+
+
+class SweepInline(ListedOnlyInline):
+    """The sweeps of the invoice's address, each linked to its own page."""
+
+    model = Sweep
+    fields = SWEEP_FIELDS
+    readonly_fields = SWEEP_FIELDS
+    show_change_link = True
 
 
 @admin.register(Invoice)
@@ -38,11 +54,12 @@ class InvoiceAdmin(ReadOnlyAdmin):
         "status",
         "exception",
         "cost_total_sun",
+        "net_display",
         "created_at",
     )
     list_filter = ("status", "exception", "asset")
     search_fields = ("public_id", "order_id", "address__address")
-    inlines = [PaymentInline]
+    inlines = [PaymentInline, SweepInline]
     change_list_template = "admin/invoices/invoice/change_list.html"
 
     @admin.display(description="amount")
@@ -53,6 +70,13 @@ class InvoiceAdmin(ReadOnlyAdmin):
     def paid_display(self, invoice: Invoice) -> str:
         return format_amount(invoice.paid_amount, invoice.asset)
 
+    @admin.display(description="net")
+    def net_display(self, invoice: Invoice) -> str:
+        """Received less refunds and collection costs, per asset (as the API's
+        settlement.net)."""
+        kept = invoice.paid_amount - refunded_total(invoice)
+        return net_display(invoice.asset, kept, invoice.cost_total_sun)
+
     def get_urls(self) -> list[URLPattern]:
         summary = path(
             "daily-summary/",
@@ -62,40 +86,20 @@ class InvoiceAdmin(ReadOnlyAdmin):
         return [summary, *super().get_urls()]
 
     def daily_summary(self, request: HttpRequest) -> HttpResponse:
-        """Per client and day: paid invoices, what they brought in, what collecting them
-        cost (TRX) and the refunds."""
-        rows = (
-            Invoice.objects.filter(status=InvoiceStatus.PAID, paid_at__isnull=False)
-            .annotate(day=TruncDate("paid_at"))
-            .values("day", "client__name", "asset")
-            .annotate(
-                invoices=Count("id"),
-                received=Sum("paid_amount"),
-                cost_activation=Sum("cost_activation_sun"),
-                cost_energy=Sum("cost_energy_sun"),
-                cost_bandwidth=Sum("cost_bandwidth_sun"),
-                cost_sweep=Sum("cost_sweep_sun"),
-            )
-            .order_by("-day", "client__name", "asset")[:500]
-        )
+        """Per client and day: paid invoices, what they brought in, the refunds, what
+        collecting them cost (TRX) and the net (``gateway.invoices.settlement``)."""
         table = [
             {
-                "day": row["day"],
-                "client": row["client__name"],
-                "asset": row["asset"],
-                "invoices": row["invoices"],
-                "received": format_amount(int(row["received"] or 0), row["asset"]),
-                "costs_trx": format_amount(
-                    int(
-                        (row["cost_activation"] or 0)
-                        + (row["cost_energy"] or 0)
-                        + (row["cost_bandwidth"] or 0)
-                        + (row["cost_sweep"] or 0)
-                    ),
-                    "TRX",
-                ),
+                "day": row.day,
+                "client": row.client,
+                "asset": row.asset,
+                "invoices": row.invoices,
+                "received": format_amount(row.received, row.asset),
+                "refunded": format_amount(row.refunded, row.asset),
+                "costs_trx": format_amount(row.costs_sun, Asset.TRX),
+                "net": row.net,
             }
-            for row in rows
+            for row in daily_settlement()
         ]
         context = {
             **self.admin_site.each_context(request),

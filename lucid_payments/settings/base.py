@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "usdt",
     "gateway.invoices",
     "payouts",
+    "gateway.sweeps",
 ]
 
 MIDDLEWARE = [
@@ -260,6 +261,11 @@ PAYOUT_V0_LIMIT_TRX = env.int("PAYOUT_V0_LIMIT_TRX", default=4_000)
 PAYOUT_V0_DAILY_LIMIT_TRX = env.int("PAYOUT_V0_DAILY_LIMIT_TRX", default=40_000)
 PAYOUT_KYC_LIMIT_TRX = env.int("PAYOUT_KYC_LIMIT_TRX", default=20_000)
 PAYOUT_KYC_DAILY_LIMIT_TRX = env.int("PAYOUT_KYC_DAILY_LIMIT_TRX", default=200_000)
+# Sweeps (gateway.sweeps): a client's SweepSettings override these per client.
+SWEEP_THRESHOLD_TRX_SUN = env.int("SWEEP_THRESHOLD_TRX_SUN", default=50_000_000)
+SWEEP_THRESHOLD_USDT_UNITS = env.int("SWEEP_THRESHOLD_USDT_UNITS", default=5_000_000)
+SWEEP_HOT_CAP_TRX_SUN = env.int("SWEEP_HOT_CAP_TRX_SUN", default=0)  # 0: no cap
+SWEEP_HOT_CAP_USDT_UNITS = env.int("SWEEP_HOT_CAP_USDT_UNITS", default=0)
 # Node requests. A read of a 100-block range from a busy public node can take seconds, so
 # the per-request timeout is generous; retries (with jittered backoff capped at
 # BACKOFF_MAX) ride out 429/503/SERVER_BUSY and fail over to the next URL before a

@@ -4,10 +4,9 @@ account arrives, and the page turns to processing and then paid without a reload
 signed ``invoice.paid`` webhook reaches the client's receiver and verifies with
 standardwebhooks, with the invoice as the API shows it; the client's balance grew by
 exactly the amount. The page passes axe-core's accessibility rules, fits a 360 px wide
-phone, and works with JavaScript off.
-
-(Sweeping the address to the hot wallet, the last step of the issue's e2e, is not built
-yet: it waits for the energy policy.)
+phone, and works with JavaScript off. Last, the address is swept to the client's hot
+wallet (the client's fee wallet pays the TRX the sweep burns) with its costs recorded on
+the sweep and the invoice, and the books still agree with the chain.
 """
 
 from __future__ import annotations
@@ -22,16 +21,30 @@ from tronpy.keys import PrivateKey
 from tronpy.providers import HTTPProvider
 
 from gateway.invoices.api.serializers import InvoiceOutput
+from gateway.invoices.models import Invoice
+from gateway.sweeps.models import Sweep, SweepStatus
 from lucid_payments.core.money import Asset
 from lucid_payments.events.models import Event
+from lucid_payments.tron.adapter import trc20
+from lucid_payments.tron.adapter.node import get_node
 from lucid_payments.tron.scanner import BlockScanner, scan_once
 from tests.browser.test_kyc_approve_flow import browser  # noqa: F401 - the Chromium fixture
 from tests.gateway.conftest import LOOPBACK, endpoint_for
 from tests.gateway.receiver import Receiver, running_receiver
 from tests.gateway_invoices.conftest import Tenant, keyed_tenant
+from tests.gateway_sweeps.conftest import (
+    SUN,
+    books_agree,
+    run_pass,
+    sweep_through,
+    until_final,
+    wallet,
+)
 from tests.tron.conftest import SOLID_LAG, DevnetHandle
+from usdt.models import TrxTopUp
 from wallets.ledger.owners import LedgerOwner
 from wallets.ledger.selectors import owner_balances
+from wallets.tokens import usdt_contract
 
 pytestmark = [
     pytest.mark.browser,
@@ -84,6 +97,8 @@ def test_a_customer_pays_on_the_checkout_page_and_it_turns_paid_without_a_reload
     settings.WEBHOOK_ALLOW_HTTP = True
     tenant = keyed_tenant()
     endpoint = endpoint_for(tenant.client, receiver.url, events=["invoice.paid"])
+    hot = wallet(tenant, "hot")
+    wallet(tenant, "fee", funded_by=devnet, trx=100 * SUN)
     invoice = tenant.invoice(amount="25.5")
     before = _usdt_available(tenant)
     page, console = _page(browser, live_server.url)
@@ -125,6 +140,29 @@ def test_a_customer_pays_on_the_checkout_page_and_it_turns_paid_without_a_reload
     assert delivery.headers["webhook-id"] == event.public_id
     assert payload["type"] == "invoice.paid"
     assert payload["data"] == event.data
+
+    _swept_with_its_costs(devnet, invoice, hot_address=hot["address"])
+
+
+def _swept_with_its_costs(
+    devnet: DevnetHandle, invoice: dict[str, Any], *, hot_address: str
+) -> None:
+    """The paid address is swept to the hot wallet with its costs recorded."""
+    assert run_pass().started == 1
+    sweep = Sweep.objects.get(source_address=invoice["address"])
+    topup = TrxTopUp.objects.get(purpose=sweep.reference)  # no energy wallet: TRX to burn
+    assert topup.outgoing_id is not None
+    until_final(devnet, topup.outgoing_id)
+    sweep_through(devnet, sweep)
+    run_pass()
+    sweep.refresh_from_db()
+    assert sweep.status == SweepStatus.COMPLETED and sweep.cost_total_sun > 0
+    node = get_node()
+    assert trc20.balance_of(node, contract=usdt_contract(), holder=hot_address) == AMOUNT_UNITS
+    paid = Invoice.objects.get(public_id=invoice["id"])
+    assert paid.cost_total_sun == sweep.cost_total_sun
+    assert Event.objects.filter(type="sweep.completed", object_id=sweep.public_id).exists()
+    books_agree()
 
 
 @pytest.fixture
