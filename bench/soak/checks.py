@@ -14,6 +14,7 @@ from bench.soak.chain import ChainView, chain_view
 from bench.soak.observe import (
     all_events,
     all_invoices,
+    all_sweeps,
     customer_available,
     outgoing_as_shown,
     refresh_outgoing,
@@ -127,6 +128,7 @@ def check_everything(
         **_invoices(state, view),
         **_deposits(state, view),
         "payments_lost_to_forks": _payments_lost(state, view),
+        "sweeps": dict(Counter(s["status"] for s in all_sweeps(state.apis.gateway))),
         "events": len(events),
         "event_types": dict(Counter(e["type"] for e in events)),
         "events_unacknowledged": len(unacknowledged),

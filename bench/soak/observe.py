@@ -10,13 +10,17 @@ from bench.soak.amounts import base_units
 from bench.soak.api import Api
 from bench.soak.state import SoakState
 
-TERMINAL = frozenset({"confirmed", "failed"})
+TERMINAL = frozenset({"confirmed", "failed", "cancelled"})
 # The object type in the event types of each kind of movement out (usdt_transfer.confirmed).
 EVENT_OBJECT = {
     "refund": "refund",
     "wallet_transfer": "wallet_transfer",
     "usdt_transfer": "usdt_transfer",
+    "payout_v0": "payout",
+    "payout_kyc": "payout",
+    "batch_payout": "payout",
 }
+PAYOUT_KINDS = frozenset({"payout_v0", "payout_kyc", "batch_payout"})
 
 
 def _pages(api: Api, path: str, items: str, **params: Any) -> Iterator[dict[str, Any]]:
@@ -39,6 +43,10 @@ def all_events(api: Api, *, since: str) -> list[dict[str, Any]]:
 
 def all_invoices(api: Api) -> dict[str, dict[str, Any]]:
     return {invoice["id"]: invoice for invoice in _pages(api, "/api/v1/invoices", "invoices")}
+
+
+def all_sweeps(api: Api) -> list[dict[str, Any]]:
+    return list(_pages(api, "/api/v1/sweeps", "sweeps"))
 
 
 def pending_deliveries(api: Api, endpoint_id: str) -> list[dict[str, Any]]:
@@ -72,7 +80,9 @@ def outgoing_as_shown(state: SoakState) -> dict[str, str]:
     for record in state.outgoing:
         if record.kind == "wallet_transfer":
             continue  # no read endpoint: its events are what the API offers
-        if record.kind == "usdt_transfer":
+        if record.kind in PAYOUT_KINDS:
+            shown[record.id] = state.apis.accounts.get(f"/api/v1/payouts/{record.id}")["status"]
+        elif record.kind == "usdt_transfer":
             shown[record.id] = state.apis.usdt.get(f"/api/v1/usdt/transfers/{record.id}")["status"]
         elif record.kind == "refund":
             if record.parent_id not in refunds:

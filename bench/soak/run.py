@@ -28,6 +28,7 @@ from bench.soak.workloads import WORKLOADS
 Report = Callable[[str], None]
 HOT_WALLET_TRX = 50_000 * UNIT
 HOT_WALLET_USDT = 1_000_000 * UNIT
+FEE_WALLET_TRX = 20_000 * UNIT
 STACK_ENV = {
     # A short run sees a dropped broadcast re-sent within seconds.
     "TRON_TX_REBROADCAST_S": "5",
@@ -101,6 +102,15 @@ def _funded_hot_wallet(apis: Apis, devnet: httpx.Client, report: Report) -> tupl
     raise ApiFailure(f"the hot wallet's funding was not credited: {_client_available(apis)}")
 
 
+def _funded_fee_wallet(apis: Apis, devnet: httpx.Client) -> None:
+    """The client's fee wallet: its TRX pays the energy of USDT sweeps."""
+    reply = apis.wallets.post("/api/v1/wallets", {"kind": "fee", "label": "soak fee"})
+    if reply.status != 201:
+        raise ApiFailure(f"fee wallet: {reply.status} {reply.body}")
+    body = {"address": reply.body["address"], "trx": FEE_WALLET_TRX}
+    devnet.post("/devnet/faucet", json=body).raise_for_status()
+
+
 def _inject_faults(
     stack: RunningStack,
     options: SoakOptions,
@@ -137,8 +147,9 @@ def _run_workload(state: SoakState, options: SoakOptions, report: Report) -> Non
     last_report = time.monotonic()
     while time.monotonic() < deadline:
         state.run_due()
-        name = first.pop() if first else state.rng.choices(names, weights)[0]
-        if not first and WORKLOADS[name].lead_s > deadline - time.monotonic():
+        first_round = bool(first)
+        name = first.pop() if first_round else state.rng.choices(names, weights)[0]
+        if not first_round and WORKLOADS[name].lead_s > deadline - time.monotonic():
             continue
         WORKLOADS[name].step(state)
         state.steps[name] += 1
@@ -184,6 +195,7 @@ def soak_run(options: SoakOptions, report: Report = print) -> dict[str, Any]:
         devnet = httpx.Client(base_url=stack.devnet_url, timeout=30.0)
         try:
             endpoint_id, registered_at = _register_receiver(apis, receiver)
+            _funded_fee_wallet(apis, devnet)
             wallet_id, hot_address = _funded_hot_wallet(apis, devnet, report)
             state = SoakState(
                 apis,

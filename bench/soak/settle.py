@@ -20,6 +20,7 @@ from bench.soak.observe import (
     TERMINAL,
     all_events,
     all_invoices,
+    all_sweeps,
     customer_available,
     pending_deliveries,
     refresh_outgoing,
@@ -29,6 +30,7 @@ from bench.soak.stack import RunningStack
 from bench.soak.state import SoakState
 
 POLL_S = 3.0
+OPEN_SWEEPS = frozenset({"pending", "funding", "sending"})
 # Redelivered: a delivery whose next try is further away than this (the schedule's
 # 5-minute step). One that is overdue (its task died with a killed worker, or the worker
 # is behind) is left to the worker's once-a-minute sweep.
@@ -67,6 +69,9 @@ def _unsettled(state: SoakState, view: ChainView, receiver: FlakyReceiver) -> li
         credited = customer_available(state.apis.wallets, deposit.customer_id, deposit.asset)
         if credited != on_chain_sum(view, deposit.payments):
             waiting.append(f"customer {deposit.customer_id}: {credited} credited")
+    sweeping = [s["id"] for s in all_sweeps(state.apis.gateway) if s["status"] in OPEN_SWEEPS]
+    if sweeping:
+        waiting.append(f"{len(sweeping)} sweeps open")
     unacknowledged = [e["id"] for e in events if e["id"] not in receiver.acknowledged]
     if unacknowledged:
         waiting.append(f"{len(unacknowledged)} events not acknowledged")

@@ -1,12 +1,13 @@
 """The soak's workload: one function per kind of thing a client application and its payers
-do, and a table of them with their weights. A new kind (payouts, batches, ...) is one more
-function and one more row."""
+do, and a table of them with their weights. A new kind is one more function and one more
+row."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from bench.soak.amounts import UNIT, base_units, decimal_string
 from bench.soak.api import ApiFailure
@@ -184,6 +185,71 @@ def usdt_transfer(state: SoakState) -> None:
         )
 
 
+def _v0_customer(state: SoakState) -> int:
+    """A customer without KYC: the V0 route."""
+    return _customer_deposit_address(state).customer_id
+
+
+def _payout_item(state: SoakState, customer_id: int) -> dict[str, Any]:
+    return {
+        "customer_id": customer_id,
+        "destination": random_address(),
+        "asset": _asset(state),
+        "amount": decimal_string(state.rng.randint(UNIT // 10, 5 * UNIT)),
+        "reference": f"soak-{uuid.uuid4().hex[:16]}",
+    }
+
+
+def _record_payout(state: SoakState, kind: str, payout_id: str, item: dict[str, Any]) -> None:
+    record = OutgoingRecord(
+        kind, payout_id, item["destination"], item["asset"], base_units(item["amount"])
+    )
+    with state.lock:
+        state.outgoing.append(record)
+
+
+def _payout(state: SoakState, kind: str, customer_id: int, route: str) -> None:
+    item = _payout_item(state, customer_id)
+    reply = state.apis.accounts.post("/api/v1/payouts", item)
+    if reply.status != 201:
+        raise ApiFailure(f"{kind}: {reply.status} {reply.body}")
+    if reply.body["route"] != route:
+        raise ApiFailure(f"{kind} took the {reply.body['route']} route: {reply.body}")
+    _record_payout(state, kind, reply.body["id"], item)
+
+
+def payout_v0(state: SoakState) -> None:
+    _payout(state, "payout_v0", _v0_customer(state), "v0")
+
+
+def payout_kyc(state: SoakState) -> None:
+    _payout(state, "payout_kyc", state.kyc_customer_id, "kyc")
+
+
+def payout_batch(state: SoakState) -> None:
+    """Two to five payouts in one immediate batch, for the KYC and V0 customers."""
+    customers = [state.kyc_customer_id, _v0_customer(state)]
+    items = [
+        _payout_item(state, state.rng.choice(customers)) for _ in range(state.rng.randint(2, 5))
+    ]
+    reply = state.apis.accounts.post("/api/v1/payouts/batches", {"items": items})
+    if reply.status != 201:
+        raise ApiFailure(f"payout batch: {reply.status} {reply.body}")
+    for item, result in zip(items, reply.body["items"], strict=True):
+        _record_payout(state, "batch_payout", result["payout_id"], item)
+
+
+def deposit_to_sweep(state: SoakState) -> None:
+    """A customer deposit above the sweep threshold (50 TRX, 5 USDT by default): the
+    worker's once-a-minute sweeper moves it to the hot wallet (the fee wallet pays a USDT
+    sweep's energy)."""
+    record = _customer_deposit_address(state)
+    amount = state.rng.randint(60, 120) * UNIT
+    txid = state.faucet(record.address, record.asset, amount)
+    with state.lock:
+        record.payments.append(SentPayment(txid, amount))
+
+
 WORKLOADS: dict[str, Workload] = {
     "invoice_paid": Workload(6, invoice_paid),
     "invoice_partly_paid": Workload(2, invoice_partly_paid),
@@ -193,4 +259,8 @@ WORKLOADS: dict[str, Workload] = {
     "refund": Workload(3, refund),
     "wallet_transfer": Workload(2, wallet_transfer),
     "usdt_transfer": Workload(2, usdt_transfer),
+    "payout_v0": Workload(2, payout_v0),
+    "payout_kyc": Workload(2, payout_kyc),
+    "payout_batch": Workload(1, payout_batch),
+    "deposit_to_sweep": Workload(1, deposit_to_sweep),
 }

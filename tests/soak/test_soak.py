@@ -37,4 +37,6 @@ def test_a_minute_of_faults_loses_no_money_sends_nothing_twice_and_delivers_ever
     # The faults really happened: every kind at least once, and the killed came back.
     assert set(summary["faults"]) >= {"fork", "kill_worker", "kill_scanner"}, summary
     assert summary["restarts"].get("worker", 0) >= 1, summary
+    # Payouts on both routes and in a batch went out and were counted on chain.
+    assert {"payout_v0", "payout_kyc", "batch_payout"} <= set(summary["outgoing"]), summary
     assert summary["ok"], summary
