@@ -11,7 +11,7 @@ import pytest
 from bench.soak.run import WORKLOAD_SERVICES, SoakOptions, soak_run
 from tests.deploy.support import database_url
 
-pytestmark = [pytest.mark.devnet, pytest.mark.timeout(600)]
+pytestmark = [pytest.mark.devnet, pytest.mark.timeout(900)]
 
 SEED = 20261206
 
@@ -25,6 +25,7 @@ def test_a_minute_of_faults_loses_no_money_sends_nothing_twice_and_delivers_ever
         database_server=database_url("postgres"),
         workdir=tmp_path,
         services=WORKLOAD_SERVICES,
+        settle_timeout_s=300,
     )
     summary = soak_run(options, report=print)
 
