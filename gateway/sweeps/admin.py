@@ -173,10 +173,14 @@ class SweepAdmin(ReadOnlyAdmin):
 
 @admin.register(SweepAddress)
 class SweepAddressAdmin(ReadOnlyAdmin):
-    list_display = ("address", "client", "network", "due", "due_since", "checked_at")
+    list_display = ("address", "client", "network", "due", "due_since", "checked_at", "sweeps")
     list_filter = ("due", "network")
     search_fields = ("address",)
     actions = ["look_again"]
+
+    @admin.display(description="sweeps")
+    def sweeps(self, row: SweepAddress) -> SafeString:
+        return changelist_link(Sweep, "its sweeps", q=row.address)
 
     def has_look_again_permission(self, request: HttpRequest) -> bool:
         return bool(request.user.has_perm("sweeps.change_sweepaddress"))

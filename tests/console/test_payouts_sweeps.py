@@ -18,6 +18,12 @@ from django.utils import timezone
 
 from gateway.sweeps.models import SweepAddress, SweepKind
 from lucid_payments.accounts.services import client_create
+from lucid_payments.console.payout_admin_links import (
+    payout_amount,
+    payout_outgoing_link,
+    payout_related,
+    payout_status_badge,
+)
 from lucid_payments.console.roles import KYC_REVIEWER, SUPPORT, TREASURY
 from lucid_payments.core.models import AuditEvent
 from payouts.models import PayoutApproval
@@ -37,9 +43,9 @@ EXPORTS = "/admin/console/exports/"
 TXID = "ab" * 32
 
 
-def _web(username: str, *roles: str) -> WebClient:
+def _web(username: str, *roles: str, superuser: bool = False) -> WebClient:
     web = WebClient()
-    web.force_login(make_staff(username, *roles))
+    web.force_login(make_staff(username, *roles, superuser=superuser))
     return web
 
 
@@ -204,3 +210,20 @@ def test_a_sweep_links_its_invoice_address_transactions_and_costs() -> None:
     assert f"/admin/tron/outgoingtransaction/?q={TXID}" in page
     assert f"/admin/events/event/?q={done.public_id}" in page
     assert 'data-status="completed"' in page
+    listed = _web("sam", SUPPORT).get("/admin/sweeps/sweepaddress/").content.decode()
+    assert f"/admin/sweeps/sweep/?q={done.source_address}" in listed
+
+
+def test_a_payouts_links_lead_to_its_transaction_attempts_cost_events_and_audit() -> None:
+    client = client_create(name="acme")
+    sent = payout(client, status=PayoutStatus.CONFIRMED, txid=TXID, outgoing_id=None)
+    web = _web("root", superuser=True)
+
+    links = re.findall(r'href="([^"]+)"', str(payout_related(sent)).replace("&amp;", "&"))
+
+    assert len(links) == 5 and any(TXID in link for link in links)
+    for link in links:
+        assert web.get(link).status_code == 200, link
+    assert payout_outgoing_link(sent) == "—"
+    assert 'data-status="confirmed"' in payout_status_badge(sent)
+    assert payout_amount(sent) == "7.25 USDT"
