@@ -120,6 +120,7 @@ class InvoiceAdmin(ReadOnlyAdmin):
         "status_badge",
         "exception_badge",
         "cost_display",
+        "net_display",
         "created_at",
         "paid_at",
     )

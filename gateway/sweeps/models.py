@@ -180,3 +180,7 @@ class Sweep(models.Model):
             + self.cost_bandwidth_sun
             + self.cost_sweep_sun
         )
+
+
+# Every transaction a sweep may need, its own last: what its costs add up.
+TXID_FIELDS = ("activation_txid", "topup_txid", "delegation_txid", "reclaim_txid", "txid")

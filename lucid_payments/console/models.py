@@ -40,6 +40,7 @@ class ReconcileRun(models.Model):
             ("disable_client", "Can disable or enable a client"),
             ("revoke_api_key", "Can revoke API keys"),
             ("redeliver_webhook", "Can redeliver webhooks"),
+            ("retry_sweep", "Can retry a failed sweep"),
         ]
 
     def __str__(self) -> str:

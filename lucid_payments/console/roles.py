@@ -34,6 +34,7 @@ VIEWABLE_APPS = (
     "usdt",
     "staking",
     "payouts",
+    "sweeps",
     "console",
     "django_q",
 )
@@ -75,6 +76,13 @@ ROLES: dict[str, tuple[str, ...]] = {
         "console.redeliver_webhook",
         "gateway.view_webhookdelivery",
         "gateway.view_webhookendpoint",
+        # Refilling a short hot wallet is treasury's: it sees the payouts that wait for it.
+        "payouts.view_*",
+        "sweeps.view_*",
+        "sweeps.add_sweepsettings",
+        "sweeps.change_sweepsettings",
+        "sweeps.change_sweepaddress",
+        "console.retry_sweep",
     ),
     SUPPORT: tuple(f"{app}.view_*" for app in VIEWABLE_APPS),
 }

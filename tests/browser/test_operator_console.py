@@ -25,6 +25,7 @@ from lucid_payments.console.roles import SUPPORT
 from lucid_payments.core.audit import AuditActor
 from lucid_payments.core.money import Asset
 from tests.browser.conftest import log_in
+from tests.console import payouts_sweeps_rows as rows
 from tests.console.conftest import make_staff
 from tests.gateway_invoices.conftest import final, pay, seen
 from tests.tron.conftest import DevnetHandle
@@ -79,6 +80,10 @@ def test_support_sees_the_dashboard_agree_with_the_api_and_reconcile_but_cannot_
         document_number="P1",
     )
 
+    # Waiting for a human: a payout to approve, a failed sweep (rows only: no money moves).
+    rows.payout(tenant, status=rows.PayoutStatus.AWAITING_APPROVAL, approvals_required=1)
+    rows.sweep(tenant, status=rows.SweepStatus.FAILED, failure_code="OUT_OF_ENERGY")
+
     # The same moment: the node read, reconcile run (and recorded), the API asked.
     node_reading_take()
     reconciled = run_reconcile()
@@ -103,7 +108,9 @@ def test_support_sees_the_dashboard_agree_with_the_api_and_reconcile_but_cannot_
     # so the chain holds 1 TRX more than the ledger explains... until reconcile's rule:
     assert reconciled.returncode == 0, reconciled.output + reconciled.error
     assert page.inner_text("#custody-verdict") == "Agree"
-    assert page.locator("#attention-table tr[data-item='kyc_pending'] .count").inner_text() == "1"
+    for item in ("kyc_pending", "payouts_awaiting_approval", "sweeps_failed"):
+        assert page.locator(f"#attention-table tr[data-item='{item}'] .count").inner_text() == "1"
+    assert page.locator("#chart-payouts_sent svg").count() == 1
     assert page.inner_text("#chain-cursor") != "never ran"
     assert page.locator("#wallets-table tr").count() >= 1
     assert page.locator("#console-exports-link").count() == 0  # support does not export
@@ -123,6 +130,12 @@ def test_support_sees_the_dashboard_agree_with_the_api_and_reconcile_but_cannot_
     assert page.locator("select[name='action']").count() == 0
     assert page.locator(".badge[data-status='paid']").count() == 1
     _screenshot(page, "invoices", tmp_path)
+
+    # ... nor retry a sweep: the failed one is listed, with no action to take on it.
+    page.goto("/admin/")
+    page.click("#attention-table tr[data-item='sweeps_failed'] a")
+    assert page.locator(".badge[data-status='failed']").count() == 1
+    assert page.locator("select[name='action']").count() == 0
 
     page.goto("/admin/tron/chaintransfer/")
     assert page.locator("text=10 USDT").count() >= 1

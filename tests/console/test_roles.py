@@ -24,11 +24,13 @@ def test_each_role_has_what_its_actions_check() -> None:
         "console.mark_invoice",
         "console.redeliver_webhook",
     } <= _codes(TREASURY)
-    assert "tron.view_outgoingtransaction" in _codes(PAYOUT_APPROVER)
+    assert {"tron.view_outgoingtransaction", "payouts.approve_payout"} <= _codes(PAYOUT_APPROVER)
+    assert {"sweeps.view_sweep", "console.retry_sweep"} <= _codes(TREASURY)
 
 
 def test_support_only_looks() -> None:
     codes = _codes(SUPPORT)
     assert "invoices.view_invoice" in codes and "tron.view_chaintransfer" in codes
+    assert {"payouts.view_payout", "sweeps.view_sweep", "sweeps.view_sweepaddress"} <= codes
     assert all(code.split(".")[1].startswith("view_") for code in codes)
     assert "wallets.view_sealedsecret" not in codes

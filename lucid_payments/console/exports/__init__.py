@@ -1,6 +1,6 @@
 """Accounting exports: CSV of ledger entries, invoices and network costs for a date
 range and (optionally) one client, streamed row by row from a database cursor so that a
-year of entries never sits in memory. Other apps add theirs (payouts) with
+year of entries never sits in memory. Other exports are added with
 ``export_register``; the admin page and ``manage.py export`` list what is registered.
 """
 
@@ -55,8 +55,9 @@ def export_rows(
 
 
 def register_builtin_exports() -> None:
-    from lucid_payments.console.exports import invoices, ledger, network_costs
+    from lucid_payments.console.exports import invoices, ledger, network_costs, payouts
 
     export_register(ledger.EXPORT)
     export_register(invoices.EXPORT)
     export_register(network_costs.EXPORT)
+    export_register(payouts.EXPORT)

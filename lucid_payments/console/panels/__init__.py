@@ -64,7 +64,15 @@ def _t(name: str) -> str:
 
 
 def register_builtin_panels() -> None:
-    from lucid_payments.console.panels import attention, chain, custody, daily, wallets
+    from lucid_payments.console.panels import (
+        attention,
+        chain,
+        custody,
+        daily,
+        payouts,
+        sweeps,
+        wallets,
+    )
 
     runs, readings = "console.view_reconcilerun", "console.view_nodereading"
     for panel in (
@@ -77,6 +85,8 @@ def register_builtin_panels() -> None:
         panel_register(panel)
     attention.register_builtin_items()
     daily.register_builtin_series()
+    payouts.register()
+    sweeps.register()
 
 
 __all__ = [

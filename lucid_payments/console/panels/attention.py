@@ -65,7 +65,8 @@ def _outgoing_failed() -> int:
     return outgoing_failed_count_since(since=timezone.now() - timedelta(days=1))
 
 
-def _url(name: str, query: str = "") -> Callable[[], str]:
+def url_to(name: str, query: str = "") -> Callable[[], str]:
+    """The admin list ``name`` filtered by ``query``, resolved when the row is shown."""
     return lambda: reverse(name) + (f"?{query}" if query else "")
 
 
@@ -75,7 +76,7 @@ def register_builtin_items() -> None:
             "kyc_pending",
             "KYC applications pending review",
             _kyc_pending,
-            _url("admin:accounts_kycapplication_changelist", "status__exact=pending"),
+            url_to("admin:accounts_kycapplication_changelist", "status__exact=pending"),
             "accounts.view_kycapplication",
             10,
         )
@@ -85,7 +86,7 @@ def register_builtin_items() -> None:
             "webhooks_failed",
             "Webhook deliveries failed",
             _webhooks_failed,
-            _url("admin:gateway_webhookdelivery_changelist", "status__exact=failed"),
+            url_to("admin:gateway_webhookdelivery_changelist", "status__exact=failed"),
             "gateway.view_webhookdelivery",
             50,
         )
@@ -95,7 +96,7 @@ def register_builtin_items() -> None:
             "outgoing_failed",
             "Our transactions failed (24 h)",
             _outgoing_failed,
-            _url("admin:tron_outgoingtransaction_changelist", "status__exact=failed"),
+            url_to("admin:tron_outgoingtransaction_changelist", "status__exact=failed"),
             "tron.view_outgoingtransaction",
             60,
         )
@@ -105,7 +106,7 @@ def register_builtin_items() -> None:
             "tasks_failed",
             "Background tasks failed (24 h)",
             _tasks_failed,
-            _url("admin:django_q_failure_changelist"),
+            url_to("admin:django_q_failure_changelist"),
             "django_q.view_failure",
             70,
         )

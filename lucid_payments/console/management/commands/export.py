@@ -1,4 +1,4 @@
-"""manage.py export — an accounting CSV (ledger, invoices, network-costs) for whole UTC
+"""manage.py export — an accounting CSV (ledger, invoices, payouts, network-costs) for whole UTC
 days and optionally one client, written to a file or stdout as it is read from the
 database (a server-side cursor; large ranges never sit in memory). Progress goes to
 stderr when writing to a file. Each export is recorded in the audit log.
@@ -30,8 +30,8 @@ def _day(text: str) -> date:
 
 class Command(BaseCommand):
     help = (
-        "Write an accounting CSV (ledger, invoices or network-costs) for the days from "
-        "--start to --end (UTC, both included), optionally for one --client, to --output "
+        "Write an accounting CSV (ledger, invoices, payouts or network-costs) for the days "
+        "from --start to --end (UTC, both included), optionally for one --client, to --output "
         "or stdout. Amounts are decimal strings with their asset."
     )
 
