@@ -20,7 +20,16 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils.safestring import SafeString
 
+from lucid_payments.console.payout_admin_links import (
+    PAYOUT_LIST_FILTERS,
+    PAYOUT_SEARCH_FIELDS,
+    payout_amount,
+    payout_outgoing_link,
+    payout_related,
+    payout_status_badge,
+)
 from lucid_payments.core.admin_mixins import ListedOnlyInline, ReadOnlyAdmin
 from lucid_payments.core.audit import AuditActor, audit_log
 from lucid_payments.core.errors import ApplicationError
@@ -57,13 +66,14 @@ class PayoutAdmin(ReadOnlyAdmin):
         "asset",
         "shown_amount",
         "route",
-        "status",
+        "status_badge",
         "approvals_required",
         "destination",
+        "outgoing",
         "created_at",
     )
-    list_filter = ("status", "asset", "route", "funding", "internal")
-    search_fields = ("public_id", "reference", "destination", "txid", "client__name")
+    list_filter = ("status", "asset", "route", "funding", "internal", *PAYOUT_LIST_FILTERS)
+    search_fields = (*PAYOUT_SEARCH_FIELDS, "client__name")
     list_select_related = ("client", "customer")
     ordering = ("-id",)
     actions = None  # no bulk decisions: each payout is looked at on its own page
@@ -71,10 +81,22 @@ class PayoutAdmin(ReadOnlyAdmin):
 
     @admin.display(description="amount", ordering="amount")
     def shown_amount(self, obj: Payout) -> str:
-        return f"{format_amount(obj.amount, obj.asset)} {obj.asset}"
+        return payout_amount(obj)
+
+    @admin.display(description="status", ordering="status")
+    def status_badge(self, obj: Payout) -> SafeString:
+        return payout_status_badge(obj)
+
+    @admin.display(description="transaction")
+    def outgoing(self, obj: Payout) -> SafeString | str:
+        return payout_outgoing_link(obj)
+
+    @admin.display(description="related")
+    def related(self, obj: Payout) -> SafeString:
+        return payout_related(obj)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        return [field.name for field in Payout._meta.fields]
+        return [field.name for field in Payout._meta.fields] + ["outgoing", "related"]
 
     def change_view(
         self,

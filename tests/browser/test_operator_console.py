@@ -2,9 +2,9 @@
 devnet: a support operator sees the dashboard, whose custody figures are the API's
 balances and reconcile's output of the same moment, and can approve or mark nothing.
 
-Screenshots of the dashboard and of the invoice and chain-transfer lists are written to
-the test's temporary directory, and to ``LUCID_SCREENSHOTS_DIR`` when it is set (that is
-how ``docs/screenshots/`` is refreshed).
+Screenshots of the dashboard and of the payout, invoice and chain-transfer lists, at
+1280 px, are written to ``var/screenshots/`` of the checkout on every run (ignored by git),
+or to ``LUCID_SCREENSHOTS_DIR`` when it is set, for a reviewer to look at.
 """
 
 from __future__ import annotations
@@ -33,16 +33,17 @@ from tests.wallets.chain_helpers import funded_hot_wallet, run_reconcile
 from tests.wallets.conftest import devnet, test_master_key, wallets_api  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.devnet]
-SCREENSHOTS = ("dashboard", "invoices", "chain-transfers")
+SCREENSHOTS = ("dashboard", "payouts", "invoices", "chain-transfers")
+DEFAULT_SCREENSHOTS_DIR = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 
 def _screenshot(page: Any, name: str, tmp_path: Path, *, element: str = "#content") -> None:
     target = tmp_path / f"{name}.png"
     page.locator(element).screenshot(path=str(target))
     assert target.stat().st_size > 10_000  # something was drawn
-    wanted = os.environ.get("LUCID_SCREENSHOTS_DIR")
-    if wanted:
-        shutil.copyfile(target, Path(wanted) / target.name)
+    folder = Path(os.environ.get("LUCID_SCREENSHOTS_DIR") or DEFAULT_SCREENSHOTS_DIR)
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(target, folder / target.name)
 
 
 def _on_chain_in_reconcile(output: str, asset: str) -> str:
@@ -92,7 +93,7 @@ def test_support_sees_the_dashboard_agree_with_the_api_and_reconcile_but_cannot_
     }  # the tenant is the only owner of custody here: nothing held, no customers' money
 
     page = log_in(browser, live_server.url, make_staff("sue", SUPPORT))
-    page.set_viewport_size({"width": 1600, "height": 900})
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.goto("/admin/")
     for asset in ("TRX", "USDT"):
         row = page.locator(f"#custody-table tr[data-asset='{asset}']")
@@ -136,6 +137,11 @@ def test_support_sees_the_dashboard_agree_with_the_api_and_reconcile_but_cannot_
     page.click("#attention-table tr[data-item='sweeps_failed'] a")
     assert page.locator(".badge[data-status='failed']").count() == 1
     assert page.locator("select[name='action']").count() == 0
+
+    page.goto("/admin/payouts/payout/")
+    assert page.locator(".badge[data-status='awaiting_approval']").count() == 1
+    assert page.locator("select[name='action']").count() == 0
+    _screenshot(page, "payouts", tmp_path)
 
     page.goto("/admin/tron/chaintransfer/")
     assert page.locator("text=10 USDT").count() >= 1

@@ -19,7 +19,7 @@ from lucid_payments.core.money import Asset
 from lucid_payments.events.models import Event
 from payouts.models import Payout, PayoutSettings, PayoutStatus
 from payouts.services import payout_create
-from tests.browser.test_kyc_approve_flow import _log_in, browser  # noqa: F401 - fixture
+from tests.browser.conftest import log_in
 from tests.payouts.conftest import UNIT, custody_address_of_another_client, keyed_tenant
 
 pytestmark = [pytest.mark.browser, pytest.mark.urls("lucid_payments.urls.admin")]
@@ -62,7 +62,7 @@ def _approve(page: Any, payout: Payout) -> None:
 
 
 def test_a_large_payout_needs_two_different_approvers_in_the_admin(
-    browser: Any,  # noqa: F811 - the fixture imported above
+    browser: Any,
     live_server: Any,
 ) -> None:
     payout = _large_payout()
@@ -71,7 +71,7 @@ def test_a_large_payout_needs_two_different_approvers_in_the_admin(
     viewer = _operator("viewer", approver=False)
 
     # A approves: one of two; the payout still waits.
-    page = _log_in(browser, live_server.url, alice)
+    page = log_in(browser, live_server.url, alice)
     _approve(page, payout)
     page.wait_for_selector(".messagelist .success")
     payout.refresh_from_db()
@@ -85,7 +85,7 @@ def test_a_large_payout_needs_two_different_approvers_in_the_admin(
     assert payout.status == PayoutStatus.AWAITING_APPROVAL and payout.approvals.count() == 1
 
     # Without the permission: no buttons, and the URL forced by hand is refused.
-    page = _log_in(browser, live_server.url, viewer)
+    page = log_in(browser, live_server.url, viewer)
     page.goto(f"/admin/payouts/payout/{payout.pk}/change/")
     assert page.locator("#payout-approve").count() == 0
     assert page.locator("#payout-reject").count() == 0
@@ -102,7 +102,7 @@ def test_a_large_payout_needs_two_different_approvers_in_the_admin(
     assert payout.status == PayoutStatus.AWAITING_APPROVAL and payout.approvals.count() == 1
 
     # B approves: the second pair of eyes queues it.
-    page = _log_in(browser, live_server.url, bob)
+    page = log_in(browser, live_server.url, bob)
     _approve(page, payout)
     page.wait_for_selector(".messagelist .success")
     payout.refresh_from_db()
