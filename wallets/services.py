@@ -15,7 +15,7 @@ from lucid_payments.tron.addresses import normalize_address
 from lucid_payments.tron.signing import address_of_public_key
 from lucid_payments.tron.watch import watch_address
 from wallets.custody import custody_addresses, custody_owner, holds_custody
-from wallets.hd import derive, mnemonic_generate
+from wallets.hd import account_public_key, address_from_account_public_key, mnemonic_generate
 from wallets.keystore.redacted import RedactedBytes
 from wallets.keystore.services import secret_reveal, secret_store
 from wallets.models.keystore import SecretKind
@@ -92,18 +92,20 @@ def wallet_create(
                 fields={"address": ["Only allowed for a cold wallet."]},
             )
         account = _allocate_hd_account()
-        derived = derive(platform_mnemonic(), account=account, index=0)
+        extended = account_public_key(platform_mnemonic(), account=account)
+        address = address_from_account_public_key(extended, index=0)
         wallet = Wallet.objects.create(
             client=client,
             kind=kind,
             label=label,
             key_source=KeySource.HD,
             hd_account=account,
-            address=derived.address,
+            account_public_key=extended,
+            address=address,
             next_index=1,
         )
         first = WalletAddress.objects.create(
-            wallet=wallet, address=derived.address, index=0, in_custody=holds_custody(wallet)
+            wallet=wallet, address=address, index=0, in_custody=holds_custody(wallet)
         )
     _watch(first, purpose=WATCH_PURPOSE_WALLET)
     return wallet
@@ -156,24 +158,40 @@ def _is_own_custody_address(client: Client, address: str, network: str) -> bool:
     return owner is not None and owner.client_id == client.pk
 
 
-@transaction.atomic
+def _account_public_key(wallet: Wallet) -> str:
+    """The wallet's stored extended public key; for one that has none yet (its migration
+    could not unseal the seed), derived from the seed once and stored."""
+    if not wallet.account_public_key:
+        assert wallet.hd_account is not None  # HD wallets always have one (DB constraint)
+        wallet.account_public_key = account_public_key(
+            platform_mnemonic(), account=wallet.hd_account
+        )
+        wallet.save(update_fields=["account_public_key"])
+    return wallet.account_public_key
+
+
+# No savepoint of its own: an error here fails the caller's transaction anyway, and an
+# invoice creation sends two statements fewer.
+@transaction.atomic(savepoint=False)
 def wallet_address_create(
     *, wallet: Wallet, label: str = "", customer: Customer | None = None
 ) -> WalletAddress:
-    """Derive the wallet's next address (HD wallets only) and start watching it."""
+    """Derive the wallet's next address (HD wallets only) and start watching it.
+
+    Derived from the wallet's extended public key: no seed and no private key is needed
+    to hand out an address (signing for it later derives the key from the seed)."""
     if wallet.key_source != KeySource.HD:
         raise InvalidInput(
             "Only HD wallets derive new addresses.", code="wallet_cannot_derive_addresses"
         )
     locked = Wallet.objects.select_for_update().get(pk=wallet.pk)
     index = locked.next_index
-    assert locked.hd_account is not None  # HD wallets always have one (DB constraint)
-    derived = derive(platform_mnemonic(), account=locked.hd_account, index=index)
+    derived = address_from_account_public_key(_account_public_key(locked), index=index)
     locked.next_index = index + 1
     locked.save(update_fields=["next_index"])
     address = WalletAddress.objects.create(
         wallet=locked,
-        address=derived.address,
+        address=derived,
         index=index,
         label=label,
         customer=customer,
@@ -183,14 +201,26 @@ def wallet_address_create(
     return address
 
 
-def _client_deposit_wallet(client: Client) -> Wallet:
-    # The client row's lock makes "find or create the deposit wallet" a single step.
-    Client.objects.select_for_update().get(pk=client.pk)
-    wallet = (
+def _deposit_wallet_find(client: Client) -> Wallet | None:
+    return (
         Wallet.objects.filter(client=client, kind=WalletKind.DEPOSIT, key_source=KeySource.HD)
         .order_by("id")
         .first()
     )
+
+
+def _client_deposit_wallet(client: Client) -> Wallet:
+    # Once a client has its deposit wallet it keeps it (its addresses protect it from
+    # deletion): look first without locking, so concurrent invoices do not queue on the
+    # client row. Only the first creation takes the client row's lock, which makes "find
+    # or create" a single step. FOR NO KEY UPDATE: it does not wait for, nor hold up, the
+    # key-share locks that rows pointing at the client take (invoices created meanwhile
+    # by requests that found the wallet), which FOR UPDATE would turn into deadlocks.
+    wallet = _deposit_wallet_find(client)
+    if wallet is not None:
+        return wallet
+    Client.objects.select_for_update(no_key=True).get(pk=client.pk)
+    wallet = _deposit_wallet_find(client)
     return wallet or wallet_create(kind=WalletKind.DEPOSIT, client=client, label="deposits")
 
 

@@ -69,6 +69,12 @@ def invoice_payments(invoice: Invoice) -> list[InvoicePayment]:
     return list(invoice.payments.order_by("seen_at", "id"))
 
 
+def new_invoice_view(invoice: Invoice) -> InvoiceView:
+    """The view of an invoice just created: no payments, refunds or confirmations to look
+    up (three queries an invoice creation does not need)."""
+    return InvoiceView(invoice=invoice, payments=[], refunded=0, head_block=0)
+
+
 def invoice_view(invoice: Invoice) -> InvoiceView:
     return InvoiceView(
         invoice=invoice,

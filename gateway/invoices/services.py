@@ -20,7 +20,7 @@ from gateway.invoices.models import (
     SpeedPolicy,
 )
 from gateway.invoices.qr import qr_payload, qr_svg
-from gateway.invoices.selectors import InvoiceView
+from gateway.invoices.selectors import new_invoice_view
 from gateway.invoices.state import PaymentFacts, Totals, expiry_state, totals
 from lucid_payments.accounts.models import Client, Customer
 from lucid_payments.core.audit import AuditActor, audit_log
@@ -105,9 +105,7 @@ def invoice_create(
     invoice.qr_svg = qr_svg(qr_payload(invoice, rules))
     invoice.save(force_insert=True)
     audit_log(actor=actor, action="invoice.created", target=invoice, client_id=client.pk)
-    # A new invoice has no payments, refunds or confirmations to look up.
-    fresh = InvoiceView(invoice=invoice, payments=[], refunded=0, head_block=0)
-    invoice_event_publish(invoice=invoice, what="created", view=fresh)
+    invoice_event_publish(invoice=invoice, what="created", view=new_invoice_view(invoice))
     return invoice
 
 

@@ -9,6 +9,7 @@ import pytest
 from django.test import Client as WebClient
 
 from gateway.invoices.models import InvoiceSettings
+from gateway.invoices.qr import QR_MASK, qr_svg
 from tests.gateway_invoices.conftest import SettableClock, Tenant
 from wallets.tokens import usdt_contract
 
@@ -64,7 +65,9 @@ def test_the_qr_code_is_the_bare_address_unless_the_client_asks_for_a_uri(
 
     invoice = tenant.invoice(amount="2")
     bare = WebClient().get(f"/pay/{invoice['id']}").content.decode()
-    expected = segno.make(invoice["address"], error="m").svg_inline(scale=5, lineclass=None)
+    expected = segno.make(invoice["address"], error="m", mask=QR_MASK).svg_inline(
+        scale=5, lineclass=None
+    )
     path_of = re.compile(r' d="([^"]+)"')
     assert path_of.search(bare)[1] == path_of.search(expected)[1]  # type: ignore[index]
 
@@ -72,9 +75,21 @@ def test_the_qr_code_is_the_bare_address_unless_the_client_asks_for_a_uri(
     with_uri = tenant.invoice(amount="2")
     uri = WebClient().get(f"/pay/{with_uri['id']}").content.decode()
     expected = segno.make(
-        f"tron:{with_uri['address']}?amount=2&token={usdt_contract()}", error="m"
+        f"tron:{with_uri['address']}?amount=2&token={usdt_contract()}", error="m", mask=QR_MASK
     ).svg_inline(scale=5, lineclass=None)
     assert path_of.search(uri)[1] == path_of.search(expected)[1]  # type: ignore[index]
+
+
+def test_the_fixed_mask_keeps_the_size_and_error_correction_segno_would_choose() -> None:
+    import segno
+
+    address = "TUEZSdKsoDHQMeZwihtdoBiN46zxhGWYdH"
+    uri = f"tron:{address}?amount=12.5&token={usdt_contract()}"
+    for payload in (address, uri):
+        chosen, fixed = segno.make(payload, error="m"), segno.make(payload, error="m", mask=QR_MASK)
+        assert fixed.designator == chosen.designator  # same version, same error level
+        assert fixed.mask == QR_MASK and fixed.symbol_size() == chosen.symbol_size()
+        assert 'class="qr"' in qr_svg(payload) and fixed.svg_inline(scale=5) != ""
 
 
 def test_the_status_endpoint_tells_what_the_page_shows_and_no_more(tenant: Tenant) -> None:

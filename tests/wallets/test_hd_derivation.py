@@ -6,10 +6,18 @@ import hashlib
 import hmac
 
 import base58
+import pytest
+from bip_utils import Bip39SeedGenerator, Bip44, Bip44Coins
 from coincurve import PrivateKey
 from Crypto.Hash import keccak
 
-from wallets.hd import derivation_path, derive, mnemonic_generate
+from wallets.hd import (
+    account_public_key,
+    address_from_account_public_key,
+    derivation_path,
+    derive,
+    mnemonic_generate,
+)
 from wallets.keystore.redacted import RedactedBytes
 
 # The BIP39 test mnemonic; its TRON address at m/44'/195'/0'/0/0 is the one TronLink and
@@ -66,3 +74,30 @@ def test_a_new_mnemonic_has_24_words_and_comes_from_the_injected_randomness() ->
     assert len(words) == 24
     assert words[:3] == ["abandon", "abandon", "abandon"]
     assert "abandon" not in repr(mnemonic)
+
+
+def test_the_account_public_key_derives_the_addresses_the_private_path_derives() -> None:
+    for account in (0, 3):
+        extended = account_public_key(TEST_MNEMONIC, account=account)
+        assert extended.startswith("xpub")
+        for index in (0, 1, 2, 19, 1000, 2**31 - 1):
+            expected = derive(TEST_MNEMONIC, account=account, index=index).address
+            assert address_from_account_public_key(extended, index=index) == expected
+    first = address_from_account_public_key(account_public_key(TEST_MNEMONIC, account=0), index=0)
+    assert first == KNOWN_FIRST_ADDRESS
+
+
+def test_only_an_account_level_public_key_is_accepted() -> None:
+    extended = account_public_key(TEST_MNEMONIC, account=0)
+    with pytest.raises(ValueError, match="account-level"):
+        address_from_account_public_key(extended[:-1] + "x", index=0)
+    coin_level = (  # m/44'/195' of the same mnemonic: one level too high
+        "xpub6AmukNpN4yyVGhtfLdkFSbQuLzNBnEXg6Cpc88AGpboZzy3exPAWoADSsd5GGqNkoxyjBQposb86RoZUNN"
+        "yXf8kk75QA6AXFUbhChRZoAY2"
+    )
+    with pytest.raises(ValueError, match="account-level"):
+        address_from_account_public_key(coin_level, index=0)
+    seed = Bip39SeedGenerator(TEST_MNEMONIC.reveal().decode()).Generate()
+    private = Bip44.FromSeed(seed, Bip44Coins.TRON).Purpose().Coin().Account(0)
+    with pytest.raises(ValueError, match="account-level"):  # an xprv is never accepted
+        address_from_account_public_key(private.PrivateKey().ToExtended(), index=0)

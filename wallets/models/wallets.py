@@ -67,6 +67,10 @@ class Wallet(models.Model):
     network = models.CharField(max_length=16, default=_current_network)
     key_source = models.CharField(max_length=16, choices=KeySource.choices)
     hd_account = models.PositiveIntegerField(null=True, blank=True, unique=True)
+    # HD wallets: the extended public key of m/44'/195'/hd_account', from which new
+    # addresses are derived without the seed. Cannot sign, but links all the wallet's
+    # addresses: never shown by the API or the admin.
+    account_public_key = models.CharField(max_length=120, blank=True, editable=False)
     secret = models.OneToOneField(
         SealedSecret, on_delete=models.PROTECT, null=True, blank=True, related_name="wallet"
     )

@@ -21,7 +21,13 @@ from gateway.invoices.api.serializers import (
     refund_output,
 )
 from gateway.invoices.refunds import refund_create
-from gateway.invoices.selectors import invoice_get, invoice_page, invoice_view, refund_list
+from gateway.invoices.selectors import (
+    invoice_get,
+    invoice_page,
+    invoice_view,
+    new_invoice_view,
+    refund_list,
+)
 from gateway.invoices.services import invoice_cancel, invoice_create
 from lucid_payments.accounts.authentication import request_principal
 from lucid_payments.accounts.scopes import Scope
@@ -94,7 +100,7 @@ class InvoiceListCreateView(IdempotentMixin, APIView):
             redirect_url=wanted["redirect_url"],
             expires_in=wanted.get("expires_in"),
         )
-        return Response(invoice_output(invoice_view(invoice)), status=201)
+        return Response(invoice_output(new_invoice_view(invoice)), status=201)
 
 
 class InvoiceDetailView(APIView):
