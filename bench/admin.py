@@ -196,7 +196,7 @@ def _load_invoices(
                 txid=f"{n:064x}",
                 index=0,
                 from_address=f"Tpayer{n:028d}",
-                amount=invoice.amount,
+                amount=invoice.paid_amount,
                 status=PaymentStatus.FINAL,
                 block_number=1_000 + n,
                 seen_at=invoice.created_at + timedelta(minutes=1),
