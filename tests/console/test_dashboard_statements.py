@@ -19,7 +19,7 @@ from tests.console.conftest import make_staff
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("lucid_payments.urls.admin")]
 
-# Today's dashboard sends 24 (superuser) and 26 (support: permission checks); the bound
+# Today's dashboard sends 23 (superuser) and 25 (support: permission checks); the bound
 # leaves room for a few more panels, not for a query per row.
 MAX_STATEMENTS = 40
 
