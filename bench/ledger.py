@@ -44,7 +44,9 @@ SCENARIOS = (
 )
 
 
-def setup_django() -> Any:
+def setup_django(prefix: str = "bench_ledger") -> Any:
+    """Django on a throwaway database of its own, ``<prefix>_<pid>``; drop it at the end
+    with ``connection.creation.destroy_test_db``."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lucid_payments.settings.test")
     import django
 
@@ -52,7 +54,7 @@ def setup_django() -> Any:
     from django.db import connection
 
     # A throwaway database of our own, beside whatever tests are running.
-    connection.settings_dict["TEST"]["NAME"] = f"bench_ledger_{os.getpid()}"
+    connection.settings_dict["TEST"]["NAME"] = f"{prefix}_{os.getpid()}"
     connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     return connection
 

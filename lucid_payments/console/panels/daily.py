@@ -5,6 +5,7 @@ one ``DailySeries``; other apps add theirs (payouts sent) with ``daily_series_re
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -33,6 +34,19 @@ class DailySeries:
 
 
 _SERIES: dict[str, DailySeries] = {}
+# Figures computed once per render and shared by several series (one GROUP BY asset
+# instead of one scan of the ledger per asset); fresh for every render.
+_RENDER_MEMO: ContextVar[dict[Any, Any] | None] = ContextVar("daily_render_memo", default=None)
+
+
+def per_render(key: Any, compute: Callable[[], Any]) -> Any:
+    """``compute()``, once per dashboard render for ``key``; uncached outside a render."""
+    memo = _RENDER_MEMO.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
 
 
 def daily_series_register(series: DailySeries) -> None:
@@ -52,6 +66,15 @@ def context(request: HttpRequest) -> dict[str, Any]:
     today = timezone.now().date()
     days = [today - timedelta(days=DAYS - 1 - i) for i in range(DAYS)]
     start = datetime.combine(days[0], datetime.min.time(), tzinfo=timezone.get_current_timezone())
+    token = _RENDER_MEMO.set({})
+    try:
+        charts = _charts(request, days, start)
+    finally:
+        _RENDER_MEMO.reset(token)
+    return {"charts": charts, "since": days[0]}
+
+
+def _charts(request: HttpRequest, days: list[date], start: datetime) -> list[dict[str, Any]]:
     charts = []
     for series in sorted(_SERIES.values(), key=lambda s: (s.order, s.key)):
         if series.permission is not None and not request.user.has_perm(series.permission):
@@ -73,7 +96,7 @@ def context(request: HttpRequest) -> dict[str, Any]:
                 ],
             }
         )
-    return {"charts": charts, "since": days[0]}
+    return charts
 
 
 def _invoices_paid(start: datetime) -> PerDay:
@@ -103,26 +126,33 @@ def _invoice_volume(asset: str) -> Callable[[datetime], PerDay]:
     return values
 
 
+def _deposits_per_asset(start: datetime) -> dict[str, PerDay]:
+    from wallets.models import Posting
+    from wallets.models.ledger import EntryKind
+
+    # A deposit is a credit booked for a chain transfer (wallets.deposits' reference);
+    # its positive leg is what reached the owner. Both assets in one pass over the window.
+    rows = (
+        Posting.objects.filter(
+            entry__kind=EntryKind.CREDIT,
+            entry__reference__startswith="chain:",
+            entry__created_at__gte=start,
+            amount__gt=0,
+        )
+        .annotate(day=TruncDate("entry__created_at"))
+        .values("account__asset", "day")
+        .annotate(total=Sum("amount"))
+    )
+    found: dict[str, PerDay] = {}
+    for row in rows:
+        found.setdefault(row["account__asset"], {})[row["day"]] = (int(row["total"] or 0),)
+    return found
+
+
 def _deposits(asset: str) -> Callable[[datetime], PerDay]:
     def values(start: datetime) -> PerDay:
-        from wallets.models import Posting
-        from wallets.models.ledger import EntryKind
-
-        # A deposit is a credit booked for a chain transfer (wallets.deposits' reference);
-        # its positive leg is what reached the owner.
-        rows = (
-            Posting.objects.filter(
-                entry__kind=EntryKind.CREDIT,
-                entry__reference__startswith="chain:",
-                entry__created_at__gte=start,
-                account__asset=asset,
-                amount__gt=0,
-            )
-            .annotate(day=TruncDate("entry__created_at"))
-            .values("day")
-            .annotate(total=Sum("amount"))
-        )
-        return per_day(rows, "total")
+        by_asset = per_render(("deposits", start), lambda: _deposits_per_asset(start))
+        return by_asset.get(asset, {})
 
     return values
 
