@@ -451,9 +451,9 @@ class IdempotentMixin(APIView):
         if outcome.effect_pk:
             raise ReplayEffect(_effect_object(outcome))
         if self.idempotency_effect_model:
-            self._idempotency_context = _keyed_request.set(
-                _KeyedRequest(outcome.record_id, self.idempotency_effect_model)
-            )
+            # A misspelt label would silently record nothing: refuse it loudly instead.
+            label = apps.get_model(self.idempotency_effect_model)._meta.label
+            self._idempotency_context = _keyed_request.set(_KeyedRequest(outcome.record_id, label))
 
     def handle_exception(self, exc: Exception) -> Response:
         if isinstance(exc, ReplayStoredResponse):

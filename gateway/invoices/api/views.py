@@ -40,7 +40,7 @@ JSON_BODY_ONLY = [StrictJSONParser]
 class InvoiceListCreateView(IdempotentMixin, APIView):
     required_scope = Scope.GATEWAY
     parser_classes = JSON_BODY_ONLY
-    idempotency_effect_model = "gateway.Invoice"
+    idempotency_effect_model = "invoices.Invoice"
 
     def idempotent_replay(self, request: Request, obj: Any) -> Response:
         return Response(invoice_output(invoice_view(obj)), status=201)
@@ -140,7 +140,7 @@ class InvoiceCancelView(IdempotentMixin, APIView):
 class RefundListCreateView(IdempotentMixin, APIView):
     required_scope = Scope.GATEWAY
     parser_classes = JSON_BODY_ONLY
-    idempotency_effect_model = "gateway.Refund"
+    idempotency_effect_model = "invoices.Refund"
 
     def idempotent_replay(self, request: Request, obj: Any) -> Response:
         return Response(refund_output(obj), status=202)
