@@ -19,6 +19,7 @@ from tests.wallets.ledger_helpers import assert_ledger_consistent
 from wallets.ledger.owners import LedgerOwner
 from wallets.ledger.services import ledger_credit
 from wallets.models.ledger_transfers import LedgerTransfer
+from wallets.models.wallets import Wallet, WalletAddress
 
 pytestmark = pytest.mark.django_db
 
@@ -99,3 +100,23 @@ def test_a_wallet_transfer_killed_before_commit_is_sent_once_on_retry(wallets_ap
     assert not retried.has_header("Idempotent-Replayed")
     assert OutgoingTransaction.objects.count() == 1
     assert_ledger_consistent()
+
+
+def test_a_wallet_and_an_address_killed_after_commit_are_replayed(wallets_api) -> None:
+    _, api = wallets_api
+    first = api.post("/api/v1/wallets", {"kind": "hot"}, format="json", HTTP_IDEMPOTENCY_KEY="w")
+    assert first.status_code == 201, first.content
+    abandon_after_commit("w")
+    retried = api.post("/api/v1/wallets", {"kind": "hot"}, format="json", HTTP_IDEMPOTENCY_KEY="w")
+    assert_replayed(first, retried)
+    assert retried.json() == first.json()
+
+    url = f"/api/v1/wallets/{first.json()['id']}/addresses"
+    made = api.post(url, {"label": "a"}, format="json", HTTP_IDEMPOTENCY_KEY="a")
+    assert made.status_code == 201, made.content
+    abandon_after_commit("a")
+    again = api.post(url, {"label": "a"}, format="json", HTTP_IDEMPOTENCY_KEY="a")
+    assert_replayed(made, again)
+    assert again.json() == made.json()
+    assert Wallet.objects.count() == 1
+    assert WalletAddress.objects.count() == 2  # index 0 and the one derived, not a third

@@ -98,6 +98,10 @@ class WalletListCreateView(IdempotentMixin, APIView):
     required_scope = Scope.WALLETS
     parser_classes = JSON_BODY_ONLY
     idempotency_required = False  # creating a wallet moves no money; the key is optional
+    idempotency_effect_model = "wallets.Wallet"
+
+    def idempotent_replay(self, request: Request, obj: Any) -> Response:
+        return Response(WalletOutput(obj).data, status=201)
 
     @extend_schema(
         operation_id="wallet_list",
@@ -156,6 +160,10 @@ class WalletAddressCreateView(IdempotentMixin, APIView):
     required_scope = Scope.WALLETS
     parser_classes = JSON_BODY_ONLY
     idempotency_required = False
+    idempotency_effect_model = "wallets.WalletAddress"
+
+    def idempotent_replay(self, request: Request, obj: Any) -> Response:
+        return Response(WalletAddressOutput(obj).data, status=201)
 
     @extend_schema(
         operation_id="wallet_address_create",
