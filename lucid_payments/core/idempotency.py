@@ -243,8 +243,9 @@ class IdempotencyClaim:
     effect_pk: str = ""
 
     def finish(self, response: HttpResponseBase, *, redact: frozenset[str] = frozenset()) -> None:
-        """Store a 2xx/4xx answer for replay; anything else frees the key. Top-level JSON
-        fields named in ``redact`` are stored (and so replayed) as null."""
+        """Store a 2xx/4xx answer for replay; anything else frees the key (unless the work
+        committed, see ``release``). Top-level JSON fields named in ``redact`` are stored
+        (and so replayed) as null."""
         try:
             storable = not isinstance(response, StreamingHttpResponse) and (
                 response.status_code < 500
