@@ -22,6 +22,7 @@ from lucid_payments.accounts.models import Client, Customer
 from lucid_payments.accounts.selectors import customer_is_kyc_verified
 from lucid_payments.core.audit import AuditActor, audit_log
 from lucid_payments.core.errors import Conflict, Forbidden, Unprocessable
+from lucid_payments.core.idempotency import idempotency_effect
 from lucid_payments.core.money import Asset
 from payouts.chain_reads import CostEstimator, network_cost_estimate
 from payouts.events import payout_event_publish
@@ -183,6 +184,7 @@ def payout_record(
         if Payout.objects.filter(client_id=payout.client_id, reference=payout.reference).exists():
             raise _reference_taken(payout.client_id, payout.reference) from exc
         raise
+    idempotency_effect(payout)
     payout_hold(payout)
     audit_log(
         actor=actor,

@@ -18,6 +18,7 @@ from django.db import transaction
 from lucid_payments.accounts.models import Client
 from lucid_payments.core.audit import AuditActor, audit_log
 from lucid_payments.core.errors import Conflict, InvalidInput
+from lucid_payments.core.idempotency import idempotency_effect
 from lucid_payments.core.money import Asset
 from lucid_payments.tron.outgoing.contracts import generic_call
 from lucid_payments.tron.outgoing.services import outgoing_create
@@ -71,6 +72,7 @@ def _record(
         reference=reference,
         **fields,
     )
+    idempotency_effect(operation)
     audit_log(
         actor=actor,
         action=f"staking.{kind}.accepted",

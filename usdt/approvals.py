@@ -11,6 +11,7 @@ from django.db import transaction
 
 from lucid_payments.core.audit import AuditActor
 from lucid_payments.core.errors import InvalidInput
+from lucid_payments.core.idempotency import idempotency_effect
 from lucid_payments.core.money import Asset
 from lucid_payments.tron.adapter.node import TronNode, get_node
 from lucid_payments.tron.adapter.resource_prices import resource_prices
@@ -53,7 +54,7 @@ def usdt_approval_create(
             client=wallet.client,
             actor=actor,
         )
-        return UsdtApproval.objects.create(
+        approval = UsdtApproval.objects.create(
             client_id=wallet.client_id,
             wallet=wallet,
             network=wallet.network,
@@ -64,3 +65,5 @@ def usdt_approval_create(
             fee_limit_sun=fee_limit,
             outgoing_id=outgoing.pk,
         )
+        idempotency_effect(approval)
+    return approval

@@ -19,6 +19,7 @@ from django.db import transaction
 
 from lucid_payments.core.audit import AuditActor, audit_log
 from lucid_payments.core.errors import InvalidInput
+from lucid_payments.core.idempotency import idempotency_effect
 from lucid_payments.core.money import Asset
 from lucid_payments.tron.adapter.node import TronNode
 from lucid_payments.tron.addresses import normalize_address, to_hex
@@ -98,6 +99,7 @@ def usdt_transfer_create(*, wallet: Wallet, plan: EnergyPlan, actor: AuditActor)
         energy_mode=plan.mode,
         status=UsdtTransferStatus.AWAITING_ENERGY,
     )
+    idempotency_effect(transfer)
     audit_log(
         actor=actor,
         action="usdt.transfer.accepted",

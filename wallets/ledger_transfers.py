@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from lucid_payments.accounts.models import Client, Customer
 from lucid_payments.core.audit import AuditActor, audit_log
 from lucid_payments.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from lucid_payments.core.idempotency import idempotency_effect
 from lucid_payments.core.money import Asset
 from lucid_payments.events.services import event_publish
 from wallets.api.ledger_transfer_serializers import ledger_transfer_output
@@ -132,6 +133,7 @@ def ledger_transfer_create(
                 description=wanted.description,
                 entry=entry,
             )
+            idempotency_effect(transfer)
     except IntegrityError as exc:
         # The twin that booked this entry committed its row while we waited on its locks.
         existing = _replay(client, wanted)

@@ -11,6 +11,7 @@ from django.db import IntegrityError, connection, transaction
 
 from lucid_payments.accounts.models import Client, Customer
 from lucid_payments.core.errors import InvalidInput
+from lucid_payments.core.idempotency import idempotency_effect
 from lucid_payments.tron.addresses import normalize_address
 from lucid_payments.tron.signing import address_of_public_key
 from lucid_payments.tron.watch import watch_address
@@ -107,6 +108,7 @@ def wallet_create(
         first = WalletAddress.objects.create(
             wallet=wallet, address=address, index=0, in_custody=holds_custody(wallet)
         )
+    idempotency_effect(wallet)
     _watch(first, purpose=WATCH_PURPOSE_WALLET)
     return wallet
 
@@ -197,6 +199,7 @@ def wallet_address_create(
         customer=customer,
         in_custody=holds_custody(locked),
     )
+    idempotency_effect(address)
     _watch(address, purpose=WATCH_PURPOSE_DEPOSIT if customer else WATCH_PURPOSE_WALLET)
     return address
 

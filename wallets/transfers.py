@@ -22,6 +22,7 @@ from django.db import transaction
 
 from lucid_payments.core.audit import AuditActor
 from lucid_payments.core.errors import InvalidInput
+from lucid_payments.core.idempotency import idempotency_effect
 from lucid_payments.core.money import Asset
 from lucid_payments.tron.addresses import normalize_address, to_hex
 from lucid_payments.tron.outgoing.contracts import trx_transfer
@@ -70,6 +71,7 @@ def wallet_trx_transfer(
         data={"wallet_id": wallet.pk, "to": to_hex(recipient)},
     )
     outgoing = outgoing_create(call=call, reference=reference, client=wallet.client, actor=actor)
+    idempotency_effect(outgoing)
     return outgoing_view(outgoing)
 
 

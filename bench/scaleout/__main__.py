@@ -188,13 +188,18 @@ def main(argv: list[str] | None = None) -> int:
         for step in steps:
             summary[step.name] = step.check(ctx)
         summary["webhooks"] = webhooks_check(ctx)
-        # A copy killed between a view's commit and its stored response leaves the key
-        # "abandoned"; its retry runs again (docs/scale-out.md). Counted, from the logs.
-        summary["abandoned_idempotency_keys"] = sum(
-            node.log_path.read_text(errors="replace").count("was abandoned; running it again")
+        # A copy killed mid-request leaves its key "abandoned". The retry replays the
+        # effect if the work had committed, or runs it again if it had not (it never
+        # committed, so this is its only run; docs/scale-out.md). Counted, from the logs.
+        logs = [
+            node.log_path.read_text(errors="replace")
             for nodes in running.http.values()
             for node in nodes
-        )
+        ]
+        summary["abandoned_idempotency_keys"] = {
+            "replayed": sum(log.count("was abandoned; replaying its effect") for log in logs),
+            "run_again": sum(log.count("was abandoned; running it again") for log in logs),
+        }
         summary["reconcile"] = run_command(running, "reconcile")
         summary["ledger_verify"] = run_command(running, "ledger_verify")
         summary["exactly_once"] = all(

@@ -52,6 +52,13 @@ class EndpointListCreateView(IdempotentMixin, APIView):
     parser_classes = JSON_BODY_ONLY
     idempotency_required = False  # registering an endpoint moves no money
     idempotency_redacted_fields: ClassVar[frozenset[str]] = SECRET_FIELDS
+    idempotency_effect_model = "gateway.WebhookEndpoint"
+
+    def idempotent_replay(self, request: Request, obj: Any) -> Response:
+        # The secret is shown once: a replay answers null, as a stored replay would.
+        return Response(
+            dict(EndpointWithSecretOutput(obj, context={"secret": None}).data), status=201
+        )
 
     @extend_schema(
         operation_id="webhook_endpoint_list",

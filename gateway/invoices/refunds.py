@@ -19,6 +19,7 @@ from gateway.invoices.models import Invoice, Refund, RefundStatus, new_refund_id
 from gateway.invoices.selectors import refunded_total
 from lucid_payments.core.audit import AuditActor, audit_log
 from lucid_payments.core.errors import InvalidInput, Unprocessable
+from lucid_payments.core.idempotency import idempotency_effect
 from lucid_payments.core.money import Asset, format_amount
 from lucid_payments.tron.outgoing.contracts import ContractCall, trc20_transfer, trx_transfer
 from lucid_payments.tron.outgoing.hooks import OutgoingEvent, OutgoingStatus
@@ -105,6 +106,7 @@ def refund_create(*, invoice: Invoice, amount: int, to_address: str, actor: Audi
         reference=reference,
         outgoing_id=outgoing.pk,
     )
+    idempotency_effect(refund)
     audit_log(
         actor=actor,
         action="refund.created",

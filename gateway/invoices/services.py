@@ -25,6 +25,7 @@ from gateway.invoices.state import PaymentFacts, Totals, expiry_state, totals
 from lucid_payments.accounts.models import Client, Customer
 from lucid_payments.core.audit import AuditActor, audit_log
 from lucid_payments.core.errors import Conflict, InvalidInput
+from lucid_payments.core.idempotency import idempotency_effect
 from lucid_payments.core.money import Asset
 from wallets.services import _client_deposit_wallet, wallet_address_create
 
@@ -104,6 +105,7 @@ def invoice_create(
     )
     invoice.qr_svg = qr_svg(qr_payload(invoice, rules))
     invoice.save(force_insert=True)
+    idempotency_effect(invoice)
     audit_log(actor=actor, action="invoice.created", target=invoice, client_id=client.pk)
     invoice_event_publish(invoice=invoice, what="created", view=new_invoice_view(invoice))
     return invoice

@@ -26,6 +26,7 @@ from gateway.webhooks.signing_secrets import ROTATION_OVERLAP, secret_add
 from gateway.webhooks.ssrf import webhook_target
 from lucid_payments.accounts.models import Client
 from lucid_payments.core.audit import AuditActor, audit_log
+from lucid_payments.core.idempotency import idempotency_effect
 from lucid_payments.core.models import AuditEvent
 from wallets.models.keystore import SealedSecret
 
@@ -56,6 +57,7 @@ def endpoint_create(
             created_at=now,
             updated_at=now,
         )
+        idempotency_effect(endpoint)
         secret = secret_add(endpoint=endpoint, now=now)
         audit_log(
             actor=actor,

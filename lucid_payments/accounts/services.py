@@ -13,6 +13,7 @@ from lucid_payments.accounts.models import ApiKey, Client, Customer
 from lucid_payments.accounts.scopes import ALL_SCOPES
 from lucid_payments.core.audit import AuditActor, audit_log
 from lucid_payments.core.errors import Conflict, InvalidInput
+from lucid_payments.core.idempotency import idempotency_effect
 
 
 def client_create(*, name: str, actor: AuditActor | None = None) -> Client:
@@ -123,6 +124,7 @@ def customer_create(
             customer = Customer.objects.create(
                 client=client, external_ref=external_ref, display_name=display_name, email=email
             )
+            idempotency_effect(customer)
             audit_log(
                 actor=actor,
                 action="customer.created",

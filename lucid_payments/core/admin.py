@@ -43,7 +43,16 @@ class AuditEventAdmin(ReadOnlyAdmin):
 class IdempotencyRecordAdmin(ReadOnlyAdmin):
     """For support questions ("did my retry run twice?"); records expire on their own."""
 
-    list_display = ("created_at", "scope", "key", "state", "response_status", "expires_at")
+    list_display = (
+        "created_at",
+        "scope",
+        "key",
+        "state",
+        "response_status",
+        "effect_model",
+        "effect_pk",
+        "expires_at",
+    )
     list_filter = ("state", "response_status")
     search_fields = ("=scope", "key")
     ordering = ("-created_at",)

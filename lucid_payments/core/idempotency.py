@@ -8,7 +8,8 @@ Per caller (scope = the API key's client) and key:
 * a duplicate arriving while the first still runs waits for it (bounded by
   ``IDEMPOTENCY_WAIT_SECONDS``) and then gets the replay, or 409
   ``idempotency_in_progress`` if the first is still running after the wait;
-* only 2xx and 4xx answers are stored; a 5xx or a crash releases the key for a retry.
+* only 2xx and 4xx answers are stored; a 5xx or a crash releases the key for a retry,
+  unless the work had already committed (see "Exactly once across a crash" below).
 
 Who may run a key is decided by a session-level PostgreSQL advisory lock held for the
 whole request: waiting happens inside PostgreSQL (``lock_timeout``), every process and
@@ -17,6 +18,31 @@ handler itself runs outside any transaction we open, so views keep the rule "no 
 call inside a database transaction". The view must therefore not run inside an outer
 transaction (``ATOMIC_REQUESTS`` stays off): the stored response has to be committed
 before the lock is released, or a waiter would not see it.
+
+Exactly once across a crash
+---------------------------
+The work (the service's transaction) and the stored response commit separately. A process
+killed between the two leaves its record ``in_progress`` with nobody holding the lock: the
+key is *abandoned*. Re-running it would move the money a second time, so the service
+records what it made in the same transaction that made it:
+
+* while a keyed request runs, the mixin exposes its record in a context variable;
+* a service that creates something calls ``idempotency_effect(obj)`` inside its own
+  transaction, right after creating it; that writes ``obj``'s model label and primary key
+  onto the record, and commits or rolls back with the object itself. Outside a keyed
+  request (a task, the admin, a command) or for an object that is not the view's
+  ``idempotency_effect_model`` (something the service made along the way) it does nothing;
+* a retry that finds an abandoned record *with* an effect does not run the handler: the
+  view's ``idempotent_replay(request, obj)`` rebuilds the first answer (same status, same
+  serializer), which is stored and returned with ``Idempotent-Replayed: true``;
+* an abandoned record *without* an effect means the work never committed (it was one
+  transaction), so the retry runs it, once;
+* for the same reason a 5xx or an exception after the effect committed keeps the record
+  (abandoned, with its effect) instead of freeing the key.
+
+Every view that creates money movements or client-visible objects under a key sets
+``idempotency_effect_model`` and implements ``idempotent_replay``; its service calls
+``idempotency_effect``.
 """
 
 from __future__ import annotations
@@ -24,13 +50,15 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from contextvars import ContextVar, Token
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, ClassVar, cast
 
+from django.apps import apps
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import OperationalError, connection, transaction
+from django.db import OperationalError, connection, models, transaction
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.utils import timezone
@@ -149,6 +177,45 @@ def _release_lock(lock_id: int) -> None:
         cursor.execute("SELECT pg_advisory_unlock(%s)", [lock_id])
 
 
+# --- effects ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _KeyedRequest:
+    record_id: int
+    effect_model: str  # "app_label.ModelName"
+
+
+_keyed_request: ContextVar[_KeyedRequest | None] = ContextVar("keyed_request", default=None)
+
+
+def idempotency_effect(obj: models.Model) -> None:
+    """Record that the running keyed request created ``obj``.
+
+    Call it inside the transaction that creates ``obj``, right after creating it: the
+    effect then commits (or rolls back) with the object, and a retry after a crash replays
+    the answer instead of creating a second one. Does nothing when no keyed request runs
+    or when ``obj`` is not what the request's view creates.
+    """
+    running = _keyed_request.get()
+    if running is None or obj._meta.label != running.effect_model:
+        return
+    if not connection.in_atomic_block:
+        # Written on its own, the effect could outlive a rolled-back object (or the object
+        # could commit without it): the whole point is that they commit together.
+        raise RuntimeError("idempotency_effect() must run inside the transaction creating obj")
+    # Only the first object counts: the one the answer is about.
+    IdempotencyRecord.objects.filter(pk=running.record_id, effect_pk="").update(
+        effect_model=running.effect_model, effect_pk=str(obj.pk)
+    )
+
+
+def _forget_unless_effect(record_id: int) -> None:
+    """Free the key, unless the work committed: then the record stays (abandoned, with its
+    effect) so that a retry replays the answer instead of redoing the work."""
+    IdempotencyRecord.objects.filter(pk=record_id, effect_pk="").delete()
+
+
 # --- stored responses ------------------------------------------------------------------
 
 
@@ -171,16 +238,20 @@ class IdempotencyClaim:
 
     record_id: int
     lock_id: int
+    # Set when an abandoned attempt had already committed its work.
+    effect_model: str = ""
+    effect_pk: str = ""
 
     def finish(self, response: HttpResponseBase, *, redact: frozenset[str] = frozenset()) -> None:
-        """Store a 2xx/4xx answer for replay; anything else frees the key. Top-level JSON
-        fields named in ``redact`` are stored (and so replayed) as null."""
+        """Store a 2xx/4xx answer for replay; anything else frees the key (unless the work
+        committed, see ``release``). Top-level JSON fields named in ``redact`` are stored
+        (and so replayed) as null."""
         try:
             storable = not isinstance(response, StreamingHttpResponse) and (
                 response.status_code < 500
             )
             if not storable:
-                IdempotencyRecord.objects.filter(pk=self.record_id).delete()
+                _forget_unless_effect(self.record_id)
                 return
             if hasattr(response, "render"):
                 response.render()  # DRF renders lazily; we need the exact bytes now
@@ -197,15 +268,16 @@ class IdempotencyClaim:
                 response_headers=headers,
             )
         except BaseException:
-            IdempotencyRecord.objects.filter(pk=self.record_id).delete()
+            _forget_unless_effect(self.record_id)
             raise
         finally:
             _release_lock(self.lock_id)
 
     def release(self) -> None:
-        """The request failed (5xx, crash): forget it so that a retry runs again."""
+        """The request failed (5xx, crash): forget it so that a retry runs again, unless
+        its work committed (then a retry replays it)."""
         try:
-            IdempotencyRecord.objects.filter(pk=self.record_id).delete()
+            _forget_unless_effect(self.record_id)
         finally:
             _release_lock(self.lock_id)
 
@@ -220,6 +292,18 @@ def _redacted(content: bytes, fields: frozenset[str]) -> bytes:
     if not isinstance(body, dict) or not fields & body.keys():
         return content
     return json.dumps({k: None if k in fields else v for k, v in body.items()}).encode()
+
+
+class IdempotencyEffectGone(Conflict):
+    default_code = "idempotency_effect_gone"
+
+
+class ReplayEffect(Exception):
+    """Raised from ``initial`` to skip the handler; carries what the first attempt made."""
+
+    def __init__(self, obj: models.Model) -> None:
+        super().__init__("replaying the effect of an abandoned idempotent request")
+        self.obj = obj
 
 
 class ReplayStoredResponse(Exception):
@@ -273,9 +357,20 @@ def idempotency_begin(
             _release_lock(lock_id)
             return _replay(record)
         # In progress, yet nobody holds the lock: the first attempt's process or connection
-        # died before it could finish or release. Its outcome is unknown; run again.
-        logger.warning("idempotency key %s of %s was abandoned; running it again", key, scope)
-        return IdempotencyClaim(record_id=record.pk, lock_id=lock_id)
+        # died before it could finish or release. With an effect its work committed and is
+        # replayed; without one the work rolled back and runs again.
+        logger.warning(
+            "idempotency key %s of %s was abandoned; %s",
+            key,
+            scope,
+            "replaying its effect" if record.effect_pk else "running it again",
+        )
+        return IdempotencyClaim(
+            record_id=record.pk,
+            lock_id=lock_id,
+            effect_model=record.effect_model,
+            effect_pk=record.effect_pk,
+        )
     except BaseException:
         _release_lock(lock_id)
         raise
@@ -308,8 +403,17 @@ class IdempotentMixin(APIView):
     idempotent_methods: ClassVar[frozenset[str]] = frozenset({"POST"})
     # Top-level fields of the answer never stored (a secret shown once): a replay has null.
     idempotency_redacted_fields: ClassVar[frozenset[str]] = frozenset()
+    # What a POST creates, as "app_label.ModelName" (its service calls idempotency_effect);
+    # empty for views whose work is safe to run again. Needs ``idempotent_replay``.
+    idempotency_effect_model: ClassVar[str] = ""
 
     _idempotency_claim: IdempotencyClaim | None = None
+    _idempotency_context: Token[_KeyedRequest | None] | None = None
+
+    def idempotent_replay(self, request: Request, obj: Any) -> Response:
+        """The answer the first attempt gave (or would have given) for ``obj``, which it
+        created: the same status code and serializer body as the handler's."""
+        raise NotImplementedError(f"{type(self).__name__} sets no idempotent_replay")
 
     def idempotency_scope(self, request: Request) -> str:
         """Keys are per client: two tenants may use the same key independently."""
@@ -342,19 +446,30 @@ class IdempotentMixin(APIView):
             ),
             wait_seconds=float(settings.IDEMPOTENCY_WAIT_SECONDS),
         )
-        if isinstance(outcome, IdempotencyClaim):
-            self._idempotency_claim = outcome
-        else:
+        if not isinstance(outcome, IdempotencyClaim):
             raise ReplayStoredResponse(outcome)
+        self._idempotency_claim = outcome
+        if outcome.effect_pk:
+            raise ReplayEffect(_effect_object(outcome))
+        if self.idempotency_effect_model:
+            # A misspelt label would silently record nothing: refuse it loudly instead.
+            label = apps.get_model(self.idempotency_effect_model)._meta.label
+            self._idempotency_context = _keyed_request.set(_KeyedRequest(outcome.record_id, label))
 
     def handle_exception(self, exc: Exception) -> Response:
         if isinstance(exc, ReplayStoredResponse):
             # DRF's finalize_response accepts any HttpResponseBase; the stub says Response.
             return cast(Response, exc.response)
+        if isinstance(exc, ReplayEffect):
+            # Stored by ``finish`` like a first answer (the header is per delivery).
+            response = self.idempotent_replay(self.request, exc.obj)
+            response[REPLAYED_HEADER] = "true"
+            return response
         return super().handle_exception(exc)
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         self._idempotency_claim = None
+        self._idempotency_context = None
         try:
             response = super().dispatch(request, *args, **kwargs)
         except BaseException:
@@ -364,7 +479,22 @@ class IdempotentMixin(APIView):
                 except Exception:  # the original error matters more; log this one
                     logger.exception("could not release idempotency key after a crash")
             raise
+        finally:
+            if self._idempotency_context is not None:
+                _keyed_request.reset(self._idempotency_context)
+                self._idempotency_context = None
         claim, self._idempotency_claim = self._idempotency_claim, None
         if claim is not None:
             claim.finish(response, redact=self.idempotency_redacted_fields)
         return response
+
+
+def _effect_object(claim: IdempotencyClaim) -> models.Model:
+    model = apps.get_model(claim.effect_model)
+    try:
+        return cast(models.Model, model._default_manager.get(pk=claim.effect_pk))
+    except model.DoesNotExist:
+        # Deleted since (a webhook endpoint, say): the first answer cannot be rebuilt.
+        raise IdempotencyEffectGone(
+            "The object this Idempotency-Key created no longer exists."
+        ) from None

@@ -73,6 +73,12 @@ class IdempotencyRecord(models.Model):
     # Bytes, not parsed JSON: a replay must be byte-for-byte the first answer.
     response_body = models.BinaryField(null=True, blank=True)
     response_headers = models.JSONField(default=list, blank=True)
+    # What the request created, written by the service inside its own transaction
+    # (core.idempotency.idempotency_effect): a retry after a crash replays it, never redoes it.
+    effect_model = models.CharField(
+        max_length=100, blank=True, default="", help_text='e.g. "payouts.Payout".'
+    )
+    effect_pk = models.CharField(max_length=64, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
 

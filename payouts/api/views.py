@@ -56,6 +56,10 @@ def _may_use(request: Request, view: APIView, customer: Customer, route: PayoutR
 class PayoutListCreateView(IdempotentMixin, APIView):
     required_scope = Scope.PAYOUTS
     parser_classes = JSON_BODY_ONLY
+    idempotency_effect_model = "payouts.Payout"
+
+    def idempotent_replay(self, request: Request, obj: Any) -> Response:
+        return Response(payout_output(obj), status=201)
 
     @extend_schema(
         operation_id="payout_list",

@@ -52,6 +52,11 @@ def _accepted(operation: StakingOperation) -> Response:
 class _OperationView(IdempotentMixin, APIView):
     required_scope = Scope.STAKING
     parser_classes = JSON_BODY_ONLY
+    # Every staking POST (freeze, delegate, vote, ...) accepts one operation.
+    idempotency_effect_model = "staking.StakingOperation"
+
+    def idempotent_replay(self, request: Request, obj: Any) -> Response:
+        return _accepted(obj)
 
     def _wallet(self, request: Request, data: dict[str, Any]) -> Wallet:
         return wallet_get(client=request_principal(request).client, wallet_id=data["wallet_id"])

@@ -14,7 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.urls import path
 from django.utils import timezone
 from django_q.models import Schedule
@@ -28,7 +28,11 @@ from rest_framework.views import APIView
 
 from lucid_payments.core import tasks
 from lucid_payments.core.audit import AuditActor, audit_log
-from lucid_payments.core.idempotency import IdempotentMixin, request_fingerprint
+from lucid_payments.core.idempotency import (
+    IdempotentMixin,
+    idempotency_effect,
+    request_fingerprint,
+)
 from lucid_payments.core.models import AuditEvent, IdempotencyRecord
 from lucid_payments.core.schedules import PURGE_IDEMPOTENCY_FUNC, SCHEDULES, schedules_ensure
 
@@ -134,8 +138,42 @@ class GatheringView(_TestView):
         return self.work(request)
 
 
+class SimulatedKill(BaseException):
+    """What SIGKILL does to a request: nothing after it runs (not even ``except
+    Exception``). The advisory lock goes with the connection in a real kill; here the
+    mixin's cleanup frees it, and the record is left as a dead process leaves it."""
+
+
+class EffectView(_TestView):
+    """Creates its AuditEvent the way money-moving services do: in one transaction that
+    also records the effect. ``kill`` injects a crash before or after that commit."""
+
+    idempotency_effect_model = "core.AuditEvent"
+    kill: str = ""  # "", "before_commit" or "after_commit"
+
+    def post(self, request: Request) -> Response:
+        data = NoteInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        with transaction.atomic():
+            event = audit_log(
+                actor=AuditActor.system("test"),
+                action="test.executed",
+                data={"note": data.validated_data["note"], "path": request.path},
+            )
+            idempotency_effect(event)
+            if EffectView.kill == "before_commit":
+                raise SimulatedKill
+        if EffectView.kill == "after_commit":
+            raise SimulatedKill
+        return self.idempotent_replay(request, event)
+
+    def idempotent_replay(self, request: Request, obj: Any) -> Response:
+        return Response({"id": obj.pk, "note": obj.data["note"]}, status=201)
+
+
 urlpatterns = [
     path("notes", NoteView.as_view()),
+    path("effect", EffectView.as_view()),
     path("optional", OptionalKeyView.as_view()),
     path("crash", CrashingView.as_view()),
     path("blocking", BlockingView.as_view()),
@@ -460,3 +498,85 @@ def test_records_are_visible_read_only_in_the_admin(client: Any) -> None:
     assert client.get(f"/admin/core/idempotencyrecord/{record.pk}/change/").status_code == 200
     assert client.get("/admin/core/idempotencyrecord/add/").status_code == 403
     assert client.post(f"/admin/core/idempotencyrecord/{record.pk}/delete/").status_code == 403
+
+
+# --- exactly once across a crash ------------------------------------------------------------
+
+
+def _killed(api: APIClient, body: dict[str, Any], key: str, when: str) -> None:
+    EffectView.kill = when
+    try:
+        with pytest.raises(SimulatedKill):
+            post(api, "/effect", body, key)
+    finally:
+        EffectView.kill = ""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_kill_after_the_work_committed_replays_it_instead_of_running_again() -> None:
+    api = client_of(1)
+    _killed(api, {"note": "a"}, "k-killed", "after_commit")
+    left = IdempotencyRecord.objects.get()
+    assert (left.state, left.response_status) == ("in_progress", None)
+    assert (left.effect_model, left.effect_pk) == (
+        "core.AuditEvent",
+        str(AuditEvent.objects.get().pk),
+    )
+
+    retried = post(api, "/effect", {"note": "a"}, "k-killed")
+    again = post(api, "/effect", {"note": "a"}, "k-killed")
+    assert retried.status_code == again.status_code == 201
+    assert retried["Idempotent-Replayed"] == again["Idempotent-Replayed"] == "true"
+    assert retried.json() == again.json() == {"id": int(left.effect_pk), "note": "a"}
+    assert executions() == 1
+    assert IdempotencyRecord.objects.get().state == "completed"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_kill_before_the_work_committed_runs_it_once_on_retry() -> None:
+    api = client_of(1)
+    _killed(api, {"note": "a"}, "k-early", "before_commit")
+    assert executions() == 0
+
+    retried = post(api, "/effect", {"note": "a"}, "k-early")
+    assert retried.status_code == 201
+    assert not retried.has_header("Idempotent-Replayed")
+    assert executions() == 1
+
+
+@pytest.mark.django_db
+def test_an_abandoned_record_without_effect_runs_the_work_once() -> None:
+    IdempotencyRecord.objects.create(
+        scope="client:1",
+        key="k-no-effect",
+        fingerprint=request_fingerprint("POST", "/effect", {"note": "a"}),
+        expires_at=timezone.now() + timedelta(hours=24),
+    )
+    response = post(client_of(1), "/effect", {"note": "a"}, "k-no-effect")
+    assert response.status_code == 201
+    assert not response.has_header("Idempotent-Replayed")
+    assert executions() == 1
+
+
+@pytest.mark.django_db
+def test_an_effect_whose_object_is_gone_is_409_and_runs_nothing() -> None:
+    IdempotencyRecord.objects.create(
+        scope="client:1",
+        key="k-gone",
+        fingerprint=request_fingerprint("POST", "/effect", {"note": "a"}),
+        expires_at=timezone.now() + timedelta(hours=24),
+        effect_model="core.AuditEvent",
+        effect_pk="999999999",
+    )
+    response = post(client_of(1), "/effect", {"note": "a"}, "k-gone")
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "idempotency_effect_gone"
+    assert executions() == 0
+
+
+@pytest.mark.django_db
+def test_idempotency_effect_outside_a_keyed_request_does_nothing() -> None:
+    with transaction.atomic():
+        event = audit_log(actor=AuditActor.system("test"), action="test.executed", data={})
+        idempotency_effect(event)  # a task, the admin, a command: no record, no error
+    assert not IdempotencyRecord.objects.exists()

@@ -110,6 +110,10 @@ class UsdtTransferListCreateView(IdempotentMixin, APIView):
     parser_classes = JSON_BODY_ONLY
     pagination_class = LedgerEntryPagination
     idempotent_methods = frozenset({"POST"})
+    idempotency_effect_model = "usdt.UsdtTransfer"
+
+    def idempotent_replay(self, request: Request, obj: Any) -> Response:
+        return Response(UsdtTransferOutput(usdt_transfer_body(obj)).data, status=202)
 
     @extend_schema(
         operation_id="usdt_transfer_create",
@@ -191,6 +195,10 @@ def _approval_body(approval: UsdtApproval) -> dict[str, Any]:
 class UsdtApprovalCreateView(IdempotentMixin, APIView):
     required_scope = Scope.USDT
     parser_classes = JSON_BODY_ONLY
+    idempotency_effect_model = "usdt.UsdtApproval"
+
+    def idempotent_replay(self, request: Request, obj: Any) -> Response:
+        return Response(UsdtApprovalOutput(_approval_body(obj)).data, status=202)
 
     @extend_schema(
         operation_id="usdt_approval_create",

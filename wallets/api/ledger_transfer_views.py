@@ -43,6 +43,12 @@ def _customer(client: Client, party: dict[str, Any]) -> Customer | None:
 class LedgerTransferListCreateView(IdempotentMixin, APIView):
     required_scope = Scope.WALLETS
     parser_classes = [StrictJSONParser]
+    # Only a transfer this request booked is its effect; one it found already booked under
+    # the same reference is found again by a retry (and answered 200 again).
+    idempotency_effect_model = "wallets.LedgerTransfer"
+
+    def idempotent_replay(self, request: Request, obj: Any) -> Response:
+        return Response(ledger_transfer_output(obj), status=201)
 
     @extend_schema(
         operation_id="ledger_transfer_list",

@@ -21,6 +21,7 @@ from lucid_payments.core.money import Asset, Money, format_amount
 from lucid_payments.core.parsers import StrictJSONParser
 from lucid_payments.core.schema import error_responses, idempotency_key_parameter
 from lucid_payments.tron.adapter.errors import NodeRejected
+from lucid_payments.tron.selectors import outgoing_view
 from wallets.api.pagination import LedgerEntryPagination
 from wallets.api.serializers import (
     AddressCreateInput,
@@ -97,6 +98,10 @@ class WalletListCreateView(IdempotentMixin, APIView):
     required_scope = Scope.WALLETS
     parser_classes = JSON_BODY_ONLY
     idempotency_required = False  # creating a wallet moves no money; the key is optional
+    idempotency_effect_model = "wallets.Wallet"
+
+    def idempotent_replay(self, request: Request, obj: Any) -> Response:
+        return Response(WalletOutput(obj).data, status=201)
 
     @extend_schema(
         operation_id="wallet_list",
@@ -155,6 +160,10 @@ class WalletAddressCreateView(IdempotentMixin, APIView):
     required_scope = Scope.WALLETS
     parser_classes = JSON_BODY_ONLY
     idempotency_required = False
+    idempotency_effect_model = "wallets.WalletAddress"
+
+    def idempotent_replay(self, request: Request, obj: Any) -> Response:
+        return Response(WalletAddressOutput(obj).data, status=201)
 
     @extend_schema(
         operation_id="wallet_address_create",
@@ -197,6 +206,10 @@ class CustomerDepositAddressView(APIView):
 class WalletTransferView(IdempotentMixin, APIView):
     required_scope = Scope.WALLETS
     parser_classes = JSON_BODY_ONLY
+    idempotency_effect_model = "tron.OutgoingTransaction"
+
+    def idempotent_replay(self, request: Request, obj: Any) -> Response:
+        return Response(TransferOutput(transfer_body(outgoing_view(obj))).data, status=202)
 
     @extend_schema(
         operation_id="wallet_transfer_create",

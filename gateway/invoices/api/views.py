@@ -3,6 +3,8 @@ work, selectors scope every lookup to the caller's client."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -44,6 +46,10 @@ JSON_BODY_ONLY = [StrictJSONParser]
 class InvoiceListCreateView(IdempotentMixin, APIView):
     required_scope = Scope.GATEWAY
     parser_classes = JSON_BODY_ONLY
+    idempotency_effect_model = "invoices.Invoice"
+
+    def idempotent_replay(self, request: Request, obj: Any) -> Response:
+        return Response(invoice_output(invoice_view(obj)), status=201)
 
     @extend_schema(
         operation_id="invoice_list",
@@ -140,6 +146,10 @@ class InvoiceCancelView(IdempotentMixin, APIView):
 class RefundListCreateView(IdempotentMixin, APIView):
     required_scope = Scope.GATEWAY
     parser_classes = JSON_BODY_ONLY
+    idempotency_effect_model = "invoices.Refund"
+
+    def idempotent_replay(self, request: Request, obj: Any) -> Response:
+        return Response(refund_output(obj), status=202)
 
     @extend_schema(
         operation_id="invoice_refund_list",

@@ -3,6 +3,8 @@ by services and selectors, every lookup scoped to the caller's client."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from drf_spectacular.utils import extend_schema
 from rest_framework.parsers import MultiPartParser
@@ -29,6 +31,10 @@ from lucid_payments.core.schema import error_responses, idempotency_key_paramete
 
 class CustomerCreateView(IdempotentMixin, APIView):
     required_scope = Scope.PAYOUTS
+    idempotency_effect_model = "accounts.Customer"
+
+    def idempotent_replay(self, request: Request, obj: Any) -> Response:
+        return Response(CustomerOutput(obj).data, status=201)
 
     @extend_schema(
         operation_id="customer_create",
