@@ -24,6 +24,7 @@ from django.utils import timezone
 from lucid_payments.accounts.models import Client, Customer
 from lucid_payments.core.audit import AuditActor, audit_log
 from lucid_payments.core.errors import ApplicationError, InvalidInput
+from lucid_payments.core.idempotency import idempotency_effect
 from lucid_payments.core.money import Asset
 from payouts.batch_events import payout_batch_event_publish
 from payouts.batch_models import (
@@ -187,6 +188,7 @@ def _batch_record(
         release_at=batch_release_at(schedule, now),
         released_at=now if immediate else None,
     )
+    idempotency_effect(batch)  # a retry after a crash replays this batch, never a second
     for position, payout in enumerate(payouts):
         try:
             payout_record(payout, actor=actor, now=now, scheduled=not immediate)

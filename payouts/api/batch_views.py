@@ -3,6 +3,8 @@ every item's result. The service does the work; selectors scope lookups to the c
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -33,6 +35,10 @@ TAGS = ["payout batches"]
 class PayoutBatchListCreateView(IdempotentMixin, APIView):
     required_scope = Scope.PAYOUTS
     parser_classes = [StrictJSONParser]
+    idempotency_effect_model = "payouts.PayoutBatch"
+
+    def idempotent_replay(self, request: Request, obj: Any) -> Response:
+        return Response(payout_batch_detail_output(obj), status=201)
 
     @extend_schema(
         operation_id="payout_batch_list",
