@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from tests.security.cross_tenant_registry import REGISTRY
 from tests.security.tenant_world import TenantWorld, tenant_world
 from tests.tron.conftest import DevnetHandle, devnet  # noqa: F401 - the shared devnet fixture
 from tests.wallets.conftest import TEST_MASTER_KEY
@@ -40,25 +41,11 @@ class FuzzTenant:
     def auth_headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.api_key}"}
 
-    def path_ids(self) -> dict[str, Any]:
-        """Path parameter values (by the documents' parameter names) of the tenant's objects."""
-        ids = self.world.ids
-        return {
-            "customer_id": ids["customer_id"],
-            "wallet_id": ids["wallet_id"],
-            "address": ids["wallet_address"],
-            "owner": ids["wallet_address"],
-            "spender": ids["receiver"],
-            "number": 1,
-            "txid": ids["trx_txid"],
-            "transfer_id": ids["transfer_id"],
-            "operation_id": ids["operation_id"],
-            "delegation_id": ids["delegation_id"],
-            "endpoint_id": ids["endpoint_id"],
-            "delivery_id": ids["delivery_id"],
-            "event_id": ids["event_id"],
-            "invoice_id": ids["invoice_id"],
-        }
+    def path_ids(self, template: str) -> dict[str, Any]:
+        """Path parameter values of the tenant's object behind ``template`` (a path as the
+        documents spell it): the cross-tenant registry's, so both runs reach the same rows."""
+        entry = REGISTRY.get(template)
+        return entry.path_ids(self.world.ids) if entry else {}
 
 
 @pytest.fixture

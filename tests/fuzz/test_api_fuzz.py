@@ -162,8 +162,7 @@ def _strategy(operation: Any, mode: schemathesis.GenerationMode, tenant: FuzzTen
     generated = operation.as_strategy(generation_mode=mode)
     if not mode.is_positive:
         return generated
-    names = {p.name for p in operation.path_parameters}
-    known = {name: value for name, value in tenant.path_ids().items() if name in names}
+    known = tenant.path_ids(operation.path)
     if not known:
         return generated
     return strategies.one_of(generated, operation.as_strategy(path_parameters=known))

@@ -63,7 +63,12 @@ REGISTRY: dict[str, Entry] = {
         bodies={"POST": lambda ids: kyc_form()},
         multipart=True,
     ),
+    "/api/v1/payouts/{payout_id}": Owned(_same("payout_id")),
+    "/api/v1/payouts/{payout_id}/cancel": Owned(_same("payout_id")),
     # wallet-manager
+    "/api/v1/ledger/transfers/{transfer_id}": Owned(
+        lambda ids: {"transfer_id": ids["ledger_transfer_id"]}
+    ),
     "/api/v1/customers/{customer_id}/deposit-address": Owned(_same("customer_id")),
     "/api/v1/wallets/{wallet_id}": Owned(_same("wallet_id")),
     "/api/v1/wallets/{wallet_id}/addresses": Owned(
@@ -98,6 +103,7 @@ REGISTRY: dict[str, Entry] = {
     "/api/v1/events/{event_id}": Owned(_same("event_id")),
     "/api/v1/invoices/{invoice_id}": Owned(_same("invoice_id")),
     "/api/v1/invoices/{invoice_id}/cancel": Owned(_same("invoice_id")),
+    "/api/v1/sweeps/{sweep_id}": Owned(_same("sweep_id")),
     "/api/v1/invoices/{invoice_id}/refunds": Owned(
         _same("invoice_id"),
         bodies={"POST": lambda ids: {"amount": "1", "to_address": ids["receiver"]}},

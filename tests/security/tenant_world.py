@@ -92,15 +92,20 @@ def _settle(devnet: DevnetHandle, outgoing_id: int) -> None:
 
 def tenant_world(devnet: DevnetHandle, *, name: str = "world") -> TenantWorld:
     """A tenant holding one object of every kind the API names in a path (and what hangs off
-    them: KYC, deposit addresses, transfers, approvals, stakes, refunds, events, deliveries).
+    them: KYC, deposit addresses, transfers, approvals, stakes, refunds, events, deliveries,
+    a payout, a book transfer, a sweep).
 
     Needs a devnet the node settings point at, webhook delivery to loopback allowed, a
     private MEDIA_ROOT and a master key set (the callers' fixtures do that)."""
+    from gateway.sweeps.models import SweepSettings
     from gateway.webhooks.models import WebhookDelivery
     from staking.models import StakingOperation
     from usdt.models import UsdtTransfer
 
     tenant = keyed_tenant(name)
+    # Only the customer's TRX deposit is over a threshold: one sweep, a TRX one (a USDT
+    # sweep of the invoice's address would wait for energy the world does not rent).
+    SweepSettings.objects.create(client=tenant.client, threshold_usdt_units=10**15)
     with override_settings(ROOT_URLCONF="lucid_payments.urls.all_services"):
         endpoint = tenant.created(
             "/api/v1/webhook-endpoints",
@@ -159,12 +164,23 @@ def tenant_world(devnet: DevnetHandle, *, name: str = "world") -> TenantWorld:
         delegation.refresh_from_db()
         invoice = tenant.created("/api/v1/invoices", {"asset": "USDT", "amount": "10"})
         devnet.faucet(invoice["address"], usdt=10 * USDT)
-        devnet.faucet(deposit["address"], trx=5 * TRX)
+        devnet.faucet(deposit["address"], trx=SWEPT_DEPOSIT_TRX * TRX)
         devnet.mine(SOLID_LAG + 1)
         scan_once(BlockScanner())
         tenant.created(
             f"/api/v1/invoices/{invoice['id']}/refunds", {"amount": "1", "to_address": receiver}
         )
+        book_transfer = tenant.created(
+            "/api/v1/ledger/transfers",
+            {
+                "from": {"type": "customer", "customer_id": customer["id"]},
+                "to": {"type": "client"},
+                "amount": {"amount": "1", "asset": "TRX"},
+                "reference": f"{name}-book-transfer",
+            },
+        )
+        payout = _internal_payout(tenant, customer_id=customer["id"], to=deposit["address"])
+        sweep = _swept(devnet, deposit["address"])
     delivery = (
         WebhookDelivery.objects.select_related("event")
         .filter(endpoint__public_id=endpoint["id"])
@@ -189,8 +205,51 @@ def tenant_world(devnet: DevnetHandle, *, name: str = "world") -> TenantWorld:
             "delivery_id": delivery.public_id,
             "event_id": delivery.event.public_id,
             "receiver": receiver,
+            "payout_id": payout,
+            "ledger_transfer_id": book_transfer["id"],
+            "sweep_id": sweep,
         },
     )
+
+
+# Over the default TRX sweep threshold (50 TRX), so the deposit address gets swept.
+SWEPT_DEPOSIT_TRX = 60
+
+
+def _internal_payout(tenant: KeyedTenant, *, customer_id: int, to: str) -> str:
+    """A payout of the client's USDT (the paid invoice's) to an address in our custody: it
+    settles on the ledger alone, confirmed without a transaction."""
+    from payouts.models import Payout
+    from payouts.sending import payout_send
+
+    payout = tenant.created(
+        "/api/v1/payouts",
+        {
+            "customer_id": customer_id,
+            "destination": to,
+            "asset": "USDT",
+            "amount": "1",
+            "reference": f"{tenant.client.pk}-payout",
+        },
+    )
+    sent = payout_send(payout_id=Payout.objects.get(public_id=payout["id"]).pk)
+    assert sent == "confirmed", sent
+    return str(payout["id"])
+
+
+def _swept(devnet: DevnetHandle, address: str) -> str:
+    """The sweep of ``address`` to the hot wallet, sent to final and completed with its cost."""
+    from gateway.sweeps.models import Sweep, SweepStatus
+    from gateway.sweeps.runner import sweeps_run
+
+    sweeps_run(limit=50)
+    sweep = Sweep.objects.get(source_address=address)
+    assert sweep.outgoing_id is not None, sweep.status
+    _settle(devnet, sweep.outgoing_id)
+    sweeps_run(limit=50)
+    sweep.refresh_from_db()
+    assert sweep.status == SweepStatus.COMPLETED, sweep.status
+    return sweep.public_id
 
 
 def _txid(outgoing_id: int) -> str:
