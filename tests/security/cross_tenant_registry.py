@@ -65,6 +65,7 @@ REGISTRY: dict[str, Entry] = {
     ),
     "/api/v1/payouts/{payout_id}": Owned(_same("payout_id")),
     "/api/v1/payouts/{payout_id}/cancel": Owned(_same("payout_id")),
+    "/api/v1/payouts/batches/{batch_id}": Owned(lambda ids: {"batch_id": ids["payout_batch_id"]}),
     # wallet-manager
     "/api/v1/ledger/transfers/{transfer_id}": Owned(
         lambda ids: {"transfer_id": ids["ledger_transfer_id"]}

@@ -180,6 +180,21 @@ def tenant_world(devnet: DevnetHandle, *, name: str = "world") -> TenantWorld:
             },
         )
         payout = _internal_payout(tenant, customer_id=customer["id"], to=deposit["address"])
+        batch = tenant.created(
+            "/api/v1/payouts/batches",
+            {
+                "schedule": "daily",  # held, released at midnight: stays put for the tests
+                "items": [
+                    {
+                        "customer_id": customer["id"],
+                        "destination": deposit["address"],
+                        "asset": "USDT",
+                        "amount": "0.5",
+                        "reference": f"{tenant.client.pk}-batch-item",
+                    }
+                ],
+            },
+        )
         sweep = _swept(devnet, deposit["address"])
     delivery = (
         WebhookDelivery.objects.select_related("event")
@@ -206,6 +221,7 @@ def tenant_world(devnet: DevnetHandle, *, name: str = "world") -> TenantWorld:
             "event_id": delivery.event.public_id,
             "receiver": receiver,
             "payout_id": payout,
+            "payout_batch_id": batch["id"],
             "ledger_transfer_id": book_transfer["id"],
             "sweep_id": sweep,
         },
