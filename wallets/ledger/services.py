@@ -106,6 +106,23 @@ def _lock_accounts(legs: Sequence[Leg]) -> dict[_AccountKey, LedgerAccount]:
     return {_account_key(account): account for account in locked}
 
 
+def ledger_lock_owner_accounts(*, owners: Sequence[LedgerOwner]) -> int:
+    """Lock every existing account of ``owners`` in one statement, in id order.
+
+    For a transaction that books several entries in a row (an outgoing transaction's
+    hooks book its network fee, then settle its hold, in whatever order the apps
+    subscribed): each ``_book`` locks its own accounts in id order, but two such
+    transactions taking those groups in a different order would deadlock. Locking the
+    union first, in id order, makes the later locks re-entrant. Call inside an atomic
+    block; returns how many accounts are now locked.
+    """
+    if not owners:
+        return 0
+    matching = reduce(or_, (Q(owner_type=o.type, owner_id=o.id) for o in owners))
+    locked = LedgerAccount.objects.select_for_update().filter(matching).order_by("id")
+    return len(locked.values_list("id", flat=True))
+
+
 def _same_postings(
     entry: JournalEntry, legs: Sequence[Leg], accounts: Mapping[_AccountKey, LedgerAccount]
 ) -> bool:
