@@ -333,7 +333,10 @@ def _close_hold(
     *, reference: str, outcome: HoldStatus, description: str, data: Mapping[str, Any] | None
 ) -> Hold:
     # The hold row first, then (inside _book) the accounts: every booking locks at most
-    # one hold before any account, so the lock order is the same everywhere.
+    # one hold before any account, so the lock order is the same everywhere. (An outgoing
+    # ending locks its accounts before this, wallets/outgoing_locks.py: it can only meet
+    # another closer of its own hold, and if PostgreSQL picks the ending as the deadlock
+    # victim, the outgoing step retries it.)
     hold = (
         Hold.objects.select_for_update(of=("self",))  # the accounts are locked in order later
         .select_related("account")
