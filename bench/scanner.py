@@ -210,7 +210,9 @@ def seen_latency(seconds: float, watched: list[str]) -> dict[str, Any]:
     ChainTransfer.objects.all().delete()
     ScannedBlock.objects.all().delete()
     ScanCursor.objects.all().delete()
-    settings.TRON_SCAN_START_BLOCK = None  # start at the head, as a new install does
+    # Start at the head: this measures latency from now on, not a new install's catch-up.
+    settings.TRON_SCAN_START_BLOCK = None
+    settings.TRON_SCAN_START_LOOKBACK = 0
     seen_at: dict[tuple[str, int], float] = {}
 
     def on_event(event: TransferEvent) -> None:

@@ -275,9 +275,12 @@ SWEEP_HOT_CAP_USDT_UNITS = env.int("SWEEP_HOT_CAP_USDT_UNITS", default=0)
 TRON_NODE_TIMEOUT_S = env.float("TRON_NODE_TIMEOUT_S", default=10.0)
 TRON_NODE_MAX_ATTEMPTS = env.int("TRON_NODE_MAX_ATTEMPTS", default=6)
 TRON_NODE_BACKOFF_MAX_S = env.float("TRON_NODE_BACKOFF_MAX_S", default=5.0)
-# Where a network's very first scan starts (a block number). Unset: at the node's head, so
-# a new install does not walk the whole chain; set it to pick up history from a known block.
+# Where a network's very first scan starts (a block number). Unset: TRON_SCAN_START_LOOKBACK
+# blocks behind the node's head, so a new install does not walk the whole chain yet finds a
+# payment to an address watched (and paid) before the scanner's first pass; set it to pick
+# up history from a known block.
 TRON_SCAN_START_BLOCK: int | None = env.int("TRON_SCAN_START_BLOCK", default=None)
+TRON_SCAN_START_LOOKBACK = env.int("TRON_SCAN_START_LOOKBACK", default=1200)  # ~1 h of blocks
 # Outgoing transactions. How long a signed copy stays valid past the node's head (java-tron
 # accepts at most 24 h): a copy that expires unincluded is rebuilt, so shorter means faster
 # recovery from a dropped broadcast, longer means more slack for a congested network.

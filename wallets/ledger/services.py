@@ -106,6 +106,23 @@ def _lock_accounts(legs: Sequence[Leg]) -> dict[_AccountKey, LedgerAccount]:
     return {_account_key(account): account for account in locked}
 
 
+def ledger_lock_owner_accounts(*, owners: Sequence[LedgerOwner]) -> int:
+    """Lock every existing account of ``owners`` in one statement, in id order.
+
+    For a transaction that books several entries in a row (an outgoing transaction's
+    hooks book its network fee, then settle its hold, in whatever order the apps
+    subscribed): each ``_book`` locks its own accounts in id order, but two such
+    transactions taking those groups in a different order would deadlock. Locking the
+    union first, in id order, makes the later locks re-entrant. Call inside an atomic
+    block; returns how many accounts are now locked.
+    """
+    if not owners:
+        return 0
+    matching = reduce(or_, (Q(owner_type=o.type, owner_id=o.id) for o in owners))
+    locked = LedgerAccount.objects.select_for_update().filter(matching).order_by("id")
+    return len(locked.values_list("id", flat=True))
+
+
 def _same_postings(
     entry: JournalEntry, legs: Sequence[Leg], accounts: Mapping[_AccountKey, LedgerAccount]
 ) -> bool:
@@ -316,7 +333,10 @@ def _close_hold(
     *, reference: str, outcome: HoldStatus, description: str, data: Mapping[str, Any] | None
 ) -> Hold:
     # The hold row first, then (inside _book) the accounts: every booking locks at most
-    # one hold before any account, so the lock order is the same everywhere.
+    # one hold before any account, so the lock order is the same everywhere. (An outgoing
+    # ending locks its accounts before this, wallets/outgoing_locks.py: it can only meet
+    # another closer of its own hold, and if PostgreSQL picks the ending as the deadlock
+    # victim, the outgoing step retries it.)
     hold = (
         Hold.objects.select_for_update(of=("self",))  # the accounts are locked in order later
         .select_related("account")

@@ -45,6 +45,7 @@ from lucid_payments.tron.models import (
 from lucid_payments.tron.models.outgoing import ACTIVE_STATUSES
 from lucid_payments.tron.outgoing import transitions
 from lucid_payments.tron.outgoing.claims import outgoing_claim, outgoing_release
+from lucid_payments.tron.outgoing.lock_retry import run_retrying_lock_conflicts
 from lucid_payments.tron.outgoing.timestamps import timestamp_allocate
 from lucid_payments.tron.signing import Signer, signer_for
 
@@ -166,7 +167,11 @@ def outgoing_track(
         solid_head = reads.now_block(node, solid=True)
     solid_info = reads.transaction_info(node, attempt.txid, solid=True)
     if solid_info is not None:
-        transitions.record_solidified(outgoing_id, attempt.pk, solid_info, now=now)
+        # The final/failed transition runs every money hook: retried at once if the
+        # database picks it as a deadlock victim, rather than a sweep later.
+        run_retrying_lock_conflicts(
+            lambda: transitions.record_solidified(outgoing_id, attempt.pk, solid_info, now=now)
+        )
         return
     info = reads.transaction_info(node, attempt.txid)
     if info is not None:
@@ -176,13 +181,16 @@ def outgoing_track(
         transitions.record_unincluded(outgoing_id, attempt.pk)
         attempt.refresh_from_db()
     if solid_head.timestamp_ms > attempt.expiration_ms:
-        transitions.record_expired(
-            outgoing_id,
-            attempt.pk,
-            solid_number=solid_head.number,
-            solid_timestamp_ms=solid_head.timestamp_ms,
-            max_attempts=max_attempts(),
-            now=now,
+        head = solid_head
+        run_retrying_lock_conflicts(
+            lambda: transitions.record_expired(
+                outgoing_id,
+                attempt.pk,
+                solid_number=head.number,
+                solid_timestamp_ms=head.timestamp_ms,
+                max_attempts=max_attempts(),
+                now=now,
+            )
         )
         return
     last = attempt.last_broadcast_at

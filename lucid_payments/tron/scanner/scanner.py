@@ -183,9 +183,18 @@ class BlockScanner:
     # -- steps ------------------------------------------------------------------------
 
     def _start_after(self, info: NodeInfo) -> BlockRef:
-        """Where a network's first pass starts: ``TRON_SCAN_START_BLOCK`` or the head."""
+        """Where a network's first pass starts: ``TRON_SCAN_START_BLOCK``, or else
+        ``TRON_SCAN_START_LOOKBACK`` blocks behind the head (never below block 1).
+
+        Not at the head itself: an address may be watched, and paid, before the scanner's
+        first pass, and a payment in a block behind the head would never be seen.
+        """
         start = getattr(settings, "TRON_SCAN_START_BLOCK", None)
-        first = info.head.number if start is None else int(start)
+        if start is None:
+            lookback = max(0, int(getattr(settings, "TRON_SCAN_START_LOOKBACK", 1200)))
+            first = max(1, info.head.number - lookback)
+        else:
+            first = int(start)
         if first <= 0:
             return no_cursor_block()
         previous = block_by_number(self.node, first - 1)

@@ -7,11 +7,12 @@ import threading
 import pytest
 from django.db import connection
 from django_q.models import Schedule
+from pytest_django.fixtures import Settings as SettingsWrapper
 
 from lucid_payments.core.errors import InvalidInput
 from lucid_payments.core.schedules import schedules_ensure
 from lucid_payments.tron.addresses import to_hex
-from lucid_payments.tron.models import ChainTransfer, WatchedAddress
+from lucid_payments.tron.models import ChainTransfer, ScannedBlock, WatchedAddress
 from lucid_payments.tron.scanner.lock import scanner_lock
 from lucid_payments.tron.tasks import SCANNER_SCHEDULE, scanner_tick
 from lucid_payments.tron.watch import (
@@ -107,3 +108,36 @@ def test_the_scanner_schedule_exists_after_migrate_and_is_installed_once() -> No
 
     schedule = Schedule.objects.get(func="lucid_payments.tron.tasks.scanner_tick")
     assert (schedule.name, schedule.minutes) == ("tron-scanner-tick", 1)
+
+
+@pytest.mark.devnet
+def test_a_new_install_finds_a_payment_made_before_its_first_pass(
+    devnet: DevnetHandle, settings: SettingsWrapper
+) -> None:
+    settings.TRON_SCAN_START_BLOCK = None  # a new install: no cursor, no start configured
+    settings.TRON_SCAN_START_LOOKBACK = 1200
+    watch_address(address=A, purpose="deposit")
+    devnet.faucet(A, trx=7_000_000)
+    devnet.mine(blocks=3)  # the payment is in a block behind the head
+
+    result = scanner_tick()
+
+    assert result["cursor"] == devnet.status()["head"]["number"]
+    assert ChainTransfer.objects.get().amount == 7_000_000
+
+
+@pytest.mark.devnet
+def test_the_first_pass_looks_back_no_further_than_configured(
+    devnet: DevnetHandle, settings: SettingsWrapper
+) -> None:
+    settings.TRON_SCAN_START_BLOCK = None
+    settings.TRON_SCAN_START_LOOKBACK = 1
+    watch_address(address=A, purpose="deposit")
+    devnet.faucet(A, trx=7_000_000)
+    devnet.mine(blocks=3)
+
+    scanner_tick()
+
+    head = devnet.status()["head"]["number"]
+    assert not ScannedBlock.objects.filter(number__lt=head - 2).exists()  # started after head - 2
+    assert not ChainTransfer.objects.exists()
