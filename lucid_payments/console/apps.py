@@ -25,6 +25,8 @@ class ConsoleConfig(AppConfig):
         panels.register_builtin_panels()
         register_builtin_exports()
         # After every migrate (and flush, which empties auth_group): the roles and the
-        # schedule come back, permissions of apps added since included.
-        post_migrate.connect(roles_ensure, dispatch_uid="console.roles_ensure")
+        # schedule come back, permissions of apps added since included. Once per migrate:
+        # post_migrate is sent once for every installed app, and each run creates every
+        # app's permissions, so without a sender a flush would do that work once per app.
+        post_migrate.connect(roles_ensure, sender=self, dispatch_uid="console.roles_ensure")
         schedules_register(self, *SCHEDULES)
