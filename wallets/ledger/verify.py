@@ -2,17 +2,27 @@
 
 Used by ``manage.py ledger_verify`` and by the tests. The database already refuses an
 unbalanced entry and a negative tenant balance; this catches what a constraint cannot
-(a cached balance that drifted from its postings) and double-checks the rest.
+(a cached balance that drifted from its postings, a day of the deposits roll-up that
+differs from the deposits booked that day) and double-checks the rest.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, date
 
 from django.db import connection
+from django.db.models import Count, Sum
+from django.db.models.functions import TruncDate
 
-from wallets.models.ledger import LedgerAccount
+from wallets.models.ledger import (
+    DEPOSIT_REFERENCE_PREFIX,
+    DailyDeposits,
+    EntryKind,
+    LedgerAccount,
+    Posting,
+)
 
 BATCH_SIZE = 1000
 
@@ -30,6 +40,14 @@ class UnbalancedEntry:
     entry_id: int
     asset: str
     total: int
+
+
+@dataclass(frozen=True)
+class DailyDepositsMismatch:
+    day: date
+    asset: str
+    rolled_up: tuple[int, int]  # (amount, deposits) in DailyDeposits
+    recomputed: tuple[int, int]  # the same from the postings
 
 
 def _account_batches(batch_size: int) -> Iterator[tuple[int, int]]:
@@ -101,3 +119,34 @@ def unbalanced_entries() -> list[UnbalancedEntry]:
             """
         )
         return [UnbalancedEntry(e, asset, int(total)) for e, asset, total in cursor.fetchall()]
+
+
+def daily_deposits_from_postings() -> dict[tuple[date, str], tuple[int, int]]:
+    """(UTC day, asset) → (amount, deposits), summed from the deposits' postings."""
+    rows = (
+        Posting.objects.filter(
+            entry__kind=EntryKind.CREDIT,
+            entry__reference__startswith=DEPOSIT_REFERENCE_PREFIX,
+            amount__gt=0,
+        )
+        .annotate(day=TruncDate("entry__created_at", tzinfo=UTC))
+        .values("day", "account__asset")
+        .annotate(total=Sum("amount"), n=Count("id"))
+    )
+    return {(r["day"], r["account__asset"]): (int(r["total"]), int(r["n"])) for r in rows}
+
+
+def daily_deposit_mismatches() -> list[DailyDepositsMismatch]:
+    """Days of ``DailyDeposits`` that differ from the deposits booked that day, a day with
+    deposits and no row included (one pass over the deposits' postings)."""
+    recomputed = daily_deposits_from_postings()
+    rolled_up = {
+        (row.day, row.asset): (row.amount, row.deposits) for row in DailyDeposits.objects.all()
+    }
+    found = []
+    for day, asset in sorted(recomputed.keys() | rolled_up.keys()):
+        kept = rolled_up.get((day, asset), (0, 0))
+        booked = recomputed.get((day, asset), (0, 0))
+        if kept != booked:
+            found.append(DailyDepositsMismatch(day, asset, kept, booked))
+    return found

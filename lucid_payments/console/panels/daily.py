@@ -127,25 +127,14 @@ def _invoice_volume(asset: str) -> Callable[[datetime], PerDay]:
 
 
 def _deposits_per_asset(start: datetime) -> dict[str, PerDay]:
-    from wallets.models import Posting
-    from wallets.models.ledger import EntryKind
+    from wallets.models import DailyDeposits
 
-    # A deposit is a credit booked for a chain transfer (wallets.deposits' reference);
-    # its positive leg is what reached the owner. Both assets in one pass over the window.
-    rows = (
-        Posting.objects.filter(
-            entry__kind=EntryKind.CREDIT,
-            entry__reference__startswith="chain:",
-            entry__created_at__gte=start,
-            amount__gt=0,
-        )
-        .annotate(day=TruncDate("entry__created_at"))
-        .values("account__asset", "day")
-        .annotate(total=Sum("amount"))
-    )
+    # The ledger's roll-up (a row per UTC day and asset, kept with each deposit's booking;
+    # the console's days are UTC too): the chart costs the same at a thousand deposits a
+    # day as at ten.
     found: dict[str, PerDay] = {}
-    for row in rows:
-        found.setdefault(row["account__asset"], {})[row["day"]] = (int(row["total"] or 0),)
+    for row in DailyDeposits.objects.filter(day__gte=start.date()):
+        found.setdefault(row.asset, {})[row.day] = (row.amount,)
     return found
 
 
