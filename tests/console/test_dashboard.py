@@ -9,10 +9,15 @@ import pytest
 from django.test import Client as HttpClient
 from django.utils import timezone
 
+from gateway.invoices.models import Invoice, InvoiceStatus
+from gateway.invoices.services import invoice_create
 from lucid_payments.console.models import NodeReading, ReconcileRun
 from lucid_payments.console.roles import KYC_REVIEWER, SUPPORT, TREASURY
+from lucid_payments.core.audit import AuditActor
 from lucid_payments.core.money import Asset
 from tests.console.conftest import make_staff
+from tests.console.payouts_sweeps_rows import fee_row
+from tests.gateway_invoices.conftest import Tenant
 from wallets.ledger.owners import LedgerOwner
 from wallets.ledger.services import ledger_credit
 
@@ -85,6 +90,10 @@ def _chart(page: str, key: str) -> str:
     return found.group(1)
 
 
+def _totals(page: str, key: str) -> list[str]:
+    return re.findall(r'<span class="legend s\d">([^<]+)</span>', _chart(page, key))
+
+
 def test_the_deposits_charts_show_each_days_deposits_of_the_last_30_days(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -113,3 +122,37 @@ def test_the_deposits_charts_show_each_days_deposits_of_the_last_30_days(
     assert f"<title>{yesterday}: TRX 0.25 TRX</title>" in trx
     assert "USDT 3 USDT</span>" in usdt
     assert f"<title>{today}: USDT 3 USDT</title>" in usdt
+
+
+def test_the_invoice_and_network_cost_charts_share_one_pass_and_keep_their_figures(
+    tenant: Tenant,
+) -> None:
+    now = timezone.now()
+    for asset, amount, status, paid_days_ago in (
+        (Asset.TRX, 4_000_000, InvoiceStatus.PAID, 0),
+        (Asset.USDT, 1_500_000, InvoiceStatus.PAID, 1),
+        (Asset.USDT, 2_000_000, InvoiceStatus.PAID, 0),
+        (Asset.USDT, 8_000_000, InvoiceStatus.EXPIRED, None),
+        (Asset.TRX, 9_000_000, InvoiceStatus.PAID, 40),  # before the window
+    ):
+        invoice = invoice_create(
+            client=tenant.client, asset=asset, amount=amount, actor=AuditActor.system("test")
+        )
+        paid = paid_days_ago is not None
+        Invoice.objects.filter(pk=invoice.pk).update(  # the paying flow has its own suite
+            status=status,
+            paid_amount=amount if paid else 0,
+            paid_at=now - timedelta(days=paid_days_ago) if paid else None,
+        )
+    fee_row(txid="a" * 64, reference="internal:sweep:1", fee_sun=1_100_000)
+    fee_row(txid="b" * 64, reference="internal:sweep:2", fee_sun=345_000)
+
+    page = _page("root", superuser=True)
+
+    assert _totals(page, "invoices_paid") == ["paid 3"]
+    assert _totals(page, "invoices_trx") == ["TRX 4 TRX"]
+    assert _totals(page, "invoices_usdt") == ["USDT 3.5 USDT"]
+    assert f"<title>{now.date().isoformat()}: paid 2</title>" in _chart(page, "invoices_paid")
+    assert _totals(page, "sent") == ["sent 2"]
+    assert _totals(page, "network_costs") == ["burned 1.445 TRX"]
+    assert _totals(page, "burned_saved") == ["burned 1.445 TRX", "saved 0 TRX"]
