@@ -10,19 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date
+from datetime import date
 
 from django.db import connection
-from django.db.models import Count, Sum
-from django.db.models.functions import TruncDate
 
-from wallets.models.ledger import (
-    DEPOSIT_REFERENCE_PREFIX,
-    DailyDeposits,
-    EntryKind,
-    LedgerAccount,
-    Posting,
-)
+from wallets.models.ledger import DEPOSIT_REFERENCE_PREFIX, EntryKind, LedgerAccount
 
 BATCH_SIZE = 1000
 
@@ -47,7 +39,7 @@ class DailyDepositsMismatch:
     day: date
     asset: str
     rolled_up: tuple[int, int]  # (amount, deposits) in DailyDeposits
-    recomputed: tuple[int, int]  # the same from the postings
+    recomputed: tuple[int, int]  # the same from the postings of the day's deposits
 
 
 def _account_batches(batch_size: int) -> Iterator[tuple[int, int]]:
@@ -121,32 +113,34 @@ def unbalanced_entries() -> list[UnbalancedEntry]:
         return [UnbalancedEntry(e, asset, int(total)) for e, asset, total in cursor.fetchall()]
 
 
-def daily_deposits_from_postings() -> dict[tuple[date, str], tuple[int, int]]:
-    """(UTC day, asset) → (amount, deposits), summed from the deposits' postings."""
-    rows = (
-        Posting.objects.filter(
-            entry__kind=EntryKind.CREDIT,
-            entry__reference__startswith=DEPOSIT_REFERENCE_PREFIX,
-            amount__gt=0,
-        )
-        .annotate(day=TruncDate("entry__created_at", tzinfo=UTC))
-        .values("day", "account__asset")
-        .annotate(total=Sum("amount"), n=Count("id"))
-    )
-    return {(r["day"], r["account__asset"]): (int(r["total"]), int(r["n"])) for r in rows}
-
-
 def daily_deposit_mismatches() -> list[DailyDepositsMismatch]:
     """Days of ``DailyDeposits`` that differ from the deposits booked that day, a day with
-    deposits and no row included (one pass over the deposits' postings)."""
-    recomputed = daily_deposits_from_postings()
-    rolled_up = {
-        (row.day, row.asset): (row.amount, row.deposits) for row in DailyDeposits.objects.all()
-    }
-    found = []
-    for day, asset in sorted(recomputed.keys() | rolled_up.keys()):
-        kept = rolled_up.get((day, asset), (0, 0))
-        booked = recomputed.get((day, asset), (0, 0))
-        if kept != booked:
-            found.append(DailyDepositsMismatch(day, asset, kept, booked))
-    return found
+    deposits and no row included. One statement, so that deposits booked meanwhile are
+    either in both sides or in neither."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH booked AS (
+                SELECT (e.created_at AT TIME ZONE 'UTC')::date AS day, a.asset,
+                       SUM(p.amount) AS amount, COUNT(*) AS deposits
+                  FROM wallets_posting p
+                  JOIN wallets_journalentry e ON e.id = p.entry_id
+                  JOIN wallets_ledgeraccount a ON a.id = p.account_id
+                 WHERE e.kind = %s AND starts_with(e.reference, %s) AND p.amount > 0
+                 GROUP BY 1, 2
+            )
+            SELECT COALESCE(d.day, b.day), COALESCE(d.asset, b.asset),
+                   COALESCE(d.amount, 0), COALESCE(d.deposits, 0),
+                   COALESCE(b.amount, 0), COALESCE(b.deposits, 0)
+              FROM wallets_dailydeposits d
+              FULL JOIN booked b ON b.day = d.day AND b.asset = d.asset
+             WHERE COALESCE(d.amount, 0) <> COALESCE(b.amount, 0)
+                OR COALESCE(d.deposits, 0) <> COALESCE(b.deposits, 0)
+             ORDER BY 1, 2
+            """,
+            [EntryKind.CREDIT.value, DEPOSIT_REFERENCE_PREFIX],
+        )
+        return [
+            DailyDepositsMismatch(day, asset, (int(a), int(n)), (int(b), int(m)))
+            for day, asset, a, n, b, m in cursor.fetchall()
+        ]
