@@ -5,12 +5,13 @@
 
 A throwaway database (``bench_admin_<pid>``, made and dropped like ``bench.ledger``'s) is
 loaded with 30 days of a busy platform: clients and customers; journal entries (chain
-deposits) with their postings, the accounts' cached balances and the days' deposits roll-up,
-balanced as the ledger's own checks want them, written with COPY; invoices across every status with their payments;
-network costs of our transactions; events and webhook deliveries (some failed); a node
-reading and a reconcile run every five minutes. Then the dashboard is rendered with
-Django's test client, warm, ``--renders`` times as a superuser and as a Support
-(read-only) operator: p50 / p95 / max in milliseconds and the SQL statements per render.
+deposits) with their postings, the accounts' cached balances and the days' deposits
+roll-up, balanced as the ledger's own checks want them, written with COPY; invoices across
+every status with their payments; network costs of our transactions; events and webhook
+deliveries (some failed); a node reading and a reconcile run every five minutes. Then the
+dashboard is rendered with Django's test client, warm, ``--renders`` times as a superuser
+and as a Support (read-only) operator: p50 / p95 / max in milliseconds and the SQL
+statements per render.
 
 The last line printed is a JSON object with those figures, the rows loaded and the
 ledger's consistency check (balances, entries and the deposits roll-up).
