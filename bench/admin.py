@@ -5,15 +5,16 @@
 
 A throwaway database (``bench_admin_<pid>``, made and dropped like ``bench.ledger``'s) is
 loaded with 30 days of a busy platform: clients and customers; journal entries (chain
-deposits) with their postings and the accounts' cached balances, balanced as the ledger's
-own checks want them, written with COPY; invoices across every status with their payments;
-network costs of our transactions; events and webhook deliveries (some failed); a node
-reading and a reconcile run every five minutes. Then the dashboard is rendered with
-Django's test client, warm, ``--renders`` times as a superuser and as a Support
-(read-only) operator: p50 / p95 / max in milliseconds and the SQL statements per render.
+deposits) with their postings, the accounts' cached balances and the days' deposits
+roll-up, balanced as the ledger's own checks want them, written with COPY; invoices across
+every status with their payments; network costs of our transactions; events and webhook
+deliveries (some failed); a node reading and a reconcile run every five minutes. Then the
+dashboard is rendered with Django's test client, warm, ``--renders`` times as a superuser
+and as a Support (read-only) operator: p50 / p95 / max in milliseconds and the SQL
+statements per render.
 
 The last line printed is a JSON object with those figures, the rows loaded and the
-ledger's consistency check.
+ledger's consistency check (balances, entries and the deposits roll-up).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import random
 import statistics
 import sys
 import time
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bench.gateway import BENCH_MASTER_KEY
@@ -76,11 +77,11 @@ def _copy(table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> 
 
 def _load_ledger(rng: random.Random, now: datetime, customers: list[Any], entries: int) -> None:
     """``entries`` chain deposits: custody -amount, the customer's available +amount, with
-    each posting's ``balance_after`` and each account's final balance, as the services
-    would have left them."""
+    each posting's ``balance_after``, each account's final balance and each day's deposits
+    roll-up, as the services would have left them."""
     from django.db import connection, transaction
 
-    from wallets.models.ledger import Bucket, EntryKind, LedgerAccount, OwnerType
+    from wallets.models.ledger import Bucket, DailyDeposits, EntryKind, LedgerAccount, OwnerType
 
     assets = ("TRX", "USDT")
     accounts = {
@@ -110,6 +111,11 @@ def _load_ledger(rng: random.Random, now: datetime, customers: list[Any], entrie
         planned.append((moment, asset, amount, custody, balances[custody], owner, balances[owner]))
     for key, account in accounts.items():
         account.balance = balances[key]
+    days: dict[tuple[Any, str], list[int]] = {}
+    for moment, asset, amount, *_ in planned:
+        day = days.setdefault((moment.astimezone(UTC).date(), asset), [0, 0])
+        day[0] += amount
+        day[1] += 1
     with transaction.atomic():  # the ledger's deferred checks run at this commit
         LedgerAccount.objects.bulk_create(accounts.values(), batch_size=BATCH)
         with connection.cursor() as cursor:
@@ -139,6 +145,10 @@ def _load_ledger(rng: random.Random, now: datetime, customers: list[Any], entrie
             cursor.execute(
                 "SELECT setval('wallets_journalentry_id_seq', %s)", [first_id + len(planned)]
             )
+        DailyDeposits.objects.bulk_create(
+            DailyDeposits(day=day, asset=asset, amount=amount, deposits=count)
+            for (day, asset), (amount, count) in days.items()
+        )
 
 
 def _load_invoices(
@@ -472,7 +482,9 @@ def main(argv: list[str] | None = None) -> int:
     print(json.dumps(figures))
     check = figures["check"]
     slow = max(figures["superuser"]["p95_ms"], figures["support"]["p95_ms"]) > BUDGET_MS
-    return 1 if check["unbalanced_entries"] or check["balance_mismatches"] or slow else 0
+    wrong = check["unbalanced_entries"] or check["balance_mismatches"]
+    wrong = wrong or check["deposit_days_wrong"]
+    return 1 if wrong or slow else 0
 
 
 if __name__ == "__main__":

@@ -156,7 +156,11 @@ def round_trips() -> dict[str, int]:
 
 
 def verify() -> dict[str, Any]:
-    from wallets.ledger.verify import balance_mismatches, unbalanced_entries
+    from wallets.ledger.verify import (
+        balance_mismatches,
+        daily_deposit_mismatches,
+        unbalanced_entries,
+    )
     from wallets.models.ledger import JournalEntry, Posting
 
     return {
@@ -164,6 +168,7 @@ def verify() -> dict[str, Any]:
         "postings": Posting.objects.count(),
         "unbalanced_entries": len(unbalanced_entries()),
         "balance_mismatches": len(balance_mismatches()),
+        "deposit_days_wrong": len(daily_deposit_mismatches()),
     }
 
 

@@ -25,6 +25,7 @@ from wallets.custody import custody_owners, internal_movement_txids
 from wallets.events import deposit_event_publish
 from wallets.ledger.owners import LedgerOwner
 from wallets.ledger.services import ledger_credit
+from wallets.models.ledger import DEPOSIT_REFERENCE_PREFIX
 from wallets.tokens import asset_of_transfer
 
 logger = logging.getLogger(__name__)
@@ -54,7 +55,7 @@ def _claimed(network: str, addresses: Collection[str]) -> dict[str, str]:
 
 
 def deposit_reference(event: TransferEvent) -> str:
-    return f"chain:{event.network}:{event.txid}:{event.index}"
+    return f"{DEPOSIT_REFERENCE_PREFIX}{event.network}:{event.txid}:{event.index}"
 
 
 def deposits_on_transfers(events: Sequence[TransferEvent]) -> None:

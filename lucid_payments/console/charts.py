@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 
 WIDTH = 360
 HEIGHT = 110
@@ -28,30 +28,23 @@ def bar_chart(
     slot = WIDTH / max(len(days), 1)
     bar = max(slot / max(len(series), 1) - 1, 1)
     plot = HEIGHT - AXIS
+    # Built as text, not with format_html per bar: a dashboard draws some 400 bars and
+    # escaping eight arguments each was a fifth of its render. Numbers need no escaping;
+    # the names once per series, each value's label once.
+    names = [escape(name) for name in legend]
+    width = round(bar, 1)
     bars = []
     for d, day in enumerate(days):
+        when = day.isoformat()
         for s, values in enumerate(series):
             value = values[d]
             height = round(plot * max(value, 0) / top, 1)
-            x = round(d * slot + s * (bar + 0.5), 1)
             bars.append(
-                (
-                    s,
-                    x,
-                    round(plot - height, 1),
-                    round(bar, 1),
-                    height,
-                    day.isoformat(),
-                    legend[s],
-                    label(value),
-                )
+                f'<rect class="bar s{s}" x="{round(d * slot + s * (bar + 0.5), 1)}" '
+                f'y="{round(plot - height, 1)}" width="{width}" height="{height}">'
+                f"<title>{when}: {names[s]} {escape(label(value))}</title></rect>"
             )
-    body = format_html_join(
-        "",
-        '<rect class="bar s{}" x="{}" y="{}" width="{}" height="{}">'
-        "<title>{}: {} {}</title></rect>",
-        bars,
-    )
+    body = mark_safe("".join(bars))  # noqa: S308 - every part escaped or a number above
     axis = format_html(
         '<text class="axis" x="0" y="{}">{}</text><text class="axis end" x="{}" y="{}">{}</text>',
         HEIGHT - 2,

@@ -1,10 +1,11 @@
 """Property test: random sequences of credits, holds, settlements, releases, transfers and
 network fees keep the ledger sound — every entry sums to zero per asset, no tenant balance goes
-negative, and every cached balance equals the one recomputed from the postings."""
+negative, every cached balance equals the one recomputed from the postings, and the daily
+deposits roll-up equals the deposits (credits of chain transfers) among them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pytest
 from django.db import transaction
@@ -25,7 +26,7 @@ from wallets.ledger.services import (
     ledger_settle,
     ledger_transfer,
 )
-from wallets.models.ledger import Bucket, LedgerAccount, OwnerType
+from wallets.models.ledger import Bucket, DailyDeposits, LedgerAccount, OwnerType
 
 OWNERS = [
     LedgerOwner.client(1),
@@ -59,13 +60,18 @@ class Model:
     held: dict[tuple[LedgerOwner, Asset], int]
     holds: dict[int, tuple[LedgerOwner, Asset, int, str]]  # number -> owner, asset, amount, state
     fees: int = 0  # TRX our transactions burned: a platform expense, no tenant pays it
+    deposits: dict[Asset, int] = field(default_factory=dict)  # credits of chain transfers
 
     def apply(self, op: tuple, step: int) -> None:
         kind = op[0]
         if kind == "credit":
             _, owner, asset, amount = op
-            ledger_credit(owner=owner, asset=asset, amount=amount, reference=f"credit:{step}")
+            # Every other credit is a chain transfer's (a deposit), the rest are not.
+            reference = f"chain:devnet:tx{step}:0" if step % 2 else f"credit:{step}"
+            ledger_credit(owner=owner, asset=asset, amount=amount, reference=reference)
             self.available[owner, asset] = self.available.get((owner, asset), 0) + amount
+            if step % 2:
+                self.deposits[asset] = self.deposits.get(asset, 0) + amount
         elif kind == "hold":
             _, owner, asset, amount, number = op
             short = self.available.get((owner, asset), 0) < amount
@@ -133,6 +139,9 @@ class Model:
             owner_type=OwnerType.PLATFORM, asset=Asset.TRX, bucket=Bucket.NETWORK_FEES
         ).first()
         assert (fees.balance if fees else 0) == -self.fees
+        for asset in (Asset.TRX, Asset.USDT):
+            days = DailyDeposits.objects.filter(asset=asset)
+            assert sum(day.amount for day in days) == self.deposits.get(asset, 0)
 
 
 @pytest.mark.django_db

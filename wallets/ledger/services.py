@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC
 from functools import reduce
 from operator import or_
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 
@@ -27,6 +28,7 @@ from lucid_payments.core.money import Asset, format_amount
 from wallets.errors import InsufficientFunds, LedgerConflict
 from wallets.ledger.owners import LedgerOwner
 from wallets.models.ledger import (
+    DEPOSIT_REFERENCE_PREFIX,
     Bucket,
     EntryKind,
     Hold,
@@ -215,10 +217,11 @@ def ledger_credit(
     """Money arrived in custody for ``owner`` (e.g. a final deposit): custody → available.
 
     ``reference`` identifies the event (for a chain transfer: network, txid and index), so
-    crediting it twice returns the first entry and books nothing.
+    crediting it twice returns the first entry and books nothing. A chain transfer's credit
+    (``DEPOSIT_REFERENCE_PREFIX``) is also added to its day's ``DailyDeposits``.
     """
     _check_amount(amount)
-    entry, _ = _book(
+    entry, created = _book(
         kind=EntryKind.CREDIT,
         reference=reference,
         legs=[
@@ -228,7 +231,26 @@ def ledger_credit(
         description=description,
         data=data,
     )
+    if created and reference.startswith(DEPOSIT_REFERENCE_PREFIX):
+        _daily_deposits_add(entry=entry, asset=asset, amount=amount)
     return entry
+
+
+def _daily_deposits_add(*, entry: JournalEntry, asset: Asset, amount: int) -> None:
+    """Count a newly booked deposit in its UTC day. The upsert locks the day's row until
+    commit; every deposit of ``asset`` has locked the platform's custody account first, so
+    the row adds no wait and no new lock order."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO wallets_dailydeposits (day, asset, amount, deposits)
+            VALUES (%s, %s, %s, 1)
+            ON CONFLICT (day, asset) DO UPDATE
+               SET amount = wallets_dailydeposits.amount + EXCLUDED.amount,
+                   deposits = wallets_dailydeposits.deposits + 1
+            """,
+            [entry.created_at.astimezone(UTC).date(), str(asset), amount],
+        )
 
 
 @transaction.atomic

@@ -2,17 +2,19 @@
 
 Used by ``manage.py ledger_verify`` and by the tests. The database already refuses an
 unbalanced entry and a negative tenant balance; this catches what a constraint cannot
-(a cached balance that drifted from its postings) and double-checks the rest.
+(a cached balance that drifted from its postings, a day of the deposits roll-up that
+differs from the deposits booked that day) and double-checks the rest.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 
 from django.db import connection
 
-from wallets.models.ledger import LedgerAccount
+from wallets.models.ledger import DEPOSIT_REFERENCE_PREFIX, EntryKind, LedgerAccount
 
 BATCH_SIZE = 1000
 
@@ -30,6 +32,14 @@ class UnbalancedEntry:
     entry_id: int
     asset: str
     total: int
+
+
+@dataclass(frozen=True)
+class DailyDepositsMismatch:
+    day: date
+    asset: str
+    rolled_up: tuple[int, int]  # (amount, deposits) in DailyDeposits
+    recomputed: tuple[int, int]  # the same from the postings of the day's deposits
 
 
 def _account_batches(batch_size: int) -> Iterator[tuple[int, int]]:
@@ -101,3 +111,36 @@ def unbalanced_entries() -> list[UnbalancedEntry]:
             """
         )
         return [UnbalancedEntry(e, asset, int(total)) for e, asset, total in cursor.fetchall()]
+
+
+def daily_deposit_mismatches() -> list[DailyDepositsMismatch]:
+    """Days of ``DailyDeposits`` that differ from the deposits booked that day, a day with
+    deposits and no row included. One statement, so that deposits booked meanwhile are
+    either in both sides or in neither."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH booked AS (
+                SELECT (e.created_at AT TIME ZONE 'UTC')::date AS day, a.asset,
+                       SUM(p.amount) AS amount, COUNT(*) AS deposits
+                  FROM wallets_posting p
+                  JOIN wallets_journalentry e ON e.id = p.entry_id
+                  JOIN wallets_ledgeraccount a ON a.id = p.account_id
+                 WHERE e.kind = %s AND starts_with(e.reference, %s) AND p.amount > 0
+                 GROUP BY 1, 2
+            )
+            SELECT COALESCE(d.day, b.day), COALESCE(d.asset, b.asset),
+                   COALESCE(d.amount, 0), COALESCE(d.deposits, 0),
+                   COALESCE(b.amount, 0), COALESCE(b.deposits, 0)
+              FROM wallets_dailydeposits d
+              FULL JOIN booked b ON b.day = d.day AND b.asset = d.asset
+             WHERE COALESCE(d.amount, 0) <> COALESCE(b.amount, 0)
+                OR COALESCE(d.deposits, 0) <> COALESCE(b.deposits, 0)
+             ORDER BY 1, 2
+            """,
+            [EntryKind.CREDIT.value, DEPOSIT_REFERENCE_PREFIX],
+        )
+        return [
+            DailyDepositsMismatch(day, asset, (int(a), int(n)), (int(b), int(m)))
+            for day, asset, a, n, b, m in cursor.fetchall()
+        ]

@@ -3,7 +3,9 @@
 from wallets.models.fees import TransactionFee
 from wallets.models.keystore import SealedSecret, SecretKind
 from wallets.models.ledger import (
+    DEPOSIT_REFERENCE_PREFIX,
     Bucket,
+    DailyDeposits,
     EntryKind,
     Hold,
     HoldStatus,
@@ -16,7 +18,9 @@ from wallets.models.ledger_transfers import LedgerTransfer, LedgerTransferParty
 from wallets.models.wallets import KeySource, PlatformSeed, Wallet, WalletAddress, WalletKind
 
 __all__ = [
+    "DEPOSIT_REFERENCE_PREFIX",
     "Bucket",
+    "DailyDeposits",
     "EntryKind",
     "Hold",
     "HoldStatus",

@@ -15,6 +15,10 @@ The database enforces the rules that matter (see migration 0002): postings of on
 sum to zero per asset (a deferred constraint trigger, checked at commit), entries and
 postings are append-only, and the cached balance of a client or customer account is
 never negative.
+
+``DailyDeposits`` rolls the deposits up per day and asset, so that reports over weeks read
+a row a day instead of every posting; the service that books a deposit keeps it, in the
+same transaction, and ``ledger_verify`` recomputes it from the postings.
 """
 
 from __future__ import annotations
@@ -152,6 +156,36 @@ class Posting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.amount:+d} on account {self.account_id} (entry {self.entry_id})"
+
+
+# A credit is a deposit when its reference names a chain transfer
+# (``wallets.deposits.deposit_reference``): "chain:<network>:<txid>:<index>".
+DEPOSIT_REFERENCE_PREFIX = "chain:"
+
+
+class DailyDeposits(models.Model):
+    """The deposits of one UTC day in one asset: ``amount`` is the sum of the positive
+    postings of every credit entry created that day whose reference starts with
+    ``DEPOSIT_REFERENCE_PREFIX``, ``deposits`` how many there were. Written only by
+    ``ledger_credit``, in the transaction that books the deposit, so it always equals
+    those postings (``wallets.ledger.verify.daily_deposit_mismatches`` checks)."""
+
+    day = models.DateField()
+    asset = models.CharField(max_length=8, choices=Asset.choices)
+    amount = models.BigIntegerField(default=0)
+    deposits = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name_plural = "daily deposits"
+        constraints = [
+            models.UniqueConstraint(fields=["day", "asset"], name="daily_deposits_day_asset"),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0, deposits__gte=0), name="daily_deposits_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.asset}: {self.deposits} deposit(s), {self.amount}"
 
 
 class HoldStatus(models.TextChoices):

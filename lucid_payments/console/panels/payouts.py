@@ -5,13 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import Exists, OuterRef, QuerySet
 
 from lucid_payments.console.panels.attention import AttentionItem, attention_register, url_to
-from lucid_payments.console.panels.daily import DailySeries, PerDay, daily_series_register, per_day
+from lucid_payments.console.panels.daily import (
+    DailySeries,
+    PerDay,
+    count_and_volume,
+    daily_series_register,
+    every_asset,
+    one_asset,
+)
 from payouts.models import Payout, PayoutApproval, PayoutStatus
 
 VIEW = "payouts.view_payout"
@@ -40,23 +45,17 @@ def delayed_by_hot_wallet() -> int:
     return Payout.objects.filter(status=PayoutStatus.QUEUED, delayed_since__isnull=False).count()
 
 
-def _sent(start: datetime) -> QuerySet[Any]:
-    return (
-        Payout.objects.filter(status__in=SENT_STATUSES, sent_at__gte=start)
-        .annotate(day=TruncDate("sent_at"))
-        .values("day")
-    )
+def _sent(start: datetime) -> dict[str, PerDay]:
+    sent = Payout.objects.filter(status__in=SENT_STATUSES, sent_at__gte=start)
+    return count_and_volume("payouts_sent", sent, day_of="sent_at", amount="amount")
 
 
 def sent_count(start: datetime) -> PerDay:
-    return per_day(_sent(start).annotate(n=Count("id")), "n")
+    return every_asset(_sent(start), 0)
 
 
 def sent_volume(asset: str) -> Callable[[datetime], PerDay]:
-    def values(start: datetime) -> PerDay:
-        return per_day(_sent(start).filter(asset=asset).annotate(total=Sum("amount")), "total")
-
-    return values
+    return lambda start: one_asset(_sent(start), asset, 1)
 
 
 def register() -> None:

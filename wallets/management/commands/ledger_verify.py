@@ -1,7 +1,8 @@
 """manage.py ledger_verify — recompute every cached balance from the postings.
 
 Prints the accounts whose cached balance (or last running balance) disagrees with the
-sum of their postings, and any entry whose postings do not sum to zero per asset.
+sum of their postings, any entry whose postings do not sum to zero per asset, and any
+day whose deposits roll-up (``DailyDeposits``) differs from the deposits booked that day.
 Exits with status 1 if anything disagrees, 0 if the ledger is sound. Read-only.
 """
 
@@ -14,7 +15,12 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from wallets.ledger.verify import account_count, balance_mismatches, unbalanced_entries
+from wallets.ledger.verify import (
+    account_count,
+    balance_mismatches,
+    daily_deposit_mismatches,
+    unbalanced_entries,
+)
 
 
 class Command(BaseCommand):
@@ -41,24 +47,46 @@ class Command(BaseCommand):
                 progress=lambda n: progress.advance(task, n),
             )
         unbalanced = unbalanced_entries()
+        days = daily_deposit_mismatches()
 
-        if mismatches:
-            table = Table(title="Balance mismatches")
-            for column in ("account", "owner / asset / bucket", "cached", "recomputed"):
-                table.add_column(column)
-            for m in mismatches:
-                table.add_row(str(m.account_id), m.label, str(m.cached), str(m.recomputed))
-            console.print(table)
-        if unbalanced:
-            table = Table(title="Unbalanced entries")
-            for column in ("entry", "asset", "sum"):
-                table.add_column(column)
-            for u in unbalanced:
-                table.add_row(str(u.entry_id), u.asset, str(u.total))
-            console.print(table)
-        if mismatches or unbalanced:
+        _print_table(
+            console,
+            "Balance mismatches",
+            ("account", "owner / asset / bucket", "cached", "recomputed"),
+            [(m.account_id, m.label, m.cached, m.recomputed) for m in mismatches],
+        )
+        _print_table(
+            console,
+            "Unbalanced entries",
+            ("entry", "asset", "sum"),
+            [(u.entry_id, u.asset, u.total) for u in unbalanced],
+        )
+        _print_table(
+            console,
+            "Daily deposits that differ from the postings",
+            ("day", "asset", "rolled up (amount, count)", "booked (amount, count)"),
+            [(d.day, d.asset, d.rolled_up, d.recomputed) for d in days],
+        )
+        if mismatches or unbalanced or days:
             raise CommandError(
                 f"Ledger verification failed: {len(mismatches)} balance mismatch(es), "
-                f"{len(unbalanced)} unbalanced entr(y/ies)."
+                f"{len(unbalanced)} unbalanced entr(y/ies), "
+                f"{len(days)} day(s) of deposits rolled up wrong."
             )
-        console.print(f"Ledger verified: {total} accounts, every balance matches its postings.")
+        console.print(
+            f"Ledger verified: {total} accounts, every balance matches its postings, "
+            "every day's deposits match their roll-up."
+        )
+
+
+def _print_table(
+    console: Console, title: str, columns: tuple[str, ...], rows: list[tuple[object, ...]]
+) -> None:
+    if not rows:
+        return
+    table = Table(title=title)
+    for column in columns:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*(str(value) for value in row))
+    console.print(table)
