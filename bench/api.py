@@ -4,17 +4,19 @@ the same gunicorn, settings and load, in one run.
     python -m bench.api                       # 10 s per scenario, 8 connections
     python -m bench.api --seconds 4 --connections 4   # quicker look
 
-One gunicorn (the image's config, ``--workers`` workers x 4 threads) serves payment-gateway's
-and wallet-manager's routes plus ``/bench/bare`` (``bench/api_urls.py``) against a throwaway
-database (``bench_gateway_<pid>``, dropped at the end). A bounded asyncio load generator
-(``--connections`` keep-alive httpx connections, each sending its next request as soon as
-the last one is answered) drives each scenario for ``--seconds``: requests per second over
-the phase and p50 / p99 latency. ``ratio`` = the scenario's rate / the bare view's rate
-(the mean of a bare phase before and one after the scenarios, so drift in the machine's
-load shows as the two bare figures differing). Goals: ≥ 0.4 for writes, ≥ 0.6 for reads.
+One gunicorn (the image's config, ``--workers`` workers x 4 threads) serves payment-gateway's,
+payout-router's and wallet-manager's routes plus ``/bench/bare`` (``bench/api_urls.py``)
+against a throwaway database (``bench_gateway_<pid>``, dropped at the end). A bounded
+asyncio load generator (``--connections`` keep-alive httpx connections, each sending its
+next request as soon as the last one is answered) drives each scenario for ``--seconds``:
+requests per second over the phase and p50 / p99 latency. ``ratio`` = the scenario's rate
+/ the bare view's rate (the mean of a bare phase before and one after the scenarios, so
+drift in the machine's load shows as the two bare figures differing). Goals: ≥ 0.4 for
+writes, ≥ 0.6 for reads.
 
-Scenarios are entries of ``SCENARIOS`` (a name, read or write, how to build each request);
-one for payout creation joins there once payouts are served (see bench/README.md).
+Scenarios are entries of ``SCENARIOS`` (a name, read or write, how to build each request).
+Payout creation pays 1 USDT from the key's client's balance to one of 50 customers, to an
+address in our custody (``payout_setup``), so no node is needed.
 
 The last line printed is a JSON object with every figure.
 """
@@ -73,12 +75,62 @@ def _checkout(n: int, state: dict[str, list[str]]) -> Request:
     return Request("GET", f"/pay/{invoices[n % len(invoices)]}")
 
 
+def _payout_create(n: int, state: dict[str, list[str]]) -> Request:
+    customers, destinations = state["payout_customers"], state["payout_destinations"]
+    return Request(
+        "POST",
+        "/api/v1/payouts",
+        {
+            "customer_id": int(customers[n % len(customers)]),
+            "destination": destinations[n % len(destinations)],
+            "asset": "USDT",
+            "amount": "1",
+            "reference": f"bench-{uuid.uuid4().hex}",
+        },
+        {"Idempotency-Key": uuid.uuid4().hex},
+        expect=201,
+    )
+
+
 BARE = Scenario("bare", "read", lambda n, state: Request("GET", "/bench/bare"))
 SCENARIOS = [
     Scenario("invoice_create", "write", _invoice_create, keeps="invoices"),
+    Scenario("payout_create", "write", _payout_create),
     Scenario("balances", "read", lambda n, state: Request("GET", "/api/v1/balances")),
     Scenario("checkout_page", "read", _checkout),
 ]
+PAYOUT_CUSTOMERS = 50
+
+
+def payout_setup(key: str) -> dict[str, list[str]]:
+    """What payout creation needs, written straight to the benchmark's database: the key's
+    client funded with USDT, ``PAYOUT_CUSTOMERS`` customers without KYC (the V0 route; 1
+    USDT each stays far inside its limits) and as many destinations in our custody
+    (customers' deposit addresses of another client), so that no node is asked."""
+    from lucid_payments.accounts.selectors import api_key_by_plaintext
+    from lucid_payments.accounts.services import client_create, customer_create
+    from lucid_payments.core.audit import AuditActor
+    from lucid_payments.core.money import Asset
+    from wallets.ledger.owners import LedgerOwner
+    from wallets.ledger.services import ledger_credit
+    from wallets.services import customer_deposit_address
+
+    found = api_key_by_plaintext(key)
+    assert found is not None
+    client, actor = found.client, AuditActor.system("bench")
+    ledger_credit(
+        owner=LedgerOwner.client(client.pk),
+        asset=Asset.USDT,
+        amount=10**9 * 1_000_000,
+        reference="bench:payouts",
+    )
+    receiver = client_create(name=f"{client.name}-receiver")
+    customers, destinations = [], []
+    for i in range(PAYOUT_CUSTOMERS):
+        customers.append(str(customer_create(client=client, external_ref=f"c{i}", actor=actor).pk))
+        other = customer_create(client=receiver, external_ref=f"r{i}", actor=actor)
+        destinations.append(customer_deposit_address(customer=other)[0].address)
+    return {"payout_customers": customers, "payout_destinations": destinations}
 
 
 @dataclass
@@ -145,8 +197,9 @@ async def _drive(
     return Phase(len(latencies), wall, latencies)
 
 
-def run(base: str, key: str, connections: int, seconds: float) -> dict[str, Any]:
-    state: dict[str, list[str]] = {}
+def run(
+    base: str, key: str, connections: int, seconds: float, state: dict[str, list[str]]
+) -> dict[str, Any]:
     results: dict[str, Any] = {}
 
     def phase(scenario: Scenario, label: str) -> dict[str, float]:
@@ -190,8 +243,9 @@ def main(argv: list[str] | None = None) -> int:
         "connections": args.connections,
         "seconds": args.seconds,
     }
-    with served(args.workers, "bench.api_settings", [Scope.GATEWAY, Scope.WALLETS]) as (base, key):
-        results |= run(base, key, args.connections, args.seconds)
+    scopes = [Scope.GATEWAY, Scope.WALLETS, Scope.PAYOUTS]
+    with served(args.workers, "bench.api_settings", scopes) as (base, key):
+        results |= run(base, key, args.connections, args.seconds, payout_setup(key))
     print(json.dumps(results))
     return 0
 

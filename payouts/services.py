@@ -185,7 +185,6 @@ def payout_record(
             raise _reference_taken(payout.client_id, payout.reference) from exc
         raise
     idempotency_effect(payout)
-    payout_hold(payout)
     audit_log(
         actor=actor,
         action="payout.created",
@@ -206,6 +205,10 @@ def payout_record(
         payout_event_publish(payout=payout, what="awaiting_approval")
     elif payout.status == PayoutStatus.QUEUED:
         payout_send_enqueue(payout.pk)
+    # Last: the hold locks the funding balance, which every payout of that client (or
+    # customer) needs, until commit. Taken here, the others wait for the hold and the
+    # commit only, not for the audit row and events too; a refused hold rolls all back.
+    payout_hold(payout)
     return payout
 
 

@@ -172,32 +172,56 @@ def _account_public_key(wallet: Wallet) -> str:
     return wallet.account_public_key
 
 
-# No savepoint of its own: an error here fails the caller's transaction anyway, and an
-# invoice creation sends two statements fewer.
-@transaction.atomic(savepoint=False)
-def wallet_address_create(
-    *, wallet: Wallet, label: str = "", customer: Customer | None = None
-) -> WalletAddress:
-    """Derive the wallet's next address (HD wallets only) and start watching it.
+def wallet_index_allocate(*, wallet: Wallet) -> int:
+    """Take the wallet's next address index for good (HD wallets only).
 
-    Derived from the wallet's extended public key: no seed and no private key is needed
-    to hand out an address (signing for it later derives the key from the seed)."""
+    One statement: called outside a transaction it is a transaction of its own, so the
+    wallet row is locked for that statement alone, not until the caller's address (and
+    invoice) commit; concurrent creations then do not queue on it. An index taken by a
+    creation that fails is skipped, which is harmless for HD addresses; the increment
+    never hands one index out twice (and the database refuses a reused one).
+    """
     if wallet.key_source != KeySource.HD:
         raise InvalidInput(
             "Only HD wallets derive new addresses.", code="wallet_cannot_derive_addresses"
         )
-    locked = Wallet.objects.select_for_update().get(pk=wallet.pk)
-    index = locked.next_index
-    derived = address_from_account_public_key(_account_public_key(locked), index=index)
-    locked.next_index = index + 1
-    locked.save(update_fields=["next_index"])
+    table = Wallet._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET next_index = next_index + 1 WHERE id = %s "  # noqa: S608 - our own table
+            "RETURNING next_index - 1",
+            [wallet.pk],
+        )
+        (index,) = cursor.fetchone()
+    return int(index)
+
+
+# No savepoint of its own: an error here fails the caller's transaction anyway, and an
+# invoice creation sends two statements fewer.
+@transaction.atomic(savepoint=False)
+def wallet_address_create(
+    *,
+    wallet: Wallet,
+    label: str = "",
+    customer: Customer | None = None,
+    index: int | None = None,
+) -> WalletAddress:
+    """Derive the wallet's address ``index`` (HD wallets only; by default the next one,
+    taken in the caller's transaction) and start watching it. A caller that wants no lock
+    held until its commit takes the index first with ``wallet_index_allocate``.
+
+    Derived from the wallet's extended public key: no seed and no private key is needed
+    to hand out an address (signing for it later derives the key from the seed)."""
+    if index is None:
+        index = wallet_index_allocate(wallet=wallet)
+    derived = address_from_account_public_key(_account_public_key(wallet), index=index)
     address = WalletAddress.objects.create(
-        wallet=locked,
+        wallet=wallet,
         address=derived,
         index=index,
         label=label,
         customer=customer,
-        in_custody=holds_custody(locked),
+        in_custody=holds_custody(wallet),
     )
     idempotency_effect(address)
     _watch(address, purpose=WATCH_PURPOSE_DEPOSIT if customer else WATCH_PURPOSE_WALLET)
@@ -212,7 +236,9 @@ def _deposit_wallet_find(client: Client) -> Wallet | None:
     )
 
 
-def _client_deposit_wallet(client: Client) -> Wallet:
+def client_deposit_wallet(client: Client) -> Wallet:
+    """The client's deposit wallet (invoices' and customers' addresses), made the first
+    time. Safe outside a transaction: only the making is one."""
     # Once a client has its deposit wallet it keeps it (its addresses protect it from
     # deletion): look first without locking, so concurrent invoices do not queue on the
     # client row. Only the first creation takes the client row's lock, which makes "find
@@ -222,9 +248,10 @@ def _client_deposit_wallet(client: Client) -> Wallet:
     wallet = _deposit_wallet_find(client)
     if wallet is not None:
         return wallet
-    Client.objects.select_for_update(no_key=True).get(pk=client.pk)
-    wallet = _deposit_wallet_find(client)
-    return wallet or wallet_create(kind=WalletKind.DEPOSIT, client=client, label="deposits")
+    with transaction.atomic():
+        Client.objects.select_for_update(no_key=True).get(pk=client.pk)
+        wallet = _deposit_wallet_find(client)
+        return wallet or wallet_create(kind=WalletKind.DEPOSIT, client=client, label="deposits")
 
 
 @transaction.atomic
@@ -237,7 +264,7 @@ def customer_deposit_address(*, customer: Customer) -> tuple[WalletAddress, bool
     existing = WalletAddress.objects.filter(customer=locked).first()
     if existing is not None:
         return existing, False
-    wallet = _client_deposit_wallet(locked.client)
+    wallet = client_deposit_wallet(locked.client)
     return wallet_address_create(wallet=wallet, customer=locked, label="deposit"), True
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from gateway.invoices.api.serializers import (
     InvoiceOutput,
     RefundOutput,
@@ -9,7 +11,7 @@ from gateway.invoices.api.serializers import (
     refund_output,
 )
 from gateway.invoices.models import Invoice, Refund
-from gateway.invoices.selectors import InvoiceView, invoice_view
+from gateway.invoices.selectors import invoice_view
 from lucid_payments.events.services import event_publish
 from lucid_payments.events.types import EventType, event_type_register
 
@@ -76,16 +78,17 @@ def register_invoice_event_types() -> None:
 
 
 def invoice_event_publish(
-    *, invoice: Invoice, what: str, occurrence: str = "", view: InvoiceView | None = None
+    *, invoice: Invoice, what: str, occurrence: str = "", data: dict[str, Any] | None = None
 ) -> None:
-    """``invoice.<what>`` with the invoice as it is now (``view``, when the caller already
-    knows it). ``occurrence`` tells apart events that can happen again (processing after a
-    fork re-included a payment): the same occurrence is published once."""
+    """``invoice.<what>`` with the invoice as the API shows it now (``data``, when the
+    caller has built it already). ``occurrence`` tells apart events that can happen again
+    (processing after a fork re-included a payment): the same occurrence is published
+    once."""
     event_publish(
         type=f"invoice.{what}",
         client_id=invoice.client_id,
         object_id=invoice.public_id,
-        data=invoice_output(view or invoice_view(invoice)),
+        data=data if data is not None else invoice_output(invoice_view(invoice)),
         key=f"invoice.{what}:{invoice.public_id}:{occurrence}",
     )
 

@@ -4,6 +4,7 @@ through (lock, re-check, save, audit, event). ``gateway.invoices.state`` holds t
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.conf import settings
 from django.db import transaction
 
 from gateway.invoices import clock
+from gateway.invoices.api.serializers import invoice_output
 from gateway.invoices.events import invoice_event_publish
 from gateway.invoices.models import (
     Invoice,
@@ -27,7 +29,11 @@ from lucid_payments.core.audit import AuditActor, audit_log
 from lucid_payments.core.errors import Conflict, InvalidInput
 from lucid_payments.core.idempotency import idempotency_effect
 from lucid_payments.core.money import Asset
-from wallets.services import _client_deposit_wallet, wallet_address_create
+from wallets.services import (
+    client_deposit_wallet,
+    wallet_address_create,
+    wallet_index_allocate,
+)
 
 SYSTEM = AuditActor.system("invoices")
 OPEN = (InvoiceStatus.NEW, InvoiceStatus.PROCESSING)
@@ -56,7 +62,13 @@ def _speed_policy(amount: int | None, asset: Asset, rules: InvoiceSettings) -> s
     return SpeedPolicy.SEEN if amount <= ceiling else SpeedPolicy.FINAL
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class CreatedInvoice:
+    invoice: Invoice
+    # The invoice as the API shows it, built once: the created event's data and the answer.
+    body: dict[str, Any]
+
+
 def invoice_create(
     *,
     client: Client,
@@ -69,9 +81,13 @@ def invoice_create(
     metadata: dict[str, Any] | None = None,
     redirect_url: str = "",
     expires_in: int | None = None,
-) -> Invoice:
-    """A new invoice on a fresh address of the client's deposit wallet (derived and
-    watched in this transaction, so the scanner cannot miss a payment to it)."""
+) -> CreatedInvoice:
+    """A new invoice on a fresh address of the client's deposit wallet, derived and
+    watched in the invoice's transaction (so the scanner cannot miss a payment to it).
+
+    The address index is taken before that transaction, in a step of its own: concurrent
+    creations then do not wait on the wallet row until each other's commit (a failed
+    creation skips its index, which is harmless)."""
     customer = None
     if customer_id is not None:
         customer = Customer.objects.filter(client=client, pk=customer_id).first()
@@ -82,33 +98,36 @@ def invoice_create(
                 fields={"customer_id": ["Not one of your customers."]},
             )
     rules = invoice_settings_get(client.pk)
-    now = clock.now()
-    expires_at = now + timedelta(seconds=expires_in or rules.default_expires_in)
-    wallet = _client_deposit_wallet(client)
-    address = wallet_address_create(wallet=wallet, label="invoice")
-    invoice = Invoice(
-        client=client,
-        network=str(settings.TRON_NETWORK),
-        asset=asset,
-        amount=amount,
-        customer=customer,
-        order_id=order_id,
-        description=description,
-        metadata=metadata or {},
-        redirect_url=redirect_url,
-        address=address,
-        speed_policy=_speed_policy(amount, asset, rules),
-        tolerance=_tolerance(amount, asset, rules),
-        created_at=now,
-        expires_at=expires_at,
-        monitoring_until=expires_at + timedelta(seconds=rules.monitoring_window),
-    )
-    invoice.qr_svg = qr_svg(qr_payload(invoice, rules))
-    invoice.save(force_insert=True)
-    idempotency_effect(invoice)
-    audit_log(actor=actor, action="invoice.created", target=invoice, client_id=client.pk)
-    invoice_event_publish(invoice=invoice, what="created", view=new_invoice_view(invoice))
-    return invoice
+    wallet = client_deposit_wallet(client)
+    index = wallet_index_allocate(wallet=wallet)
+    with transaction.atomic():
+        now = clock.now()
+        expires_at = now + timedelta(seconds=expires_in or rules.default_expires_in)
+        address = wallet_address_create(wallet=wallet, label="invoice", index=index)
+        invoice = Invoice(
+            client=client,
+            network=str(settings.TRON_NETWORK),
+            asset=asset,
+            amount=amount,
+            customer=customer,
+            order_id=order_id,
+            description=description,
+            metadata=metadata or {},
+            redirect_url=redirect_url,
+            address=address,
+            speed_policy=_speed_policy(amount, asset, rules),
+            tolerance=_tolerance(amount, asset, rules),
+            created_at=now,
+            expires_at=expires_at,
+            monitoring_until=expires_at + timedelta(seconds=rules.monitoring_window),
+        )
+        invoice.qr_svg = qr_svg(qr_payload(invoice, rules))
+        invoice.save(force_insert=True)
+        idempotency_effect(invoice)
+        audit_log(actor=actor, action="invoice.created", target=invoice, client_id=client.pk)
+        body = invoice_output(new_invoice_view(invoice))
+        invoice_event_publish(invoice=invoice, what="created", data=body)
+    return CreatedInvoice(invoice, body)
 
 
 def invoice_transition(

@@ -14,38 +14,16 @@ greater ``xact`` than anything already shown, so paging never skips an event.
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Func
 from django.utils import timezone
 
 from lucid_payments.core.public_ids import public_id
+from lucid_payments.core.transaction_ids import CurrentTransactionId
 
 PUBLIC_ID_PREFIX = "evt"
 
 
 def new_event_id() -> str:
     return public_id(PUBLIC_ID_PREFIX)
-
-
-class CurrentTransactionId(Func):
-    """The id of the transaction running the statement (64 bits, never wraps)."""
-
-    template = "pg_current_xact_id()::text::bigint"
-    output_field = models.BigIntegerField()
-
-
-class OwnTransactionId(Func):
-    """The id of the transaction running the statement if it wrote anything, else null
-    (a read must not draw an id of its own)."""
-
-    template = "pg_current_xact_id_if_assigned()::text::bigint"
-    output_field = models.BigIntegerField()
-
-
-class OldestRunningTransactionId(Func):
-    """Every transaction with a smaller id has ended (committed or rolled back)."""
-
-    template = "pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
-    output_field = models.BigIntegerField()
 
 
 class Event(models.Model):

@@ -8,7 +8,8 @@ from datetime import datetime
 from django.db.models import Q, QuerySet
 
 from lucid_payments.core.errors import InvalidInput, NotFound
-from lucid_payments.events.models import Event, OldestRunningTransactionId, OwnTransactionId
+from lucid_payments.core.transaction_ids import OldestRunningTransactionId, OwnTransactionId
+from lucid_payments.events.models import Event
 
 
 @dataclass(frozen=True)

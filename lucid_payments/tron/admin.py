@@ -3,8 +3,9 @@
 Everything here is read-only. Outgoing transactions move only through their transitions
 (row lock, re-check, audit), transfers and the cursor only through the scanner (a cursor
 edited by hand would skip or re-credit deposits; ``rescan`` is the tool for that), and the
-watch list only through ``lucid_payments.tron.watch`` (it bumps the version the scanner
-reloads on). An operator looks here; changes go through services and commands.
+watch list only through ``lucid_payments.tron.watch`` (what the scanner reloads by: the
+rows' transaction ids, and the version a removal bumps). An operator looks here; changes
+go through services and commands.
 """
 
 from __future__ import annotations

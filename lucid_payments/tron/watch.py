@@ -1,19 +1,20 @@
 """The watched-address registry: domain apps say which addresses the scanner must report.
 
-Writes bump ``WatchListVersion`` in the same transaction, so the scanner's in-memory
-``WatchSet`` reloads only when the list changed: one primary-key read per batch, never
-a query per transaction.
+Adding an address writes its row and nothing else: the row carries its transaction's id,
+and the scanner's in-memory ``WatchSet`` asks only for rows of transactions it may not
+have seen (an indexed read per batch, usually of nothing), so concurrent additions (one per
+new invoice) never wait for each other. A removal also bumps ``WatchListVersion``, which
+makes the scanner reload the whole set.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import connection, models, transaction
-from django.db.models import QuerySet
 
+from lucid_payments.core.transaction_ids import OldestRunningTransactionId
 from lucid_payments.tron.addresses import base58_to_hex, normalize_address, remember_address
 from lucid_payments.tron.models import WatchedAddress, WatchListVersion
 
@@ -27,7 +28,8 @@ def _owner_fields(owner: models.Model | tuple[str, str] | None) -> tuple[str, st
 
 
 def _bump_version(network: str) -> None:
-    # Upsert so that two first-ever writers do not collide on the primary key.
+    # Upsert so that two first-ever writers do not collide on the primary key. Removals
+    # only: they are rare, and an addition needs no signal (see WatchSet).
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {WatchListVersion._meta.db_table} (network, version) VALUES (%s, 1) "  # noqa: S608 - table name is ours
@@ -49,13 +51,11 @@ def watch_address(
     network = network or settings.TRON_NETWORK
     owner_type, owner_id = _owner_fields(owner)
     with transaction.atomic():
-        watched, created = WatchedAddress.objects.get_or_create(
+        watched, _ = WatchedAddress.objects.get_or_create(
             network=network,
             address=normalize_address(address),
             defaults={"purpose": purpose, "owner_type": owner_type, "owner_id": owner_id},
         )
-        if created:
-            _bump_version(network)
     return watched
 
 
@@ -82,10 +82,7 @@ def watch_addresses(
     with transaction.atomic():
         before = WatchedAddress.objects.filter(network=network).count()
         WatchedAddress.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
-        added = WatchedAddress.objects.filter(network=network).count() - before
-        if added:
-            _bump_version(network)
-    return added
+        return WatchedAddress.objects.filter(network=network).count() - before
 
 
 def unwatch_address(*, address: str, network: str | None = None) -> bool:
@@ -106,53 +103,48 @@ def is_watched(address: str, *, network: str | None = None) -> bool:
     ).exists()
 
 
-FULL_RELOAD_S = 300.0
-
-
 class WatchSet:
     """The scanner's in-memory copy of the watch list as hex ``41…`` strings."""
 
-    def __init__(self, network: str, *, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, network: str) -> None:
         self.network = network
         self.version: int | None = None
         self.addresses: set[str] = set()
-        self._max_id = 0
-        self._clock = clock
-        self._full_reload_at = -FULL_RELOAD_S - 1.0
+        # Every transaction below this id had ended when we last read: all rows we have
+        # not seen belong to transactions at or above it.
+        self._unseen_from = 0
 
     def refresh(self) -> bool:
-        """Reload if the list changed since the last call; True if it reloaded.
+        """Bring the set up to date; True if it changed.
 
-        Additions (the common case: new deposit addresses) load incrementally by id; if
-        the row count then disagrees with ours, something was removed or committed out of
-        id order and we reload all. A full reload every ``FULL_RELOAD_S`` covers the rare
-        case where a late commit and a removal cancel out in the count.
+        Additions load by transaction id: a row committed after our last read, in any
+        order, belongs to a transaction at or above the oldest one still running at that
+        read, so asking for rows at or above it misses none (those already held are read
+        again and change nothing). A long transaction elsewhere keeps that bound back and
+        makes the read longer, never wrong. A removal bumps the version: reload all.
         """
-        current = (
-            WatchListVersion.objects.filter(network=self.network)
-            .values_list("version", flat=True)
-            .first()
-        ) or 0
-        stale = self._clock() - self._full_reload_at > FULL_RELOAD_S
-        if current == self.version and not stale:
-            return False
+        with connection.cursor() as cursor:
+            # Both in one statement, before the rows are read: whatever that read does not
+            # see is at or above ``oldest``, and a removal it misses moves ``version``.
+            cursor.execute(
+                f"SELECT {OldestRunningTransactionId.template}, COALESCE((SELECT version "  # noqa: S608 - our own table and expression
+                f"FROM {WatchListVersion._meta.db_table} WHERE network = %s), 0)",
+                [self.network],
+            )
+            oldest, version = cursor.fetchone()
         rows = WatchedAddress.objects.filter(network=self.network)
-        if not stale:
-            self._add(rows.filter(id__gt=self._max_id))
-        if stale or rows.count() != len(self.addresses):
-            self.addresses = set()
-            self._max_id = 0
-            self._add(rows)
-            self._full_reload_at = self._clock()
-        self.version = current
-        return True
-
-    def _add(self, rows: QuerySet[WatchedAddress]) -> None:
-        for pk, address in rows.order_by("id").values_list("id", "address").iterator():
+        reload = version != self.version
+        if reload:
+            self.addresses, self.version = set(), version
+        else:
+            rows = rows.filter(xact__gte=self._unseen_from)
+        held = len(self.addresses)
+        for address in rows.values_list("address", flat=True).iterator():
             address_hex = base58_to_hex(address)
             self.addresses.add(address_hex)
             remember_address(address_hex, address)
-            self._max_id = max(self._max_id, pk)
+        self._unseen_from = oldest
+        return reload or len(self.addresses) != held
 
     def __contains__(self, address_hex: object) -> bool:
         return address_hex in self.addresses

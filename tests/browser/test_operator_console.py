@@ -62,8 +62,8 @@ def test_support_sees_the_dashboard_agree_with_the_api_and_reconcile_but_cannot_
     tenant, api = wallets_api
     funded_hot_wallet(devnet, api, tenant.pk, trx=7_250_000, usdt=25_000_000)
     actor = AuditActor.system("test")
-    paid = invoice_create(client=tenant, asset=Asset.USDT, amount=10_000_000, actor=actor)
-    waiting = invoice_create(client=tenant, asset=Asset.TRX, amount=3_000_000, actor=actor)
+    paid = invoice_create(client=tenant, asset=Asset.USDT, amount=10_000_000, actor=actor).invoice
+    waiting = invoice_create(client=tenant, asset=Asset.TRX, amount=3_000_000, actor=actor).invoice
     pay(devnet, paid.address.address, usdt=10_000_000)
     final(devnet)
     pay(devnet, waiting.address.address, trx=1_000_000)  # underpaid, seen, not final yet

@@ -32,7 +32,7 @@ def _web(username: str, *roles: str, superuser: bool = False) -> WebClient:
 def _expired_invoice(tenant: Tenant) -> Invoice:
     invoice = invoice_create(
         client=tenant.client, asset=Asset.USDT, amount=5_000_000, actor=AuditActor.system("t")
-    )
+    ).invoice
     Invoice.objects.filter(pk=invoice.pk).update(status=InvoiceStatus.EXPIRED)
     return invoice
 
@@ -66,7 +66,7 @@ def test_treasury_marks_an_invoice_paid_with_a_reason_and_its_event_goes_out(
 def test_a_new_invoice_cannot_be_marked_and_nothing_changes(tenant: Tenant) -> None:
     invoice = invoice_create(
         client=tenant.client, asset=Asset.TRX, amount=1_000_000, actor=AuditActor.system("t")
-    )
+    ).invoice
     web = _web("tina", TREASURY)
     web.post(
         INVOICES,

@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.urls("lucid_payments.urls.admin
 def _invoice(tenant: Tenant, units: int) -> Invoice:
     return invoice_create(
         client=tenant.client, asset=Asset.USDT, amount=units, actor=AuditActor.system("test")
-    )
+    ).invoice
 
 
 @pytest.fixture

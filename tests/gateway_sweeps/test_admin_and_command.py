@@ -36,7 +36,7 @@ def admin_web() -> WebClient:
 def _swept_invoice(tenant: Tenant) -> tuple[Invoice, Sweep]:
     invoice = invoice_create(
         client=tenant.client, asset=Asset.TRX, amount=60_000_000, actor=AuditActor.system("t")
-    )
+    ).invoice
     Invoice.objects.filter(pk=invoice.pk).update(
         status=InvoiceStatus.PAID,
         paid_amount=60_000_000,

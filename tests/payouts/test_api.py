@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from lucid_payments.core.models import AuditEvent
 from lucid_payments.core.money import Asset
 from lucid_payments.events.models import Event
 from lucid_payments.tron.selectors import outgoing_by_reference
@@ -115,6 +116,8 @@ def test_a_payout_beyond_the_balance_is_insufficient_funds(
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "insufficient_funds"
     assert not Payout.objects.exists() and not Event.objects.filter(type__startswith="payout.")
+    # The hold comes last in the transaction: the audit row written before it is gone too.
+    assert not AuditEvent.objects.filter(action__startswith="payout.").exists()
     assert tenant.balance(Asset.USDT) == (5 * UNIT, 0)
 
 

@@ -27,7 +27,6 @@ from gateway.invoices.selectors import (
     invoice_get,
     invoice_page,
     invoice_view,
-    new_invoice_view,
     refund_list,
 )
 from gateway.invoices.services import invoice_cancel, invoice_create
@@ -94,7 +93,7 @@ class InvoiceListCreateView(IdempotentMixin, APIView):
         payload = InvoiceCreateInput(data=request.data)
         payload.is_valid(raise_exception=True)
         wanted = payload.validated_data
-        invoice = invoice_create(
+        created = invoice_create(
             client=principal.client,
             asset=Asset(wanted["asset"]),
             amount=wanted["amount_units"],
@@ -106,7 +105,7 @@ class InvoiceListCreateView(IdempotentMixin, APIView):
             redirect_url=wanted["redirect_url"],
             expires_in=wanted.get("expires_in"),
         )
-        return Response(invoice_output(new_invoice_view(invoice)), status=201)
+        return Response(created.body, status=201)
 
 
 class InvoiceDetailView(APIView):

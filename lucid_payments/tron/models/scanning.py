@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from lucid_payments.core.transaction_ids import CurrentTransactionId
+
 
 class Asset(models.TextChoices):
     TRX = "TRX", "TRX"
@@ -28,7 +30,8 @@ class WatchedAddress(models.Model):
     """An address some domain app wants to hear about (a deposit address, a hot wallet).
 
     Written through ``lucid_payments.tron.watch``; the scanner holds the whole set in memory
-    and reloads it only when ``WatchListVersion`` moves.
+    and adds the rows of transactions it may not have seen yet (by ``xact``), reloading
+    all only when ``WatchListVersion`` moves (a removal).
     """
 
     network = models.CharField(max_length=16)
@@ -37,9 +40,13 @@ class WatchedAddress(models.Model):
     owner_type = models.CharField(max_length=64, blank=True, default="")
     owner_id = models.CharField(max_length=64, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The inserting transaction's id: how the scanner finds rows committed after its last
+    # look, in any order, without a counter every new address would have to lock.
+    xact = models.BigIntegerField(db_default=CurrentTransactionId(), editable=False)
 
     class Meta:
         verbose_name_plural = "watched addresses"
+        indexes = [models.Index(fields=["network", "xact"], name="tron_watched_network_xact")]
         constraints = [
             models.UniqueConstraint(
                 fields=["network", "address"], name="tron_watched_address_unique"
@@ -51,8 +58,9 @@ class WatchedAddress(models.Model):
 
 
 class WatchListVersion(models.Model):
-    """One counter per network, bumped in the same transaction as any watch-list change,
-    so the scanner can tell with one indexed read whether its in-memory set is stale."""
+    """One counter per network, bumped in the same transaction as a removal from the watch
+    list, so the scanner knows to reload its in-memory set. Additions do not bump it (they
+    are found by ``WatchedAddress.xact``): a new deposit address locks no shared row."""
 
     network = models.CharField(max_length=16, primary_key=True)
     version = models.BigIntegerField(default=0)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import threading
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django_q.models import Schedule
+from pytest_django.fixtures import DjangoAssertNumQueries
 from pytest_django.fixtures import Settings as SettingsWrapper
 
 from lucid_payments.core.errors import InvalidInput
@@ -46,12 +47,15 @@ def test_watching_a_bad_address_is_invalid_input() -> None:
     assert not WatchedAddress.objects.exists()
 
 
-def test_watch_set_follows_additions_and_removals_without_rereading_unchanged() -> None:
+def test_watch_set_follows_additions_and_removals_without_rereading_unchanged(
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
     watched = WatchSet("devnet")
     watch_address(address=A, purpose="deposit", network="devnet")
     assert watched.refresh() is True
     assert to_hex(A) in watched
-    assert watched.refresh() is False  # nothing changed: one primary-key read only
+    with django_assert_num_queries(2):  # the bounds, then the rows added since: none
+        assert watched.refresh() is False
 
     assert watch_addresses([B, C, A], purpose="pool", network="devnet") == 2
     assert watched.refresh() is True
@@ -62,6 +66,45 @@ def test_watch_set_follows_additions_and_removals_without_rereading_unchanged() 
     assert to_hex(B) not in watched and to_hex(A) in watched
     assert not is_watched(B, network="devnet")
     assert unwatch_address(address=B, network="devnet") is False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_address_committed_after_a_newer_one_is_still_loaded() -> None:
+    """Ids and transaction ids are drawn before commit, so rows can commit out of order:
+    the watch set must not skip the one that commits last. Adding it locked nothing the
+    other addition needed (it used to bump one shared row until its commit)."""
+    watched = WatchSet("devnet")
+    watched.refresh()
+    inserted, release = threading.Event(), threading.Event()
+
+    def slow_writer() -> None:
+        try:
+            with transaction.atomic():
+                watch_address(address=A, purpose="deposit", network="devnet")
+                inserted.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    writer = threading.Thread(target=slow_writer)
+    writer.start()
+    try:
+        assert inserted.wait(30)
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '5s'")
+            watch_address(address=B, purpose="deposit", network="devnet")
+        assert watched.refresh() is True
+        assert to_hex(B) in watched and to_hex(A) not in watched
+    finally:
+        release.set()
+        writer.join(30)
+
+    assert watched.refresh() is True
+    assert {to_hex(A), to_hex(B)} == watched.addresses
+    first, second = (WatchedAddress.objects.get(address=x) for x in (A, B))
+    assert first.pk < second.pk and first.xact < second.xact  # committed last all the same
+    assert watched.refresh() is False
 
 
 @pytest.mark.devnet
