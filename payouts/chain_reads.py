@@ -11,7 +11,7 @@ from lucid_payments.core.money import Asset
 from lucid_payments.tron.adapter.accounts import account
 from lucid_payments.tron.adapter.errors import NodeRejected, NodeUnavailable
 from lucid_payments.tron.adapter.node import TronNode, get_node
-from lucid_payments.tron.adapter.resource_prices import resource_prices
+from lucid_payments.tron.adapter.resource_prices import ResourcePrices, resource_prices
 from lucid_payments.tron.adapter.trc20 import balance_of, transfer_energy
 from usdt.energy.plan import TRANSFER_BANDWIDTH_BYTES
 from wallets.tokens import usdt_contract
@@ -24,11 +24,37 @@ TRX_TRANSFER_BANDWIDTH_BYTES = 300
 # tokens for now): to an address that holds USDT, and to one that holds none.
 USDT_TRANSFER_ENERGY_TO_HOLDER = 64_285
 USDT_TRANSFER_ENERGY_TO_EMPTY = 130_285
+# How long an estimate trusts what it read: prices change only by a committee proposal
+# (hours apart on mainnet), and the estimate is an upper bound anyway. Two node reads per
+# payout were most of what accepting one cost.
+PRICES_MAX_AGE_S = 60.0
+ACTIVATED_MAX_AGE_S = 3600.0
+
+
+def _prices(node: TronNode) -> ResourcePrices:
+    """The chain's resource prices, read at most once a ``PRICES_MAX_AGE_S`` per node."""
+    prices = node.recall("payouts.resource_prices", max_age_s=PRICES_MAX_AGE_S)
+    if not isinstance(prices, ResourcePrices):
+        prices = resource_prices(node)
+        node.remember("payouts.resource_prices", prices)
+    return prices
+
+
+def _activated(node: TronNode, address: str) -> bool:
+    """Whether ``address`` exists on chain. Only a yes is remembered: an account, once
+    activated, is never removed, while a no may change with the next transfer in."""
+    key = ("payouts.activated", address)
+    if node.recall(key, max_age_s=ACTIVATED_MAX_AGE_S):
+        return True
+    exists = account(node, address).exists
+    if exists:
+        node.remember(key, True)
+    return exists
 
 
 def _trx_cost(node: TronNode, *, destination: str) -> int:
-    prices = resource_prices(node)
-    if not account(node, destination).exists:
+    prices = _prices(node)
+    if not _activated(node, destination):
         # Activating the destination: the creation fee plus the creating transaction's
         # bandwidth, instead of the ordinary bandwidth.
         return prices.create_account_sun + prices.create_account_bandwidth_sun
@@ -36,7 +62,7 @@ def _trx_cost(node: TronNode, *, destination: str) -> int:
 
 
 def _usdt_cost(node: TronNode, *, sender: str, destination: str, amount: int) -> int:
-    prices = resource_prices(node)
+    prices = _prices(node)
     contract = usdt_contract()
     try:
         energy = transfer_energy(

@@ -6,35 +6,21 @@ from the blocks (an expiry to prove, a copy a fork took away) is still decided b
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
 
 import pytest
 
-from lucid_payments.tron.adapter.node import TronNode
 from lucid_payments.tron.models import OutgoingAttempt, OutgoingStatus, OutgoingTransaction
 from lucid_payments.tron.outgoing import contracts
 from lucid_payments.tron.outgoing.locate import MAX_SEARCH_BLOCKS, ref_block_number
 from lucid_payments.tron.outgoing.services import outgoing_create
 from lucid_payments.tron.outgoing.steps import outgoing_sweep
-from tests.tron.conftest import SOLID_LAG, DevnetHandle
+from tests.tron.conftest import SOLID_LAG, CountingNode, DevnetHandle
 from tests.tron.outgoing.conftest import Wallets, transfers_on_chain, trx_balance
 
 pytestmark = [pytest.mark.django_db, pytest.mark.devnet]
 
 IN_FLIGHT = 6
 AMOUNT = 11
-
-
-class CountingNode(TronNode):
-    """The real node, counting what it is asked."""
-
-    def __init__(self, url: str) -> None:
-        super().__init__([url])
-        self.asked: Counter[str] = Counter()
-
-    def request(self, path: str, payload: dict[str, Any] | None = None, **kw: Any) -> Any:
-        self.asked[path.lstrip("/")] += 1
-        return super().request(path, payload, **kw)
 
 
 def _create(wallets: Wallets, count: int) -> list[OutgoingTransaction]:
