@@ -11,7 +11,7 @@ from lucid_payments.core.money import Asset
 from lucid_payments.tron.adapter.accounts import account
 from lucid_payments.tron.adapter.errors import NodeRejected, NodeUnavailable
 from lucid_payments.tron.adapter.node import TronNode, get_node
-from lucid_payments.tron.adapter.resource_prices import ResourcePrices, resource_prices
+from lucid_payments.tron.adapter.resource_prices import recent_resource_prices
 from lucid_payments.tron.adapter.trc20 import balance_of, transfer_energy
 from usdt.energy.plan import TRANSFER_BANDWIDTH_BYTES
 from wallets.tokens import usdt_contract
@@ -24,20 +24,10 @@ TRX_TRANSFER_BANDWIDTH_BYTES = 300
 # tokens for now): to an address that holds USDT, and to one that holds none.
 USDT_TRANSFER_ENERGY_TO_HOLDER = 64_285
 USDT_TRANSFER_ENERGY_TO_EMPTY = 130_285
-# How long an estimate trusts what it read: prices change only by a committee proposal
-# (hours apart on mainnet), and the estimate is an upper bound anyway. Two node reads per
-# payout were most of what accepting one cost.
-PRICES_MAX_AGE_S = 60.0
+# How long an estimate trusts a yes to "is this address activated" (it never becomes a
+# no). With the prices remembered too, accepting a payout asks the node nothing when it
+# pays an address it paid before.
 ACTIVATED_MAX_AGE_S = 3600.0
-
-
-def _prices(node: TronNode) -> ResourcePrices:
-    """The chain's resource prices, read at most once a ``PRICES_MAX_AGE_S`` per node."""
-    prices = node.recall("payouts.resource_prices", max_age_s=PRICES_MAX_AGE_S)
-    if not isinstance(prices, ResourcePrices):
-        prices = resource_prices(node)
-        node.remember("payouts.resource_prices", prices)
-    return prices
 
 
 def _activated(node: TronNode, address: str) -> bool:
@@ -53,7 +43,7 @@ def _activated(node: TronNode, address: str) -> bool:
 
 
 def _trx_cost(node: TronNode, *, destination: str) -> int:
-    prices = _prices(node)
+    prices = recent_resource_prices(node)
     if not _activated(node, destination):
         # Activating the destination: the creation fee plus the creating transaction's
         # bandwidth, instead of the ordinary bandwidth.
@@ -62,7 +52,7 @@ def _trx_cost(node: TronNode, *, destination: str) -> int:
 
 
 def _usdt_cost(node: TronNode, *, sender: str, destination: str, amount: int) -> int:
-    prices = _prices(node)
+    prices = recent_resource_prices(node)
     contract = usdt_contract()
     try:
         energy = transfer_energy(
