@@ -252,18 +252,18 @@ def outgoing_process(
     try:
         # At most: track (expires the copy) -> sign a fresh one -> broadcast it.
         for _ in range(3):
-            outgoing = OutgoingTransaction.objects.get(pk=outgoing_id)
-            if outgoing.status == OutgoingStatus.PENDING:
+            status = _status(outgoing_id)
+            if status == OutgoingStatus.PENDING:
                 if outgoing_sign(outgoing_id, node=node, reference=reference) is not None:
                     outgoing_broadcast(outgoing_id, node=node, now=clock())
                 break
-            if outgoing.status not in ACTIVE_STATUSES:
+            if status not in ACTIVE_STATUSES:
                 break
             outgoing_track(
                 outgoing_id, node=node, now=clock(), solid_head=solid_head, located=located
             )
             solid_head = located = None  # a second round (after a rebuild) reads afresh
-            if OutgoingTransaction.objects.get(pk=outgoing_id).status != OutgoingStatus.PENDING:
+            if _status(outgoing_id) != OutgoingStatus.PENDING:
                 break
     except NodeUnavailable as exc:
         logger.warning("outgoing %s: node unavailable (%s); will retry", outgoing_id, exc.message)
@@ -273,7 +273,14 @@ def outgoing_process(
         logger.warning("outgoing %s: %s", outgoing_id, exc.message)
     finally:
         outgoing_release(outgoing_id, token=token)
-    return OutgoingTransaction.objects.get(pk=outgoing_id).status
+    return _status(outgoing_id)
+
+
+def _status(outgoing_id: int) -> str:
+    # Only the status: the row's parameters and raw copies are not needed to decide.
+    return str(
+        OutgoingTransaction.objects.filter(pk=outgoing_id).values_list("status", flat=True).get()
+    )
 
 
 def outgoing_sweep(
