@@ -15,6 +15,7 @@ Rules that make "on chain exactly once" hold whatever fails when:
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -55,6 +56,8 @@ logger = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 
+# How long a sweep signs against the heads it read at the start of its round.
+REFERENCE_MAX_AGE_S = 1.0
 # Fresh copies tried when the one just signed turns out to be another intent's transaction
 # (each gets a new timestamp, so a second clash would take a second identical relay).
 SIGN_TRIES = 3
@@ -308,13 +311,18 @@ def outgoing_sweep(
         # real node); read before any lookup, as outgoing_track requires.
         solid_head = reads.now_block(node, solid=True)
         head = reads.now_block(node)
+        read_at = time.monotonic()
         located = outgoing_locate(node, solid_head=solid_head, head=head, outgoing_ids=ids)
     except NodeUnavailable as exc:
         logger.warning("outgoing sweep: node unavailable (%s); will retry", exc.message)
         return 0
-    reference = chain_reference_between(solid_head, head)
+    round_reference = chain_reference_between(solid_head, head)
     processed = 0
     for outgoing_id in ids:
+        # A long round signs its late copies against a fresh head: the expiration counts
+        # from the head's time, and an old one would shorten every copy's life.
+        fresh = time.monotonic() - read_at < REFERENCE_MAX_AGE_S
+        reference = round_reference if fresh else None
         where = located.get(outgoing_id)
         if where is not None and where.idle(
             solid_head=solid_head, now=clock(), rebroadcast_after=rebroadcast_after()

@@ -10,7 +10,7 @@ from collections import Counter
 import pytest
 
 from lucid_payments.tron.models import OutgoingAttempt, OutgoingStatus, OutgoingTransaction
-from lucid_payments.tron.outgoing import contracts
+from lucid_payments.tron.outgoing import contracts, steps
 from lucid_payments.tron.outgoing.locate import MAX_SEARCH_BLOCKS, ref_block_number
 from lucid_payments.tron.outgoing.services import outgoing_create
 from lucid_payments.tron.outgoing.steps import outgoing_sweep
@@ -49,8 +49,10 @@ def _sweep(devnet: DevnetHandle, *, tracked: int | None = IN_FLIGHT) -> Counter[
 
 
 def test_a_round_signs_and_tracks_many_with_reads_per_block_not_per_transaction(
-    devnet: DevnetHandle, wallets: Wallets
+    devnet: DevnetHandle, wallets: Wallets, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # However slowly a busy machine gets through the round, sign it all on one reference.
+    monkeypatch.setattr(steps, "REFERENCE_MAX_AGE_S", 600.0)
     created = _create(wallets, IN_FLIGHT)
 
     asked = _sweep(devnet)
@@ -108,3 +110,15 @@ def test_the_reference_block_number_is_recovered_from_its_low_bytes() -> None:
     assert ref_block_number("fff0", head_number=0x1_0005) == 0xFFF0
     assert ref_block_number("0004", head_number=0x2_0005) == 0x2_0004
     assert MAX_SEARCH_BLOCKS < 1 << 16
+
+
+def test_a_round_slower_than_the_reference_age_signs_on_fresh_heads(
+    devnet: DevnetHandle, wallets: Wallets, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(steps, "REFERENCE_MAX_AGE_S", 0.0)
+    created = _create(wallets, IN_FLIGHT)
+
+    asked = _sweep(devnet)
+    assert _statuses(created) == {OutgoingStatus.BROADCAST}
+    # The round's own heads, then each copy its own (solidified and head).
+    assert asked["walletsolidity/getnowblock"] == asked["wallet/getnowblock"] == 1 + IN_FLIGHT
