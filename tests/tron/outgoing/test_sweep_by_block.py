@@ -48,15 +48,23 @@ def _sweep(devnet: DevnetHandle, *, tracked: int | None = IN_FLIGHT) -> Counter[
     return node.asked
 
 
+def _first_round(
+    devnet: DevnetHandle, wallets: Wallets, *, reference_max_age_s: float
+) -> tuple[list[OutgoingTransaction], Counter[str]]:
+    """``IN_FLIGHT`` new transactions, signed and sent by one sweep round."""
+    created = _create(wallets, IN_FLIGHT)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(steps, "REFERENCE_MAX_AGE_S", reference_max_age_s)
+        asked = _sweep(devnet)
+    assert _statuses(created) == {OutgoingStatus.BROADCAST}
+    return created, asked
+
+
 def test_a_round_signs_and_tracks_many_with_reads_per_block_not_per_transaction(
-    devnet: DevnetHandle, wallets: Wallets, monkeypatch: pytest.MonkeyPatch
+    devnet: DevnetHandle, wallets: Wallets
 ) -> None:
     # However slowly a busy machine gets through the round, sign it all on one reference.
-    monkeypatch.setattr(steps, "REFERENCE_MAX_AGE_S", 600.0)
-    created = _create(wallets, IN_FLIGHT)
-
-    asked = _sweep(devnet)
-    assert _statuses(created) == {OutgoingStatus.BROADCAST}
+    created, asked = _first_round(devnet, wallets, reference_max_age_s=600.0)
     # Both heads once for the round (they are the signing reference too), then one
     # broadcast per copy.
     assert asked["wallet/broadcasttransaction"] == IN_FLIGHT
@@ -113,12 +121,8 @@ def test_the_reference_block_number_is_recovered_from_its_low_bytes() -> None:
 
 
 def test_a_round_slower_than_the_reference_age_signs_on_fresh_heads(
-    devnet: DevnetHandle, wallets: Wallets, monkeypatch: pytest.MonkeyPatch
+    devnet: DevnetHandle, wallets: Wallets
 ) -> None:
-    monkeypatch.setattr(steps, "REFERENCE_MAX_AGE_S", 0.0)
-    created = _create(wallets, IN_FLIGHT)
-
-    asked = _sweep(devnet)
-    assert _statuses(created) == {OutgoingStatus.BROADCAST}
+    _, asked = _first_round(devnet, wallets, reference_max_age_s=0.0)
     # The round's own heads, then each copy its own (solidified and head).
     assert asked["walletsolidity/getnowblock"] == asked["wallet/getnowblock"] == 1 + IN_FLIGHT
