@@ -25,7 +25,9 @@ import multiprocessing
 import os
 import statistics
 import sys
+import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from bench.gateway import database_url, setup_database
@@ -80,35 +82,115 @@ def _setup_platform(node_url: str, payouts: int) -> tuple[int, int, list[str]]:
     return client.pk, customer.pk, destinations
 
 
-def _worker(
-    shard: int, count: int, env: dict[str, str], ids: tuple[int, int], destinations: list[str]
-) -> list[float]:
-    """One platform worker: accept ``count`` payouts, then follow them to the end.
-    Returns each payout's seconds from acceptance to confirmation."""
+class BackendCpu:
+    """CPU seconds of the PostgreSQL backends serving database ``name`` (their process
+    title names it), sampled every ``interval_s`` from a thread: a backend that comes and
+    goes between two samples is missed, so this is a lower bound. ``own_s`` is what the
+    sampling cost this process (taken out of the devnet's figure)."""
+
+    def __init__(self, name: str, interval_s: float = 0.5) -> None:
+        self.name = name
+        self.interval_s = interval_s
+        self.first: dict[int, float] = {}
+        self.last: dict[int, float] = {}
+        self.own_s = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _sample(self) -> None:
+        import psutil
+
+        started = time.thread_time()
+        for process in psutil.process_iter(["cmdline"]):
+            title = " ".join(process.info["cmdline"] or ())
+            if "postgres:" not in title or f" {self.name} " not in title:
+                continue
+            try:
+                cpu = _cpu_s(process)
+            except psutil.Error:
+                continue
+            self.first.setdefault(process.pid, cpu)
+            self.last[process.pid] = cpu
+        self.own_s += time.thread_time() - started
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval_s):
+            self._sample()
+
+    def __enter__(self) -> BackendCpu:
+        self._sample()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._sample()
+
+    @property
+    def seconds(self) -> float:
+        return sum(self.last[pid] - self.first[pid] for pid in self.last)
+
+
+def _connect(env: dict[str, str]) -> None:
+    """Django set up in this process, talking to the devnet."""
     os.environ.update(env)
     import django
 
     django.setup()
     from django.conf import settings
 
-    from lucid_payments.accounts.models import Client, Customer
-    from lucid_payments.core.audit import AuditActor
-    from lucid_payments.core.money import Asset
     from lucid_payments.tron.adapter.node import reset_node
-    from lucid_payments.tron.outgoing.steps import outgoing_process
-    from payouts.models import Payout, PayoutStatus
-    from payouts.sending import payout_send
-    from payouts.services import payout_create
 
     settings.TRON_NODE_URLS = [env["TRON_NODE_URL"]]
     settings.TRON_TX_REBROADCAST_S = 5
     reset_node()
+
+
+def _profiled(name: str, run: Callable[..., dict[str, float]], *args: Any) -> dict[str, float]:
+    """``run(*args)``, under cProfile into ``$BENCH_PROFILE_DIR/<name>.prof`` if that is set."""
+    directory = os.environ.get("BENCH_PROFILE_DIR")
+    if not directory:
+        return run(*args)
+    import cProfile
+
+    profile = cProfile.Profile()
+    try:
+        return profile.runcall(run, *args)
+    finally:
+        profile.dump_stats(os.path.join(directory, f"{name}.prof"))
+
+
+def _cpu_s(process: Any) -> float:
+    times = process.cpu_times()
+    return float(times.user + times.system)
+
+
+def _acceptor(*args: Any) -> dict[str, float]:
+    return _profiled(f"accept-{args[0]}", _accept, *args)
+
+
+def _accept(
+    shard: int, count: int, env: dict[str, str], ids: tuple[int, int], destinations: list[str]
+) -> dict[str, float]:
+    """One API copy: accept ``count`` payouts one after another (``payout_create``; the
+    send, sign and broadcast it enqueues run inline, as a worker would run them). Returns
+    its CPU seconds."""
+    import psutil
+
+    _connect(env)
+    from lucid_payments.accounts.models import Client, Customer
+    from lucid_payments.core.audit import AuditActor
+    from lucid_payments.core.money import Asset
+    from payouts.services import payout_create
+
     client = Client.objects.get(pk=ids[0])
     customer = Customer.objects.get(pk=ids[1])
     actor = AuditActor.system("bench.payouts")
-    accepted: dict[int, float] = {}
+    me = psutil.Process()
+    cpu = _cpu_s(me)
     for n in range(count):
-        payout = payout_create(
+        payout_create(
             client=client,
             customer=customer,
             destination=destinations[(shard + n) % len(destinations)],
@@ -117,36 +199,67 @@ def _worker(
             reference=f"bench-{shard}-{n}",
             actor=actor,
         )
-        accepted[payout.pk] = time.time()
-    latencies: list[float] = []
-    pending = dict(accepted)
-    while pending:
-        rows = Payout.objects.filter(pk__in=list(pending)).values_list(
-            "pk", "status", "outgoing_id"
-        )
-        for pk, status, outgoing_id in rows:
-            if status in (PayoutStatus.CONFIRMED, PayoutStatus.FAILED):
-                if status == PayoutStatus.FAILED:
-                    raise RuntimeError(f"payout {pk} failed")
-                latencies.append(time.time() - pending.pop(pk))
-            elif status == PayoutStatus.QUEUED:
-                payout_send(payout_id=pk)
-            elif outgoing_id is not None:
-                outgoing_process(outgoing_id)
-        if pending:
-            time.sleep(0.2)
-    return latencies
+    return {"cpu_s": _cpu_s(me) - cpu}
+
+
+def _tracker(*args: Any) -> dict[str, float]:
+    return _profiled("track", _track, *args)
+
+
+def _track(env: dict[str, str], total: int, pause_s: float) -> dict[str, float]:
+    """The worker's tracking loop: the outgoing sweep (every transaction in flight, found
+    by block) every ``pause_s``, and the queued-payout catch-up, until all ``total``
+    payouts have ended. Returns its CPU seconds and its rounds."""
+    import psutil
+
+    _connect(env)
+    from lucid_payments.tron.outgoing.steps import outgoing_sweep
+    from payouts.models import Payout, PayoutStatus
+    from payouts.sending import payouts_resume
+
+    ended = Payout.objects.filter(status__in=(PayoutStatus.CONFIRMED, PayoutStatus.FAILED))
+    me = psutil.Process()
+    cpu = _cpu_s(me)
+    rounds = 0
+    deadline = time.monotonic() + 120 + total
+    while ended.count() < total:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"only {ended.count()} of {total} payouts ended in time")
+        outgoing_sweep(limit=max(200, total))
+        rounds += 1
+        if rounds % 10 == 0:
+            payouts_resume()
+        time.sleep(pause_s)
+    return {"cpu_s": _cpu_s(me) - cpu, "rounds": rounds}
+
+
+def _timings() -> tuple[list[float], float, int]:
+    """(latency per confirmed payout, seconds from the first acceptance to the last
+    confirmation, payouts not confirmed), from the payouts' own timestamps."""
+    from payouts.models import Payout
+
+    rows = list(Payout.objects.values_list("created_at", "confirmed_at"))
+    done = [(created, confirmed) for created, confirmed in rows if confirmed is not None]
+    latencies = sorted((confirmed - created).total_seconds() for created, confirmed in done)
+    span = max(c for _, c in done) - min(c for c, _ in done)
+    return latencies, span.total_seconds(), len(rows) - len(done)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--payouts", type=int, default=300, help="payouts in all (300)")
-    parser.add_argument("--workers", type=int, default=4, help="worker processes (4)")
+    parser.add_argument("--workers", type=int, default=4, help="accepting processes (4)")
     parser.add_argument(
         "--block-time", type=float, default=1.0, help="seconds between devnet blocks (1.0)"
     )
+    parser.add_argument(
+        "--sweep-pause", type=float, default=0.5, help="seconds between sweep rounds (0.5)"
+    )
     args = parser.parse_args(argv)
+    import psutil
+
     connection, db_name = setup_database()
+    from bench.scaleout.scaling import MachineBusy
     from devnet.testing import running_devnet
 
     try:
@@ -164,32 +277,59 @@ def main(argv: list[str] | None = None) -> int:
             for extra in range(args.payouts % args.workers):
                 shares[extra] += 1
             context = multiprocessing.get_context("spawn")
+            load_start = os.getloadavg()
+            busy = MachineBusy()
+            here = psutil.Process()
+            devnet_cpu = _cpu_s(here)
             started = time.time()
-            with context.Pool(args.workers) as pool:
-                results = pool.starmap(
-                    _worker,
+            with BackendCpu(db_name) as backends, context.Pool(args.workers + 1) as pool:
+                tracking = pool.apply_async(_tracker, (env, args.payouts, args.sweep_pause))
+                accepting = pool.starmap_async(
+                    _acceptor,
                     [
                         (shard, share, env, (client_id, customer_id), destinations)
                         for shard, share in enumerate(shares)
                     ],
                 )
+                acceptors = accepting.get()
+                tracker = tracking.get()
             wall = time.time() - started
+            devnet_cpu = _cpu_s(here) - devnet_cpu - backends.own_s
+            machine_busy = busy.percent()
+            latencies, span, failed = _timings()
     finally:
         connection.close()
         connection.creation.destroy_test_db(db_name, verbosity=0)
-    latencies = sorted(seconds for shard in results for seconds in shard)
+    n = len(latencies)
+    workers_cpu = sum(a["cpu_s"] for a in acceptors) + tracker["cpu_s"]
+    db_cpu = backends.seconds
     figures: dict[str, Any] = {
-        "payouts": len(latencies),
+        "payouts": n,
+        "failed": failed,
         "workers": args.workers,
         "block_time_s": args.block_time,
-        "wall_s": round(wall, 2),
-        "payouts_per_s": round(len(latencies) / wall, 2),
+        "sweep_pause_s": args.sweep_pause,
+        "span_s": round(span, 2),
+        "payouts_per_s": round(n / span, 2),
         "latency_p50_s": round(statistics.median(latencies), 2),
-        "latency_p95_s": round(latencies[int(0.95 * (len(latencies) - 1))], 2),
-        "load_average": [round(x, 2) for x in os.getloadavg()],
+        "latency_p95_s": round(latencies[int(0.95 * (n - 1))], 2),
+        "wall_with_startup_s": round(wall, 2),
+        "sweep_rounds": tracker["rounds"],
+        # CPU per payout, by whom: accepting (create, send, sign, broadcast), tracking,
+        # their PostgreSQL backends, and this process (the devnet: HTTP and blocks).
+        "cpu_ms_per_payout": {
+            "accept": round(1000 * sum(a["cpu_s"] for a in acceptors) / n, 1),
+            "track": round(1000 * tracker["cpu_s"] / n, 1),
+            "postgres": round(1000 * db_cpu / n, 1),
+            "devnet": round(1000 * devnet_cpu / n, 1),
+            "all": round(1000 * (workers_cpu + db_cpu + devnet_cpu) / n, 1),
+        },
+        "machine_cpu_busy_pct": machine_busy,
+        "load_average_start": [round(x, 2) for x in load_start],
+        "load_average_end": [round(x, 2) for x in os.getloadavg()],
     }
     print(json.dumps(figures))
-    return 0
+    return 0 if failed == 0 else 1
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from lucid_payments.core.money import Asset
 from lucid_payments.tron.adapter.accounts import account
 from lucid_payments.tron.adapter.errors import NodeRejected, NodeUnavailable
 from lucid_payments.tron.adapter.node import TronNode, get_node
-from lucid_payments.tron.adapter.resource_prices import resource_prices
+from lucid_payments.tron.adapter.resource_prices import recent_resource_prices
 from lucid_payments.tron.adapter.trc20 import balance_of, transfer_energy
 from usdt.energy.plan import TRANSFER_BANDWIDTH_BYTES
 from wallets.tokens import usdt_contract
@@ -24,11 +24,27 @@ TRX_TRANSFER_BANDWIDTH_BYTES = 300
 # tokens for now): to an address that holds USDT, and to one that holds none.
 USDT_TRANSFER_ENERGY_TO_HOLDER = 64_285
 USDT_TRANSFER_ENERGY_TO_EMPTY = 130_285
+# How long an estimate trusts a yes to "is this address activated" (it never becomes a
+# no). With the prices remembered too, accepting a payout asks the node nothing when it
+# pays an address it paid before.
+ACTIVATED_MAX_AGE_S = 3600.0
+
+
+def _activated(node: TronNode, address: str) -> bool:
+    """Whether ``address`` exists on chain. Only a yes is remembered: an account, once
+    activated, is never removed, while a no may change with the next transfer in."""
+    key = ("payouts.activated", address)
+    if node.recall(key, max_age_s=ACTIVATED_MAX_AGE_S):
+        return True
+    exists = account(node, address).exists
+    if exists:
+        node.remember(key, True)
+    return exists
 
 
 def _trx_cost(node: TronNode, *, destination: str) -> int:
-    prices = resource_prices(node)
-    if not account(node, destination).exists:
+    prices = recent_resource_prices(node)
+    if not _activated(node, destination):
         # Activating the destination: the creation fee plus the creating transaction's
         # bandwidth, instead of the ordinary bandwidth.
         return prices.create_account_sun + prices.create_account_bandwidth_sun
@@ -36,7 +52,7 @@ def _trx_cost(node: TronNode, *, destination: str) -> int:
 
 
 def _usdt_cost(node: TronNode, *, sender: str, destination: str, amount: int) -> int:
-    prices = resource_prices(node)
+    prices = recent_resource_prices(node)
     contract = usdt_contract()
     try:
         energy = transfer_energy(

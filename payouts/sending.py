@@ -38,7 +38,7 @@ from lucid_payments.tron.adapter.node import TronNode, get_node
 from lucid_payments.tron.outgoing.contracts import trc20_transfer, trx_transfer
 from lucid_payments.tron.outgoing.hooks import OutgoingEvent, OutgoingStatus
 from lucid_payments.tron.outgoing.services import outgoing_create
-from lucid_payments.tron.selectors import outgoing_get
+from lucid_payments.tron.selectors import outgoing_get, outgoing_ids_in_a_block
 from payouts.chain_reads import hot_wallet_covers
 from payouts.events import payout_event_publish
 from payouts.ledger import payout_release, payout_settle, payout_settle_internal
@@ -113,15 +113,15 @@ def _in_flight(payout: Payout, *, sender: str) -> int:
     """What the sender's other payouts of this asset will still take from its balance:
     sending, their transaction not in a block yet. (One that is in a block may be counted
     too if it got there after the balance was read: the payout then waits a round.)"""
-    others = Payout.objects.filter(
-        sender=sender, asset=payout.asset, status=PayoutStatus.SENDING
-    ).exclude(pk=payout.pk)
-    total = 0
-    for amount, outgoing_id in others.values_list("amount", "outgoing_id"):
-        outgoing = None if outgoing_id is None else outgoing_get(outgoing_id=outgoing_id)
-        if outgoing is None or outgoing.block_number is None:
-            total += amount
-    return total
+    others = list(
+        Payout.objects.filter(sender=sender, asset=payout.asset, status=PayoutStatus.SENDING)
+        .exclude(pk=payout.pk)
+        .values_list("amount", "outgoing_id")
+    )
+    in_a_block = outgoing_ids_in_a_block(
+        outgoing_ids=[outgoing_id for _, outgoing_id in others if outgoing_id is not None]
+    )
+    return sum(amount for amount, outgoing_id in others if outgoing_id not in in_a_block)
 
 
 @transaction.atomic

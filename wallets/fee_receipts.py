@@ -22,7 +22,7 @@ from django.db import IntegrityError, transaction
 
 from lucid_payments.tron.adapter.node import TronNode, get_node
 from lucid_payments.tron.adapter.reads import transaction_info
-from lucid_payments.tron.adapter.resource_prices import resource_prices
+from lucid_payments.tron.adapter.resource_prices import recent_resource_prices
 from lucid_payments.tron.outgoing.hooks import OutgoingEvent, OutgoingStatus
 from lucid_payments.tron.selectors import OutgoingView, outgoing_ended, outgoing_get
 from wallets.custody import custody_addresses
@@ -68,7 +68,7 @@ def transaction_fee_record(
     info = transaction_info(node, outgoing.txid, solid=True)
     if info is None:
         return None  # the node lost sight of it for now; the catch-up task comes back
-    price = resource_prices(node).energy_sun
+    price = recent_resource_prices(node).energy_sun
     delegated = min(info.energy_usage, _delegated_energy(outgoing.network, outgoing.txid))
     burned_sun = info.energy_fee + info.net_fee
     row = TransactionFee(

@@ -122,6 +122,15 @@ def outgoing_get(*, outgoing_id: int) -> OutgoingView | None:
     return outgoing_view(outgoing) if outgoing is not None else None
 
 
+def outgoing_ids_in_a_block(*, outgoing_ids: Collection[int]) -> set[int]:
+    """Which of ``outgoing_ids`` have a copy in a block we know of (final or not)."""
+    return set(
+        OutgoingTransaction.objects.filter(
+            pk__in=list(outgoing_ids), block_number__isnull=False
+        ).values_list("pk", flat=True)
+    )
+
+
 def outgoing_unfinished_from(
     *, network: str, owner_addresses: Collection[str]
 ) -> list[OutgoingView]:

@@ -27,7 +27,12 @@ from lucid_payments.core.audit import AuditActor
 from lucid_payments.core.money import Asset
 from lucid_payments.tron.adapter.node import get_node
 from lucid_payments.tron.models import OutgoingStatus
-from lucid_payments.tron.outgoing.steps import outgoing_broadcast, outgoing_process, outgoing_sign
+from lucid_payments.tron.outgoing.steps import (
+    outgoing_broadcast,
+    outgoing_process,
+    outgoing_sign,
+    outgoing_sweep,
+)
 from lucid_payments.tron.scanner import BlockScanner, scan_once
 from lucid_payments.tron.selectors import outgoing_get
 from lucid_payments.tron.signing import PrivateKeySigner
@@ -168,17 +173,22 @@ ENDED = (OutgoingStatus.FINAL, OutgoingStatus.FAILED)
 
 
 def _drive(devnet: DevnetHandle, wave: list[Schedule], outgoing_ids: list[int]) -> bool:
-    """Process every transaction of the wave, then mine one block, until all ended. The
-    first time a transaction of a fork schedule is seen in a block (the one just mined),
-    that block is forked away."""
+    """Process every transaction of the wave, then mine one block, until all ended: one
+    round by one (``outgoing_process``), the next all at once (``outgoing_sweep``, which
+    finds them by block). The first time a transaction of a fork schedule is seen in a
+    block (the one just mined), that block is forked away."""
     fork_pending = any("fork" in s.faults for s in wave)
     status = {oid: _status(oid) for oid in outgoing_ids}
-    for _ in range(MAX_ROUNDS):
+    for round_number in range(MAX_ROUNDS):
+        swept = round_number % 2 == 1
+        if swept:
+            outgoing_sweep()
         for schedule, oid in zip(wave, outgoing_ids, strict=True):
             if status[oid] in ENDED:
                 continue
             before = status[oid]
-            outgoing_process(oid)
+            if not swept:
+                outgoing_process(oid)
             status[oid] = _status(oid)
             if "duplicate" in schedule.faults and before != status[oid]:
                 # A second worker's late copy of the step just taken.

@@ -7,6 +7,7 @@ the head, so "final" is reached by mining a few blocks, not by waiting.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,7 +17,7 @@ from pytest_django.fixtures import Settings as SettingsWrapper
 
 from devnet.testing import RunningDevnet, running_devnet
 from lucid_payments.tron import hooks
-from lucid_payments.tron.adapter.node import reset_node
+from lucid_payments.tron.adapter.node import TronNode, reset_node
 
 SOLID_LAG = 3
 
@@ -58,6 +59,18 @@ class DevnetHandle:
 
     def status(self) -> dict[str, Any]:
         return self.control("GET", "status")
+
+
+class CountingNode(TronNode):
+    """The real node at ``url``, counting what it is asked, by path."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__([url])
+        self.asked: Counter[str] = Counter()
+
+    def request(self, path: str, payload: dict[str, Any] | None = None, **kw: Any) -> Any:
+        self.asked[path.lstrip("/")] += 1
+        return super().request(path, payload, **kw)
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
 import httpx
@@ -40,6 +40,8 @@ DEFAULT_CONNECT_TIMEOUT_S = 3.0
 DEFAULT_MAX_ATTEMPTS = 6
 DEFAULT_BACKOFF_BASE_S = 0.2
 DEFAULT_BACKOFF_MAX_S = 5.0
+# Remembered facts per node before the memory starts afresh.
+MEMORY_ENTRIES = 10_000
 
 
 class TronNode:
@@ -81,6 +83,8 @@ class TronNode:
         self._tron: Tron | None = None
         # Set on views made by ``pinned()``: the node whose failover they report to.
         self._pinned_from: TronNode | None = None
+        # Facts callers chose to remember (``remember``/``recall``); shared with views.
+        self._memory: dict[Hashable, tuple[float, Any]] = {}
 
     @classmethod
     def from_settings(cls) -> TronNode:
@@ -125,6 +129,22 @@ class TronNode:
     def close(self) -> None:
         if self._pinned_from is None:  # a view does not own the shared client
             self._client.close()
+
+    # -- remembered answers -----------------------------------------------------------
+
+    def remember(self, key: Hashable, value: Any) -> None:
+        """Keep ``value`` under ``key`` for ``recall``. Kept per node, so a node rebuilt
+        for new settings (or a test's fresh devnet) starts with nothing remembered."""
+        if len(self._memory) >= MEMORY_ENTRIES:
+            self._memory.clear()  # rare, and only costs reads again
+        self._memory[key] = (time.monotonic(), value)
+
+    def recall(self, key: Hashable, *, max_age_s: float) -> Any:
+        """What was remembered under ``key`` at most ``max_age_s`` ago, else None."""
+        kept = self._memory.get(key)
+        if kept is None or time.monotonic() - kept[0] > max_age_s:
+            return None
+        return kept[1]
 
     # -- requests ---------------------------------------------------------------------
 

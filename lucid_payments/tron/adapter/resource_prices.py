@@ -29,6 +29,11 @@ class ResourcePrices:
         return energy * self.energy_sun
 
 
+# How long ``recent_resource_prices`` trusts a reading: prices change only by a committee
+# proposal (hours apart on mainnet), and every caller of it wants an estimate or a record
+# of the price, not a decision that moves money.
+RECENT_MAX_AGE_S = 60.0
+
 _KEYS = {
     "energy_sun": "getEnergyFee",
     "bandwidth_sun": "getTransactionFee",
@@ -44,3 +49,14 @@ def resource_prices(node: TronNode) -> ResourcePrices:
     if missing:
         raise NodeBadResponse(f"getchainparameters answered without {', '.join(missing)}.")
     return ResourcePrices(**{field: values[key] for field, key in _KEYS.items()})
+
+
+def recent_resource_prices(
+    node: TronNode, *, max_age_s: float = RECENT_MAX_AGE_S
+) -> ResourcePrices:
+    """``resource_prices``, read at most once per ``max_age_s`` by ``node``."""
+    prices = node.recall("resource_prices", max_age_s=max_age_s)
+    if not isinstance(prices, ResourcePrices):
+        prices = resource_prices(node)
+        node.remember("resource_prices", prices)
+    return prices

@@ -14,6 +14,7 @@ from typing import Any
 from lucid_payments.tron.adapter import rawtx, reads
 from lucid_payments.tron.adapter.errors import NodeBadResponse
 from lucid_payments.tron.adapter.node import TronNode, decode_node_message
+from lucid_payments.tron.adapter.types import Block
 from lucid_payments.tron.addresses import hex_to_base58
 from lucid_payments.tron.signing import Signer, recover_address
 
@@ -70,7 +71,11 @@ def chain_reference(node: TronNode) -> ChainReference:
     """Anchor on the solidified head (a fork cannot remove it, so TaPoS stays valid) and
     take chain time from the head block (the node checks expiration against it)."""
     solid = reads.now_block(node, solid=True)
-    head = reads.now_block(node)
+    return chain_reference_between(solid, reads.now_block(node))
+
+
+def chain_reference_between(solid: Block, head: Block) -> ChainReference:
+    """``chain_reference`` from heads already read (a round that read them for itself)."""
     return ChainReference(
         ref_block_bytes=solid.block_id[12:16],
         ref_block_hash=solid.block_id[16:32],

@@ -15,6 +15,7 @@ Rules that make "on chain exactly once" hold whatever fails when:
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -32,6 +33,7 @@ from lucid_payments.tron.adapter.transactions import (
     broadcast,
     build_raw_data,
     chain_reference,
+    chain_reference_between,
     sign_raw_data,
 )
 from lucid_payments.tron.adapter.types import Block
@@ -45,6 +47,7 @@ from lucid_payments.tron.models import (
 from lucid_payments.tron.models.outgoing import ACTIVE_STATUSES
 from lucid_payments.tron.outgoing import transitions
 from lucid_payments.tron.outgoing.claims import outgoing_claim, outgoing_release
+from lucid_payments.tron.outgoing.locate import Located, outgoing_locate
 from lucid_payments.tron.outgoing.lock_retry import run_retrying_lock_conflicts
 from lucid_payments.tron.outgoing.timestamps import timestamp_allocate
 from lucid_payments.tron.signing import Signer, signer_for
@@ -53,6 +56,8 @@ logger = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 
+# How long a sweep signs against the heads it read at the start of its round.
+REFERENCE_MAX_AGE_S = 1.0
 # Fresh copies tried when the one just signed turns out to be another intent's transaction
 # (each gets a new timestamp, so a second clash would take a second identical relay).
 SIGN_TRIES = 3
@@ -80,7 +85,11 @@ def live_attempt(outgoing_id: int) -> OutgoingAttempt | None:
 
 
 def outgoing_sign(
-    outgoing_id: int, *, node: TronNode, signer: Signer | None = None
+    outgoing_id: int,
+    *,
+    node: TronNode,
+    signer: Signer | None = None,
+    reference: ChainReference | None = None,
 ) -> OutgoingAttempt | None:
     """Build and sign a copy of a PENDING transaction and store it (not broadcast).
 
@@ -89,13 +98,14 @@ def outgoing_sign(
     never broadcast. Every copy gets a timestamp its sender never used before, so two
     intents with the same sender, recipient and amount never share a txid; should one
     still clash with a stored transaction, a fresh copy is built (``TxidTaken`` if all
-    ``SIGN_TRIES`` clash; the transaction stays PENDING for the next round).
+    ``SIGN_TRIES`` clash; the transaction stays PENDING for the next round). A sweep
+    passes the ``reference`` it read once for all the copies of its round.
     """
     outgoing = OutgoingTransaction.objects.get(pk=outgoing_id)
     if outgoing.status != OutgoingStatus.PENDING or outgoing.origin != OutgoingOrigin.PLATFORM:
         return None
     signer = signer or signer_for(outgoing.owner_address)
-    reference = chain_reference(node)
+    reference = reference or chain_reference(node)
     for _ in range(SIGN_TRIES - 1):
         try:
             return transitions.record_signed(
@@ -150,12 +160,20 @@ def outgoing_broadcast(
 
 
 def outgoing_track(
-    outgoing_id: int, *, node: TronNode, now: datetime, solid_head: Block | None = None
+    outgoing_id: int,
+    *,
+    node: TronNode,
+    now: datetime,
+    solid_head: Block | None = None,
+    located: Located | None = None,
 ) -> None:
     """Ask the chain where the live copy is and record it; re-send or expire it as due.
 
     ``solid_head`` lets a sweep read the solidified head once for many transactions; it
     must have been read before this call (see the module doc for why the order matters).
+    ``located`` is what the sweep's block reads (after that head, same node) found of the
+    copy; it stands in for the two txid reads, except before an expiry, which is proven
+    by those reads as always.
     """
     attempt = live_attempt(outgoing_id)
     if attempt is None or attempt.status not in transitions.UNDECIDED:
@@ -165,7 +183,21 @@ def outgoing_track(
         # TronNode.pinned. A head read by an unpinned node may be another URL's.
         node = node.pinned()
         solid_head = reads.now_block(node, solid=True)
-    solid_info = reads.transaction_info(node, attempt.txid, solid=True)
+        located = None
+    if located is not None and (
+        located.attempt.pk != attempt.pk or located.attempt.status != attempt.status
+    ):
+        located = None  # the copy moved on since the sweep searched for it
+    if (
+        located is not None
+        and located.info is None
+        and solid_head.timestamp_ms > attempt.expiration_ms
+    ):
+        located = None  # about to be declared dead: the txid reads prove it
+    if located is not None:
+        solid_info = located.info if located.solid else None
+    else:
+        solid_info = reads.transaction_info(node, attempt.txid, solid=True)
     if solid_info is not None:
         # The final/failed transition runs every money hook: retried at once if the
         # database picks it as a deadlock victim, rather than a sweep later.
@@ -173,7 +205,10 @@ def outgoing_track(
             lambda: transitions.record_solidified(outgoing_id, attempt.pk, solid_info, now=now)
         )
         return
-    info = reads.transaction_info(node, attempt.txid)
+    if located is not None:
+        info = located.info
+    else:
+        info = reads.transaction_info(node, attempt.txid)
     if info is not None:
         transitions.record_included(outgoing_id, attempt.pk, info)
         return
@@ -204,9 +239,12 @@ def outgoing_process(
     node: TronNode | None = None,
     clock: Clock = timezone.now,
     solid_head: Block | None = None,
+    reference: ChainReference | None = None,
+    located: Located | None = None,
 ) -> str:
     """Move one transaction as far as it can go now. Safe to run twice, or concurrently:
     the claim keeps a second worker out, and every step re-checks under a lock anyway.
+    A sweep passes what it read once for its whole round (``outgoing_sweep``).
 
     Returns the status it left the transaction in ("busy" if another worker holds it).
     """
@@ -217,16 +255,18 @@ def outgoing_process(
     try:
         # At most: track (expires the copy) -> sign a fresh one -> broadcast it.
         for _ in range(3):
-            outgoing = OutgoingTransaction.objects.get(pk=outgoing_id)
-            if outgoing.status == OutgoingStatus.PENDING:
-                if outgoing_sign(outgoing_id, node=node) is not None:
+            status = _status(outgoing_id)
+            if status == OutgoingStatus.PENDING:
+                if outgoing_sign(outgoing_id, node=node, reference=reference) is not None:
                     outgoing_broadcast(outgoing_id, node=node, now=clock())
                 break
-            if outgoing.status not in ACTIVE_STATUSES:
+            if status not in ACTIVE_STATUSES:
                 break
-            outgoing_track(outgoing_id, node=node, now=clock(), solid_head=solid_head)
-            solid_head = None  # a second round (after a rebuild) reads it afresh
-            if OutgoingTransaction.objects.get(pk=outgoing_id).status != OutgoingStatus.PENDING:
+            outgoing_track(
+                outgoing_id, node=node, now=clock(), solid_head=solid_head, located=located
+            )
+            solid_head = located = None  # a second round (after a rebuild) reads afresh
+            if _status(outgoing_id) != OutgoingStatus.PENDING:
                 break
     except NodeUnavailable as exc:
         logger.warning("outgoing %s: node unavailable (%s); will retry", outgoing_id, exc.message)
@@ -236,7 +276,14 @@ def outgoing_process(
         logger.warning("outgoing %s: %s", outgoing_id, exc.message)
     finally:
         outgoing_release(outgoing_id, token=token)
-    return OutgoingTransaction.objects.get(pk=outgoing_id).status
+    return _status(outgoing_id)
+
+
+def _status(outgoing_id: int) -> str:
+    # Only the status: the row's parameters and raw copies are not needed to decide.
+    return str(
+        OutgoingTransaction.objects.filter(pk=outgoing_id).values_list("status", flat=True).get()
+    )
 
 
 def outgoing_sweep(
@@ -244,7 +291,9 @@ def outgoing_sweep(
 ) -> int:
     """Process every active transaction of this network whose claim is free (oldest
     first). The scheduled safety net: catches work whose task was lost or whose worker
-    died. Returns how many it processed."""
+    died; and the tracker of everything in flight, found with one node read per block
+    (``locate``), signed against one reference read per round. Returns how many it
+    tracked (transactions with nothing to do this round count; busy ones do not)."""
     ids = list(
         OutgoingTransaction.objects.filter(
             network=settings.TRON_NETWORK, status__in=ACTIVE_STATUSES
@@ -261,13 +310,34 @@ def outgoing_sweep(
         # One read for the whole round instead of one per transaction (a full block on a
         # real node); read before any lookup, as outgoing_track requires.
         solid_head = reads.now_block(node, solid=True)
+        head = reads.now_block(node)
+        read_at = time.monotonic()
+        located = outgoing_locate(node, solid_head=solid_head, head=head, outgoing_ids=ids)
     except NodeUnavailable as exc:
         logger.warning("outgoing sweep: node unavailable (%s); will retry", exc.message)
         return 0
+    round_reference = chain_reference_between(solid_head, head)
     processed = 0
     for outgoing_id in ids:
+        # A long round signs its late copies against a fresh head: the expiration counts
+        # from the head's time, and an old one would shorten every copy's life.
+        fresh = time.monotonic() - read_at < REFERENCE_MAX_AGE_S
+        reference = round_reference if fresh else None
+        where = located.get(outgoing_id)
+        if where is not None and where.idle(
+            solid_head=solid_head, now=clock(), rebroadcast_after=rebroadcast_after()
+        ):
+            processed += 1  # looked at, and nothing to change: no claim, no lock
+            continue
         try:
-            status = outgoing_process(outgoing_id, node=node, clock=clock, solid_head=solid_head)
+            status = outgoing_process(
+                outgoing_id,
+                node=node,
+                clock=clock,
+                solid_head=solid_head,
+                reference=reference,
+                located=where,
+            )
         except Exception:
             # One transaction that cannot move (a subscriber's bug, a row the database
             # refuses) must not hold up every other one behind it, round after round: log
