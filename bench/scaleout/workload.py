@@ -246,14 +246,11 @@ class Payouts:
     FUNDING_SUN = {"TRX": 20_000 * SUN, "USDT": 50_000 * SUN}
     AMOUNTS = {"TRX": ("1.5", 1_500_000), "USDT": ("2.5", 2_500_000)}
     KINDS = (("TRX", "v0"), ("USDT", "v0"), ("TRX", "kyc"), ("USDT", "kyc"))
+    CUSTOMERS_PER_ROUTE = 3
     ENDED = ("confirmed", "failed", "cancelled")
 
-    def __init__(
-        self, kinds: tuple[tuple[str, str], ...] = KINDS, customers_per_route: int = 3
-    ) -> None:
-        self.kinds = kinds
-        self.customers_per_route = customers_per_route
-        self.customers: dict[str, list[int]] = {route: [] for _, route in kinds}
+    def __init__(self) -> None:
+        self.customers: dict[str, list[int]] = {"v0": [], "kyc": []}
         self.payouts: dict[str, PayoutSent] = {}  # public id → what was asked
         self.turn = 0
         self.status: dict[str, str] = {}
@@ -269,14 +266,14 @@ class Payouts:
         funding = self.FUNDING_SUN
         faucet(ctx.running.devnet.url, sender["address"], trx=funding["TRX"], usdt=funding["USDT"])
         for customers in self.customers.values():
-            for _ in range(self.customers_per_route):
+            for _ in range(self.CUSTOMERS_PER_ROUTE):
                 made = router.call(
                     "POST", "/api/v1/customers", {"external_ref": uuid.uuid4().hex}, idempotent=True
                 )
                 assert made.status == 201, made.body
                 customers.append(int(made.body["id"]))
-        if kyc := [str(customer) for customer in self.customers.get("kyc", [])]:
-            run_django_module(ctx.running.topology, "bench.scaleout.kyc", *kyc)
+        kyc = [str(customer) for customer in self.customers["kyc"]]
+        run_django_module(ctx.running.topology, "bench.scaleout.kyc", *kyc)
 
     def ready(self, ctx: Context) -> bool:
         return all(ctx.client_available(a) >= units for a, units in self.FUNDING_SUN.items())
@@ -284,7 +281,7 @@ class Payouts:
     def issue(self, ctx: Context) -> None:
         with ctx.lock:
             turn, self.turn = self.turn, self.turn + 1
-        asset, route = self.kinds[turn % len(self.kinds)]
+        asset, route = self.KINDS[turn % len(self.KINDS)]
         customers = self.customers[route]
         to = PrivateKey.random().public_key.to_base58check_address()
         answer = ctx.running.api("payout-router").call(
