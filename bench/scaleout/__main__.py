@@ -14,17 +14,20 @@ standby). Every port is a free one.
 
 Workload (bench/scaleout/workload.py), one thread per step for ``--duration`` seconds:
 invoices created and paid on chain, customers with a deposit address and a deposit each,
-TRX sent out of a hot wallet to fresh addresses; every event goes to a local webhook
+TRX sent out of a hot wallet to fresh addresses, payouts of TRX and USDT on the v0 and the
+kyc route to fresh addresses; every event goes to a local webhook
 receiver that verifies signatures. Meanwhile one worker, one HTTP copy and the active
 scanner are SIGKILLed at random moments (bench/scaleout/chaos.py). Then it waits until
 everything issued has come through and checks: every invoice paid and its event once,
 every deposit credited once (balance exact, one ``deposit.credited``), every transfer on
 chain once (the destination holds exactly the amount) with one confirmation event, every
+payout on chain once with one ``payout.confirmed`` (or failed with its hold released), every
 event delivered at least once under its own ``webhook-id``, the standby scanner's
 takeover time, and ``reconcile`` and ``ledger_verify`` passing.
 
 Scaling (bench/scaleout/scaling.py): API requests/s through one payout-router copy and
-through two; webhook deliveries/s draining a Redis backlog with one worker and with two.
+through two; webhook deliveries/s and payouts/s draining a Redis backlog with one worker
+and with two.
 
 The last line printed is the JSON summary.
 """
@@ -123,6 +126,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scaling-seconds", type=float, default=20, help="per API figure")
     parser.add_argument("--scaling-threads", type=int, default=8)
     parser.add_argument("--scaling-events", type=int, default=120, help="per webhook figure")
+    parser.add_argument(
+        "--scaling-payouts", type=int, default=None, help="per payout figure (--scaling-events)"
+    )
     parser.add_argument("--seed", type=int, default=None, help="for the random kills")
     parser.add_argument("--no-scaling", action="store_true")
     args = parser.parse_args(argv)
@@ -139,8 +145,8 @@ def main(argv: list[str] | None = None) -> int:
     from bench.scaleout.chaos import Chaos
     from bench.scaleout.harness import Layout, running_layout
     from bench.scaleout.receiver import WebhookReceiver
-    from bench.scaleout.scaling import api_scaling, webhook_scaling
-    from bench.scaleout.workload import STEPS, Context, webhooks_check
+    from bench.scaleout.scaling import api_scaling, payout_scaling, webhook_scaling
+    from bench.scaleout.workload import STEPS, Context, Payouts, webhooks_check
 
     seed = args.seed if args.seed is not None else random.randrange(1 << 30)
     summary: dict[str, Any] = {"duration_s": args.duration, "seed": seed}
@@ -168,9 +174,8 @@ def main(argv: list[str] | None = None) -> int:
         steps = [step() for step in STEPS]
         for step in steps:
             step.setup(ctx)
-        funding = next(step for step in steps if step.name == "money_out")
         deadline = time.monotonic() + 90
-        while not funding.funded(ctx) and time.monotonic() < deadline:  # type: ignore[attr-defined]
+        while not all(step.ready(ctx) for step in steps) and time.monotonic() < deadline:
             time.sleep(1)
 
         say(f"workload for {args.duration} s, kills at random")
@@ -230,6 +235,14 @@ def main(argv: list[str] | None = None) -> int:
                 [receiver, *extra_receivers],
                 events=args.scaling_events,
                 timeout_s=180,
+            )
+            say("scaling: payouts per second, 1 worker then 2")
+            summary["load_payouts"] = load_average()
+            summary["payouts_scaling"] = payout_scaling(
+                ctx,
+                next(step for step in steps if isinstance(step, Payouts)),
+                count=args.scaling_payouts or args.scaling_events,
+                timeout_s=300,
             )
         summary["load_end"] = load_average()
     for server in [receiver, *extra_receivers]:

@@ -1,8 +1,10 @@
 """The workload's outside world on the devnet: payers sending TRX with tronpy from the
-genesis accounts (as a customer's wallet would), and on-chain balance reads."""
+genesis accounts (as a customer's wallet would), the devnet's faucet for funding a hot
+wallet, and on-chain balance reads (TRX and USDT)."""
 
 from __future__ import annotations
 
+import functools
 import threading
 from typing import Any
 
@@ -47,3 +49,21 @@ def trx_balance(devnet_url: str, address: str) -> int:
         f"{devnet_url}/wallet/getaccount", json={"address": address, "visible": True}, timeout=10
     )
     return int(response.json().get("balance", 0))
+
+
+def faucet(devnet_url: str, address: str, *, trx: int = 0, usdt: int = 0) -> None:
+    """The devnet's faucet: real signed transfers (TRX and USDT base units) to ``address``."""
+    body = {"address": address} | ({"trx": trx} if trx else {}) | ({"usdt": usdt} if usdt else {})
+    response = httpx.post(f"{devnet_url}/devnet/faucet", json=body, timeout=10)
+    response.raise_for_status()
+
+
+@functools.cache
+def _token(devnet_url: str) -> Any:
+    token = httpx.get(f"{devnet_url}/devnet/accounts", timeout=10).json()["token_address"]
+    return Tron(provider=HTTPProvider(devnet_url, timeout=20)).get_contract(token)
+
+
+def usdt_balance(devnet_url: str, address: str) -> int:
+    """USDT base units on ``address`` at the head (the token's own ``balanceOf``)."""
+    return int(_token(devnet_url).functions.balanceOf(address))

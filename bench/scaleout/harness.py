@@ -46,12 +46,13 @@ class Running:
         return ApiClient(self.balancers[service].url, self.key)
 
 
-def prepare_database(topology: Topology, client_name: str) -> str:
-    """Migrate the shared database and issue the workload's API key (printed last)."""
-    env = topology.base_env("prepare")
+def run_django_module(topology: Topology, module: str, *args: str) -> str:
+    """``python -m module args`` as one more Django process of the topology (its
+    database, node and broker); its standard output, or a RuntimeError saying why not."""
+    env = topology.base_env(module.rsplit(".", 1)[-1])
     env["DJANGO_SETTINGS_MODULE"] = WORKER_SETTINGS
     done = subprocess.run(
-        [sys.executable, "-m", "bench.scaleout.prepare", client_name],
+        [sys.executable, "-m", module, *args],
         cwd=REPO,
         env=env,
         capture_output=True,
@@ -60,8 +61,14 @@ def prepare_database(topology: Topology, client_name: str) -> str:
         check=False,
     )
     if done.returncode != 0:
-        raise RuntimeError(f"preparing the database failed:\n{done.stdout}\n{done.stderr}")
-    return done.stdout.strip().splitlines()[-1]
+        raise RuntimeError(f"{module} failed:\n{done.stdout}\n{done.stderr}")
+    return done.stdout
+
+
+def prepare_database(topology: Topology, client_name: str) -> str:
+    """Migrate the shared database and issue the workload's API key (printed last)."""
+    output = run_django_module(topology, "bench.scaleout.prepare", client_name)
+    return output.strip().splitlines()[-1]
 
 
 def wait_listening(port: int, timeout_s: float = 20.0) -> None:

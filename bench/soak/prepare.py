@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import date
 from typing import Any
 
 CLIENT_NAME = "Soak client"
@@ -21,30 +20,14 @@ CLIENT_NAME = "Soak client"
 def _kyc_verified_customer(client: Any) -> int:
     from django.contrib.auth import get_user_model
 
-    from lucid_payments.accounts.kyc_services import KycIdentity, kyc_approve, kyc_submit
-    from lucid_payments.accounts.models import KycApplication
+    from bench.scaleout.kyc import kyc_approved
     from lucid_payments.accounts.services import customer_create
     from lucid_payments.core.audit import AuditActor
 
     actor = AuditActor.system("bench.soak")
     customer = customer_create(client=client, external_ref="soak-kyc", actor=actor)
-    identity = KycIdentity(
-        first_name="Ada",
-        last_name="Lovelace",
-        date_of_birth=date(1990, 12, 10),
-        country="GB",
-        document_type=KycApplication.DocumentType.PASSPORT,
-        document_number="SOAK1",
-    )
-    application = kyc_submit(
-        customer=customer,
-        level=KycApplication.Level.BASIC,
-        identity=identity,
-        documents=[],
-        actor=actor,
-    )
     reviewer = get_user_model().objects.create_user("soak-reviewer", is_staff=True)
-    kyc_approve(application_id=application.pk, operator=reviewer, reason="soak customer")
+    kyc_approved(customer, reviewer=reviewer, actor=actor, reason="soak customer")
     return int(customer.pk)
 
 
