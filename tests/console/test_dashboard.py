@@ -137,7 +137,7 @@ def test_the_invoice_and_network_cost_charts_share_one_pass_and_keep_their_figur
     ):
         invoice = invoice_create(
             client=tenant.client, asset=asset, amount=amount, actor=AuditActor.system("test")
-        )
+        ).invoice
         paid = paid_days_ago is not None
         Invoice.objects.filter(pk=invoice.pk).update(  # the paying flow has its own suite
             status=status,
