@@ -39,8 +39,14 @@ lint: install
 typecheck: install
 	$(BIN)/mypy .
 
+# Several workers, each with its own test database: most tests wait on the devnet, a
+# server or a browser rather than on a core, so three share two cores well. A worker takes
+# a whole file (module fixtures are built once) and files come in collection order, the
+# heavy ones first (tests/conftest.py).
+TEST_WORKERS ?= 3
+
 pytest: install js-deps
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 test: database lint typecheck pytest
 

@@ -21,6 +21,18 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: N
         db["TEST"]["NAME"] = f"{db['TEST'].get('NAME') or 'test_' + db['NAME']}_{suffix}"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests that run for minutes go first: with several workers (``make test``) each
+    takes one at the start and the short ones fill in around them, instead of one long
+    test starting last and running alone."""
+
+    def minutes(item: pytest.Item) -> float:
+        marker = item.get_closest_marker("heavy")
+        return marker.kwargs.get("minutes", 1) if marker else 0
+
+    items.sort(key=minutes, reverse=True)
+
+
 @pytest.fixture
 def api_client() -> APIClient:
     return APIClient()

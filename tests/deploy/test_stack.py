@@ -29,7 +29,7 @@ from tests.deploy.support import (
     wait_until,
 )
 
-pytestmark = pytest.mark.timeout(180)
+pytestmark = [pytest.mark.heavy(minutes=1), pytest.mark.timeout(180)]
 
 
 class _Output:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 
 import pytest
 from django.db import DatabaseError, connection, transaction
@@ -124,5 +125,12 @@ def test_an_event_committed_late_is_never_behind_a_cursor_already_read() -> None
         release.set()
         writer.join()
 
-    after = [e.public_id for e in event_page(client_id=tenant.pk, limit=10).events]
+    # Listing waits for every older write transaction of the server, and the server may be
+    # shared (another test run's database): give those a moment to end.
+    deadline = time.monotonic() + 30
+    while True:
+        after = [e.public_id for e in event_page(client_id=tenant.pk, limit=10).events]
+        if len(after) == 2 or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
     assert after == [fast.public_id, slow_ids[0]]  # newest (last to start writing) first

@@ -202,6 +202,7 @@ def _run_stateful(schema: Any, findings: Findings) -> None:
 # One test for all services, so the tenant and its chain history are built once (tens of
 # seconds of devnet work). It takes ~1.5 min of CPU at the small budget; on a machine shared
 # with other runs its wall time can pass the suite's 300 s per-test timeout.
+@pytest.mark.heavy(minutes=3)
 @pytest.mark.timeout(max(900, BUDGET * 180))
 @pytest.mark.django_db(transaction=True)
 def test_every_operation_answers_within_its_schema(

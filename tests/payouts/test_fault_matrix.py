@@ -258,6 +258,7 @@ def _waves() -> list[list[Schedule]]:
 
 # Hundreds of payouts through every step on one devnet: more than the suite's default
 # per-test timeout on a busy machine (FAULT_SCHEDULES sets the work, and so the time).
+@pytest.mark.heavy(minutes=5)
 @pytest.mark.timeout(1800)
 def test_every_payout_ends_once_on_chain_or_released_whatever_fails(
     devnet: DevnetHandle, settings: SettingsWrapper

@@ -30,7 +30,7 @@ REDIS_BASE_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
 DELIVER_TASK = "gateway.webhooks.tasks.webhook_deliver_task"
 INVOICES = 24
 
-pytestmark = [pytest.mark.timeout(180)]
+pytestmark = [pytest.mark.heavy(minutes=2), pytest.mark.timeout(180)]
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ import pytest
 from bench.soak.run import WORKLOAD_SERVICES, SoakOptions, soak_run
 from tests.deploy.support import database_url
 
-pytestmark = [pytest.mark.devnet, pytest.mark.timeout(900)]
+pytestmark = [pytest.mark.devnet, pytest.mark.heavy(minutes=3), pytest.mark.timeout(900)]
 
 SEED = 20261206
 
