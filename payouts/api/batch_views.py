@@ -12,8 +12,8 @@ from rest_framework.views import APIView
 
 from lucid_payments.accounts.authentication import request_principal
 from lucid_payments.accounts.scopes import Scope
-from lucid_payments.core.audit import AuditActor
 from lucid_payments.core.idempotency import IdempotentMixin
+from lucid_payments.core.paging import NewestFirstList, Page, Window
 from lucid_payments.core.parsers import StrictJSONParser
 from lucid_payments.core.schema import error_responses, idempotency_key_parameter
 from payouts.api.batch_serializers import (
@@ -25,11 +25,14 @@ from payouts.api.batch_serializers import (
     payout_batch_body,
     payout_batch_detail_output,
 )
-from payouts.batch_models import PayoutBatchSchedule
+from payouts.batch_models import PayoutBatch, PayoutBatchSchedule
 from payouts.batch_selectors import payout_batch_get, payout_batch_page
 from payouts.batches import payout_batch_create
 
 TAGS = ["payout batches"]
+BATCH_LIST = NewestFirstList(
+    PayoutBatchFilter, PayoutBatchPageOutput, key="batches", tags=TAGS, item=payout_batch_body
+)
 
 
 class PayoutBatchListCreateView(IdempotentMixin, APIView):
@@ -40,32 +43,14 @@ class PayoutBatchListCreateView(IdempotentMixin, APIView):
     def idempotent_replay(self, request: Request, obj: Any) -> Response:
         return Response(payout_batch_detail_output(obj), status=201)
 
-    @extend_schema(
+    @BATCH_LIST.get(
         operation_id="payout_batch_list",
-        tags=TAGS,
         summary="Your payout batches, newest first (without their items)",
-        parameters=[PayoutBatchFilter],
-        responses={200: PayoutBatchPageOutput, **error_responses(400, 401, 403, 404, 429)},
     )
-    def get(self, request: Request) -> Response:
-        principal = request_principal(request)
-        filters = PayoutBatchFilter(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        wanted = filters.validated_data
-        page = payout_batch_page(
-            client_id=principal.client_id,
-            limit=wanted["limit"],
-            status=wanted.get("status"),
-            created_gte=wanted.get("created_gte"),
-            created_lt=wanted.get("created_lt"),
-            starting_after=wanted.get("starting_after"),
+    def get(self, request: Request, window: Window, filters: dict[str, Any]) -> Page[PayoutBatch]:
+        return payout_batch_page(
+            client_id=request_principal(request).client_id, window=window, **filters
         )
-        body = {
-            "batches": [payout_batch_body(batch) for batch in page.batches],
-            "has_more": page.has_more,
-            "next_starting_after": page.batches[-1].public_id if page.has_more else None,
-        }
-        return Response(PayoutBatchPageOutput(body).data)
 
     @extend_schema(
         operation_id="payout_batch_create",
@@ -92,7 +77,7 @@ class PayoutBatchListCreateView(IdempotentMixin, APIView):
             client=principal.client,
             items=batch_items(payload.validated_data),
             schedule=PayoutBatchSchedule(payload.validated_data["schedule"]),
-            actor=AuditActor.api_key(principal.api_key),
+            actor=principal.actor,
         )
         return Response(payout_batch_detail_output(batch), status=201)
 

@@ -13,7 +13,6 @@ from rest_framework.views import APIView
 
 from lucid_payments.accounts.authentication import request_principal
 from lucid_payments.accounts.scopes import Scope
-from lucid_payments.core.audit import AuditActor
 from lucid_payments.core.errors import InvalidInput, Unprocessable
 from lucid_payments.core.idempotency import IdempotentMixin
 from lucid_payments.core.money import Asset, Money
@@ -141,9 +140,7 @@ class UsdtTransferListCreateView(IdempotentMixin, APIView):
             raise Unprocessable(
                 f"The transfer would fail on chain: {exc.message}", code="transfer_would_fail"
             ) from exc
-        transfer = usdt_transfer_create(
-            wallet=wallet, plan=plan, actor=AuditActor.api_key(principal.api_key)
-        )
+        transfer = usdt_transfer_create(wallet=wallet, plan=plan, actor=principal.actor)
         return Response(UsdtTransferOutput(usdt_transfer_body(transfer)).data, status=202)
 
     @extend_schema(
@@ -221,7 +218,7 @@ class UsdtApprovalCreateView(IdempotentMixin, APIView):
             wallet=wallet,
             spender=payload.validated_data["spender"],
             amount=amount.units,
-            actor=AuditActor.api_key(principal.api_key),
+            actor=principal.actor,
         )
         return Response(UsdtApprovalOutput(_approval_body(approval)).data, status=202)
 

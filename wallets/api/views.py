@@ -14,7 +14,6 @@ from rest_framework.views import APIView
 from lucid_payments.accounts.authentication import request_principal
 from lucid_payments.accounts.scopes import Scope
 from lucid_payments.accounts.selectors import customer_get
-from lucid_payments.core.audit import AuditActor
 from lucid_payments.core.errors import Unavailable
 from lucid_payments.core.idempotency import IdempotentMixin
 from lucid_payments.core.money import Asset, Money, format_amount
@@ -229,7 +228,7 @@ class WalletTransferView(IdempotentMixin, APIView):
             wallet=wallet,
             to=payload.validated_data["to"],
             amount_sun=amount.units,
-            actor=AuditActor.api_key(principal.api_key),
+            actor=principal.actor,
         )
         return Response(TransferOutput(transfer_body(outgoing)).data, status=202)
 
