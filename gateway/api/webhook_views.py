@@ -31,6 +31,7 @@ from gateway.webhooks.services import (
 from lucid_payments.accounts.authentication import request_principal
 from lucid_payments.accounts.scopes import Scope
 from lucid_payments.core.idempotency import IdempotentMixin
+from lucid_payments.core.inputs import validated
 from lucid_payments.core.paging import Window
 from lucid_payments.core.parsers import StrictJSONParser
 from lucid_payments.core.schema import error_responses, idempotency_key_parameter
@@ -86,12 +87,11 @@ class EndpointListCreateView(IdempotentMixin, APIView):
     )
     def post(self, request: Request) -> Response:
         principal = request_principal(request)
-        payload = EndpointCreateInput(data=request.data)
-        payload.is_valid(raise_exception=True)
+        payload = validated(EndpointCreateInput, request.data)
         made = endpoint_create(
             client=principal.client,
             actor=principal.actor,
-            **payload.validated_data,
+            **payload,
         )
         return Response(_with_secret(made), status=201)
 
@@ -121,12 +121,11 @@ class EndpointDetailView(APIView):
     def patch(self, request: Request, endpoint_id: str) -> Response:
         principal = request_principal(request)
         endpoint = endpoint_get(client_id=principal.client_id, endpoint_id=endpoint_id)
-        payload = EndpointUpdateInput(data=request.data)
-        payload.is_valid(raise_exception=True)
+        payload = validated(EndpointUpdateInput, request.data)
         updated = endpoint_update(
             endpoint=endpoint,
             actor=principal.actor,
-            **payload.validated_data,
+            **payload,
         )
         return Response(EndpointOutput(updated).data)
 
@@ -183,9 +182,7 @@ class DeliveryListView(APIView):
         principal = request_principal(request)
         endpoint = endpoint_get(client_id=principal.client_id, endpoint_id=endpoint_id)
         # Not NewestFirstList: the endpoint is looked up (404) before the query is read.
-        query = DeliveryFilter(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        window, filters = Window.split(query.validated_data)
+        window, filters = Window.split(validated(DeliveryFilter, request.query_params))
         page = delivery_page(endpoint=endpoint, window=window, **filters)
         body = {
             "deliveries": page.items,

@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from lucid_payments.core.fields import InputCharField, InputDateTimeField, InputIntegerField
+from lucid_payments.core.inputs import validated
 from lucid_payments.core.schema import error_responses
 
 MAX_PAGE = 100
@@ -145,9 +146,7 @@ class NewestFirstList:
             def get(
                 view: ViewT, request: Request, *args: Kwargs.args, **kwargs: Kwargs.kwargs
             ) -> Response:
-                query = self.filters(data=request.query_params)
-                query.is_valid(raise_exception=True)
-                window, filters = Window.split(query.validated_data)
+                window, filters = Window.split(validated(self.filters, request.query_params))
                 page = fetch(view, request, window, filters, *args, **kwargs)
                 body = {
                     self.key: self._shown(page.items),

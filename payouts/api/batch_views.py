@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from lucid_payments.accounts.authentication import request_principal
 from lucid_payments.accounts.scopes import Scope
 from lucid_payments.core.idempotency import IdempotentMixin
+from lucid_payments.core.inputs import validated
 from lucid_payments.core.paging import NewestFirstList, Page, Window
 from lucid_payments.core.parsers import StrictJSONParser
 from lucid_payments.core.schema import error_responses, idempotency_key_parameter
@@ -71,12 +72,11 @@ class PayoutBatchListCreateView(IdempotentMixin, APIView):
     )
     def post(self, request: Request) -> Response:
         principal = request_principal(request)
-        payload = PayoutBatchCreateInput(data=request.data)
-        payload.is_valid(raise_exception=True)
+        payload = validated(PayoutBatchCreateInput, request.data)
         batch = payout_batch_create(
             client=principal.client,
-            items=batch_items(payload.validated_data),
-            schedule=PayoutBatchSchedule(payload.validated_data["schedule"]),
+            items=batch_items(payload),
+            schedule=PayoutBatchSchedule(payload["schedule"]),
             actor=principal.actor,
         )
         return Response(payout_batch_detail_output(batch), status=201)

@@ -18,6 +18,7 @@ from lucid_payments.accounts.scopes import Scope
 from lucid_payments.accounts.selectors import customer_get
 from lucid_payments.core.errors import ApplicationError
 from lucid_payments.core.idempotency import IdempotentMixin
+from lucid_payments.core.inputs import validated
 from lucid_payments.core.money import Asset
 from lucid_payments.core.paging import NewestFirstList, Page, Window
 from lucid_payments.core.parsers import StrictJSONParser
@@ -89,9 +90,7 @@ class PayoutListCreateView(IdempotentMixin, APIView):
     )
     def post(self, request: Request) -> Response:
         principal = request_principal(request)
-        payload = PayoutCreateInput(data=request.data)
-        payload.is_valid(raise_exception=True)
-        wanted = payload.validated_data
+        wanted = validated(PayoutCreateInput, request.data)
         customer = customer_get(client=principal.client, customer_id=wanted["customer_id"])
         route = payout_route(customer=customer)
         _route_permission(route).has_object_permission(request, self, customer)
@@ -156,12 +155,9 @@ class LimitsView(APIView):
     )
     def get(self, request: Request) -> Response:
         principal = request_principal(request)
-        query = LimitsQuery(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        customer = customer_get(
-            client=principal.client, customer_id=query.validated_data["customer_id"]
-        )
-        destination = query.validated_data.get("destination")
+        query = validated(LimitsQuery, request.query_params)
+        customer = customer_get(client=principal.client, customer_id=query["customer_id"])
+        destination = query.get("destination")
         routes: dict[str, Any] = {}
         for route in PayoutRoute:
             routes[route.value] = {"available": _may_use(request, self, customer, route)}

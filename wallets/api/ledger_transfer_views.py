@@ -16,6 +16,7 @@ from lucid_payments.accounts.models import Client, Customer
 from lucid_payments.accounts.scopes import Scope
 from lucid_payments.accounts.selectors import customer_get
 from lucid_payments.core.idempotency import IdempotentMixin
+from lucid_payments.core.inputs import validated
 from lucid_payments.core.money import Money
 from lucid_payments.core.paging import NewestFirstList, Page, Window
 from lucid_payments.core.parsers import StrictJSONParser
@@ -87,9 +88,7 @@ class LedgerTransferListCreateView(IdempotentMixin, APIView):
     )
     def post(self, request: Request) -> Response:
         principal = request_principal(request)
-        payload = LedgerTransferInput(data=request.data)
-        payload.is_valid(raise_exception=True)
-        wanted = payload.validated_data
+        wanted = validated(LedgerTransferInput, request.data)
         amount: Money = wanted["amount"]
         transfer, created = ledger_transfer_create(
             client=principal.client,
