@@ -172,20 +172,27 @@ def verify() -> dict[str, Any]:
     }
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--ops", type=int, default=1000, help="operations of each kind")
+def run_checked(
+    argv: list[str] | None,
+    *,
+    doc: str,
+    ops: tuple[int, str],
+    setup: Callable[[], Any],
+    measure: Callable[[int], dict[str, Any]],
+) -> int:
+    """The main of a ledger benchmark: ``--ops`` (default and help in ``ops``), then on the
+    throwaway database ``setup`` makes, the figures ``measure(ops)`` returns and the ledger
+    check (``verify``); drop the database and print them as the last line (JSON). The exit
+    status is 1 when an entry does not balance or a cached balance differs from its
+    postings."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    parser.add_argument("--ops", type=int, default=ops[0], help=ops[1])
     args = parser.parse_args(argv)
 
-    connection = setup_django()
+    connection = setup()
     test_name = connection.settings_dict["NAME"]
-    figures: dict[str, Any] = {"ops": args.ops}
     try:
-        for index, (name, threads, hot) in enumerate(SCENARIOS):
-            figures[name] = scenario(
-                name, ops=args.ops, threads=threads, hot=hot, first_owner=1 + index * 10**6
-            )
-        figures["round_trips"] = round_trips()
+        figures: dict[str, Any] = {"ops": args.ops, **measure(args.ops)}
         figures["check"] = verify()
     finally:
         connection.close()
@@ -193,6 +200,21 @@ def main(argv: list[str] | None = None) -> int:
     print(json.dumps(figures))
     check = figures["check"]
     return 1 if check["unbalanced_entries"] or check["balance_mismatches"] else 0
+
+
+def _measure(ops: int) -> dict[str, Any]:
+    figures: dict[str, Any] = {}
+    for index, (name, threads, hot) in enumerate(SCENARIOS):
+        figures[name] = scenario(
+            name, ops=ops, threads=threads, hot=hot, first_owner=1 + index * 10**6
+        )
+    figures["round_trips"] = round_trips()
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    ops = (1000, "operations of each kind")
+    return run_checked(argv, doc=__doc__, ops=ops, setup=setup_django, measure=_measure)
 
 
 if __name__ == "__main__":

@@ -22,13 +22,11 @@ the consistency check.
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 from functools import partial
 from typing import Any
 
-from bench.ledger import Operation, run_parallel, setup_django, verify
+from bench.ledger import Operation, run_checked, run_parallel, setup_django
 
 SCENARIOS = (
     ("one_thread_one_client", 1, 1),
@@ -98,25 +96,14 @@ def statements() -> int:
     return len(captured.captured_queries)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--ops", type=int, default=500, help="transfers per scenario")
-    args = parser.parse_args(argv)
+def _measure(ops: int) -> dict[str, Any]:
+    figures = {name: scenario(name, ops=ops, threads=t, clients=c) for name, t, c in SCENARIOS}
+    return {**figures, "statements": statements()}
 
-    connection = setup_django()
-    test_name = connection.settings_dict["NAME"]
-    figures: dict[str, Any] = {"ops": args.ops}
-    try:
-        for name, threads, clients in SCENARIOS:
-            figures[name] = scenario(name, ops=args.ops, threads=threads, clients=clients)
-        figures["statements"] = statements()
-        figures["check"] = verify()
-    finally:
-        connection.close()
-        connection.creation.destroy_test_db(test_name, verbosity=0)
-    print(json.dumps(figures))
-    check = figures["check"]
-    return 1 if check["unbalanced_entries"] or check["balance_mismatches"] else 0
+
+def main(argv: list[str] | None = None) -> int:
+    ops = (500, "transfers per scenario")
+    return run_checked(argv, doc=__doc__, ops=ops, setup=setup_django, measure=_measure)
 
 
 if __name__ == "__main__":

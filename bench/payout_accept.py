@@ -21,15 +21,13 @@ line is a JSON object with ``per_s`` per scenario, the statements one payout sen
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import sys
 from functools import partial
 from typing import Any
 
 from bench.gateway import BENCH_MASTER_KEY
-from bench.ledger import Operation, run_parallel
+from bench.ledger import Operation, run_checked, run_parallel
 
 SCENARIOS = (("one_thread", 1, 50), ("two_threads", 2, 50), ("two_threads_one_customer", 2, 1))
 UNIT = 1_000_000
@@ -133,30 +131,14 @@ def statements() -> int:
     return len(captured.captured_queries)
 
 
+def _measure(ops: int) -> dict[str, Any]:
+    figures = {name: scenario(name, ops=ops, threads=t, spread=s) for name, t, s in SCENARIOS}
+    return {**figures, "statements": statements()}
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--ops", type=int, default=500, help="payouts per scenario")
-    args = parser.parse_args(argv)
-
-    connection = setup_django()
-    test_name = connection.settings_dict["NAME"]
-    figures: dict[str, Any] = {"ops": args.ops}
-    try:
-        for name, threads, spread in SCENARIOS:
-            figures[name] = scenario(name, ops=args.ops, threads=threads, spread=spread)
-        figures["statements"] = statements()
-        from wallets.ledger.verify import balance_mismatches, unbalanced_entries
-
-        figures["check"] = {
-            "unbalanced_entries": len(unbalanced_entries()),
-            "balance_mismatches": len(balance_mismatches()),
-        }
-    finally:
-        connection.close()
-        connection.creation.destroy_test_db(test_name, verbosity=0)
-    print(json.dumps(figures))
-    check = figures["check"]
-    return 1 if check["unbalanced_entries"] or check["balance_mismatches"] else 0
+    ops = (500, "payouts per scenario")
+    return run_checked(argv, doc=__doc__, ops=ops, setup=setup_django, measure=_measure)
 
 
 if __name__ == "__main__":

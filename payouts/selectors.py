@@ -3,12 +3,12 @@ payout is "not found", like a missing one."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from typing import TypedDict, Unpack
 
 from django.conf import settings
 
-from lucid_payments.core.errors import NotFound
+from lucid_payments.core.errors import found
+from lucid_payments.core.paging import Page, Window
 from payouts.models import Payout
 from wallets.models.fees import TransactionFee
 from wallets.models.wallets import KeySource, Wallet, WalletKind
@@ -16,49 +16,22 @@ from wallets.models.wallets import KeySource, Wallet, WalletKind
 
 def payout_get(*, client_id: int, payout_id: str) -> Payout:
     payout = Payout.objects.filter(client_id=client_id, public_id=payout_id).first()
-    if payout is None:
-        raise NotFound("No such payout.", code="payout_not_found")
-    return payout
+    return found(payout, "No such payout.", code="payout_not_found")
 
 
-@dataclass(frozen=True)
-class PayoutPage:
-    payouts: list[Payout]
-    has_more: bool
+class PayoutFilters(TypedDict, total=False):
+    status: str
+    asset: str
+    customer_id: int
+    reference: str
 
 
 def payout_page(
-    *,
-    client_id: int,
-    limit: int,
-    status: str | None = None,
-    asset: str | None = None,
-    customer_id: int | None = None,
-    reference: str | None = None,
-    created_gte: datetime | None = None,
-    created_lt: datetime | None = None,
-    starting_after: str | None = None,
-) -> PayoutPage:
+    *, client_id: int, window: Window, **filters: Unpack[PayoutFilters]
+) -> Page[Payout]:
     """Newest first; ``starting_after`` (a payout id of this client) continues after it."""
-    payouts = Payout.objects.filter(client_id=client_id).prefetch_related("approvals")
-    if status is not None:
-        payouts = payouts.filter(status=status)
-    if asset is not None:
-        payouts = payouts.filter(asset=asset)
-    if customer_id is not None:
-        payouts = payouts.filter(customer_id=customer_id)
-    if reference is not None:
-        payouts = payouts.filter(reference=reference)
-    if created_gte is not None:
-        payouts = payouts.filter(created_at__gte=created_gte)
-    if created_lt is not None:
-        payouts = payouts.filter(created_at__lt=created_lt)
-    if starting_after is not None:
-        payouts = payouts.filter(
-            id__lt=payout_get(client_id=client_id, payout_id=starting_after).pk
-        )
-    rows = list(payouts.order_by("-id")[: limit + 1])
-    return PayoutPage(rows[:limit], len(rows) > limit)
+    payouts = Payout.objects.filter(client_id=client_id, **filters).prefetch_related("approvals")
+    return window.page(payouts, lambda after: payout_get(client_id=client_id, payout_id=after))
 
 
 def payout_network_costs(payouts: list[Payout]) -> dict[str, TransactionFee]:

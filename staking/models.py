@@ -16,25 +16,25 @@ from wallets.models.wallets import Wallet
 
 
 class Resource(models.TextChoices):
-    ENERGY = "ENERGY", "Energy"
-    BANDWIDTH = "BANDWIDTH", "Bandwidth"
+    ENERGY = "ENERGY"
+    BANDWIDTH = "BANDWIDTH"
 
 
 class OperationKind(models.TextChoices):
-    FREEZE = "freeze", "Freeze"
-    UNFREEZE = "unfreeze", "Unfreeze"
+    FREEZE = "freeze"
+    UNFREEZE = "unfreeze"
     WITHDRAW_EXPIRED = "withdraw_expired", "Withdraw expired unfreezes"
     CANCEL_UNFREEZES = "cancel_unfreezes", "Cancel all unfreezes"
-    DELEGATE = "delegate", "Delegate"
-    UNDELEGATE = "undelegate", "Undelegate"
-    VOTE = "vote", "Vote"
+    DELEGATE = "delegate"
+    UNDELEGATE = "undelegate"
+    VOTE = "vote"
     CLAIM_REWARDS = "claim_rewards", "Claim rewards"
 
 
 class OperationStatus(models.TextChoices):
-    PENDING = "pending", "Pending"  # accepted; being sent or waiting to be final
-    CONFIRMED = "confirmed", "Confirmed"  # final on chain, booked
-    FAILED = "failed", "Failed"  # refused or failed on chain; anything held is released
+    PENDING = "pending"  # accepted; being sent or waiting to be final
+    CONFIRMED = "confirmed"  # final on chain, booked
+    FAILED = "failed"  # refused or failed on chain; anything held is released
 
 
 class StakingOperation(models.Model):
@@ -80,11 +80,11 @@ class StakingOperation(models.Model):
 
 
 class DelegationStatus(models.TextChoices):
-    PENDING = "pending", "Pending"  # the delegate transaction is not final yet
-    ACTIVE = "active", "Active"
-    UNDELEGATING = "undelegating", "Undelegating"
-    UNDELEGATED = "undelegated", "Undelegated"
-    FAILED = "failed", "Failed"  # the delegate transaction failed
+    PENDING = "pending"  # the delegate transaction is not final yet
+    ACTIVE = "active"
+    UNDELEGATING = "undelegating"
+    UNDELEGATED = "undelegated"
+    FAILED = "failed"  # the delegate transaction failed
 
 
 class Delegation(models.Model):

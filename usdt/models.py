@@ -32,9 +32,9 @@ class EnergyMode(models.TextChoices):
 
 class UsdtTransferStatus(models.TextChoices):
     AWAITING_ENERGY = "awaiting_energy", "Awaiting energy"
-    SENDING = "sending", "Sending"
-    CONFIRMED = "confirmed", "Confirmed"
-    FAILED = "failed", "Failed"
+    SENDING = "sending"
+    CONFIRMED = "confirmed"
+    FAILED = "failed"
 
 
 class UsdtTransfer(models.Model):
@@ -76,12 +76,12 @@ class UsdtTransfer(models.Model):
 
 class DelegationStatus(models.TextChoices):
     ACTIVATING = "activating", "Activating the receiver"
-    DELEGATING = "delegating", "Delegating"
+    DELEGATING = "delegating"
     DELEGATED = "delegated", "Delegated (in a block)"
-    RECLAIMING = "reclaiming", "Reclaiming"
-    RECLAIMED = "reclaimed", "Reclaimed"
+    RECLAIMING = "reclaiming"
+    RECLAIMED = "reclaimed"
     # The delegation never reached the chain: nothing to reclaim; the sender burned.
-    FAILED = "failed", "Failed"
+    FAILED = "failed"
 
 
 OPEN_DELEGATION_STATUSES = (
@@ -168,9 +168,9 @@ class EnergyWallet(Wallet):
 
 
 class TopUpStatus(models.TextChoices):
-    SENDING = "sending", "Sending"
+    SENDING = "sending"
     DONE = "done", "In a block"
-    FAILED = "failed", "Failed"
+    FAILED = "failed"
 
 
 class TrxTopUp(models.Model):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -10,42 +12,26 @@ from rest_framework.views import APIView
 from gateway.api.event_serializers import EventFilter, EventOutput, EventPageOutput
 from lucid_payments.accounts.authentication import request_principal
 from lucid_payments.accounts.scopes import Scope
+from lucid_payments.core.paging import NewestFirstList, Page, Window
 from lucid_payments.core.schema import error_responses
+from lucid_payments.events.models import Event
 from lucid_payments.events.selectors import event_get, event_page
 
 TAGS = ["events"]
+# A cursor that is not one of the caller's events is a 400, never a 404.
+EVENT_LIST = NewestFirstList(
+    EventFilter, EventPageOutput, key="events", tags=TAGS, errors=(400, 401, 403, 429)
+)
 
 
 class EventListView(APIView):
     required_scope = Scope.GATEWAY
 
-    @extend_schema(
-        operation_id="event_list",
-        tags=TAGS,
-        summary="The caller's events, newest first",
-        parameters=[EventFilter],
-        responses={200: EventPageOutput, **error_responses(400, 401, 403, 429)},
-    )
-    def get(self, request: Request) -> Response:
-        principal = request_principal(request)
-        filters = EventFilter(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        wanted = filters.validated_data
-        page = event_page(
-            client_id=principal.client_id,
-            limit=wanted["limit"],
-            type_pattern=wanted.get("type"),
-            object_id=wanted.get("object_id"),
-            created_gte=wanted.get("created_gte"),
-            created_lt=wanted.get("created_lt"),
-            starting_after=wanted.get("starting_after"),
-        )
-        body = {
-            "events": page.events,
-            "has_more": page.has_more,
-            "next_starting_after": page.events[-1].public_id if page.has_more else None,
-        }
-        return Response(EventPageOutput(body).data)
+    @EVENT_LIST.get(operation_id="event_list", summary="The caller's events, newest first")
+    def get(self, request: Request, window: Window, filters: dict[str, Any]) -> Page[Event]:
+        type_pattern = filters.pop("type", None)
+        client_id = request_principal(request).client_id
+        return event_page(client_id=client_id, type_pattern=type_pattern, window=window, **filters)
 
 
 class EventDetailView(APIView):

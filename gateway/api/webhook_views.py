@@ -30,8 +30,9 @@ from gateway.webhooks.services import (
 )
 from lucid_payments.accounts.authentication import request_principal
 from lucid_payments.accounts.scopes import Scope
-from lucid_payments.core.audit import AuditActor
 from lucid_payments.core.idempotency import IdempotentMixin
+from lucid_payments.core.inputs import validated
+from lucid_payments.core.paging import Window
 from lucid_payments.core.parsers import StrictJSONParser
 from lucid_payments.core.schema import error_responses, idempotency_key_parameter
 
@@ -86,12 +87,11 @@ class EndpointListCreateView(IdempotentMixin, APIView):
     )
     def post(self, request: Request) -> Response:
         principal = request_principal(request)
-        payload = EndpointCreateInput(data=request.data)
-        payload.is_valid(raise_exception=True)
+        payload = validated(EndpointCreateInput, request.data)
         made = endpoint_create(
             client=principal.client,
-            actor=AuditActor.api_key(principal.api_key),
-            **payload.validated_data,
+            actor=principal.actor,
+            **payload,
         )
         return Response(_with_secret(made), status=201)
 
@@ -121,12 +121,11 @@ class EndpointDetailView(APIView):
     def patch(self, request: Request, endpoint_id: str) -> Response:
         principal = request_principal(request)
         endpoint = endpoint_get(client_id=principal.client_id, endpoint_id=endpoint_id)
-        payload = EndpointUpdateInput(data=request.data)
-        payload.is_valid(raise_exception=True)
+        payload = validated(EndpointUpdateInput, request.data)
         updated = endpoint_update(
             endpoint=endpoint,
-            actor=AuditActor.api_key(principal.api_key),
-            **payload.validated_data,
+            actor=principal.actor,
+            **payload,
         )
         return Response(EndpointOutput(updated).data)
 
@@ -139,7 +138,7 @@ class EndpointDetailView(APIView):
     def delete(self, request: Request, endpoint_id: str) -> Response:
         principal = request_principal(request)
         endpoint = endpoint_get(client_id=principal.client_id, endpoint_id=endpoint_id)
-        endpoint_delete(endpoint=endpoint, actor=AuditActor.api_key(principal.api_key))
+        endpoint_delete(endpoint=endpoint, actor=principal.actor)
         return Response(status=204)
 
 
@@ -165,9 +164,7 @@ class EndpointRotateSecretView(IdempotentMixin, APIView):
     def post(self, request: Request, endpoint_id: str) -> Response:
         principal = request_principal(request)
         endpoint = endpoint_get(client_id=principal.client_id, endpoint_id=endpoint_id)
-        made = endpoint_rotate_secret(
-            endpoint=endpoint, actor=AuditActor.api_key(principal.api_key)
-        )
+        made = endpoint_rotate_secret(endpoint=endpoint, actor=principal.actor)
         return Response(_with_secret(made))
 
 
@@ -184,19 +181,13 @@ class DeliveryListView(APIView):
     def get(self, request: Request, endpoint_id: str) -> Response:
         principal = request_principal(request)
         endpoint = endpoint_get(client_id=principal.client_id, endpoint_id=endpoint_id)
-        filters = DeliveryFilter(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        wanted = filters.validated_data
-        page = delivery_page(
-            endpoint=endpoint,
-            limit=wanted["limit"],
-            status=wanted.get("status"),
-            starting_after=wanted.get("starting_after"),
-        )
+        # Not NewestFirstList: the endpoint is looked up (404) before the query is read.
+        window, filters = Window.split(validated(DeliveryFilter, request.query_params))
+        page = delivery_page(endpoint=endpoint, window=window, **filters)
         body = {
-            "deliveries": page.deliveries,
+            "deliveries": page.items,
             "has_more": page.has_more,
-            "next_starting_after": page.deliveries[-1].public_id if page.has_more else None,
+            "next_starting_after": page.next_starting_after,
         }
         return Response(DeliveryPageOutput(body).data)
 
@@ -221,7 +212,7 @@ class DeliveryRedeliverView(IdempotentMixin, APIView):
         principal = request_principal(request)
         endpoint = endpoint_get(client_id=principal.client_id, endpoint_id=endpoint_id)
         delivery = delivery_get(endpoint=endpoint, delivery_id=delivery_id)
-        delivery_redeliver(delivery=delivery, actor=AuditActor.api_key(principal.api_key))
+        delivery_redeliver(delivery=delivery, actor=principal.actor)
         # Read again: in a synchronous setup the attempt may already have been made.
         refreshed = delivery_get(endpoint=endpoint, delivery_id=delivery_id)
         return Response(DeliveryOutput(refreshed).data, status=202)

@@ -4,12 +4,13 @@ id is a 404 exactly like one that does not exist)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from typing import TypedDict, Unpack
 
 from django.db.models import Sum
 
 from gateway.invoices.models import Invoice, InvoicePayment, PaymentStatus, Refund, RefundStatus
 from lucid_payments.core.errors import NotFound
+from lucid_payments.core.paging import Page, Window
 from lucid_payments.tron.selectors import scan_cursor_block
 
 
@@ -23,18 +24,16 @@ class InvoiceView:
     head_block: int  # the scanner's last block, for confirmations
 
     @property
+    def public_id(self) -> str:
+        return self.invoice.public_id
+
+    @property
     def live_total(self) -> int:
         return sum(
             p.amount
             for p in self.payments
             if p.status != PaymentStatus.DROPPED and not p.after_monitoring
         )
-
-
-@dataclass(frozen=True)
-class InvoicePage:
-    invoices: list[InvoiceView]
-    has_more: bool
 
 
 def _not_found() -> NotFound:
@@ -84,40 +83,23 @@ def invoice_view(invoice: Invoice) -> InvoiceView:
     )
 
 
+class InvoiceFilters(TypedDict, total=False):
+    status: str
+    exception: str
+    order_id: str
+    customer_id: int
+
+
 def invoice_page(
-    *,
-    client_id: int,
-    limit: int,
-    status: str | None = None,
-    exception: str | None = None,
-    order_id: str | None = None,
-    customer_id: int | None = None,
-    created_gte: datetime | None = None,
-    created_lt: datetime | None = None,
-    starting_after: str | None = None,
-) -> InvoicePage:
+    *, client_id: int, window: Window, **filters: Unpack[InvoiceFilters]
+) -> Page[InvoiceView]:
     """Newest first; ``starting_after`` (an invoice id of this client) continues after it."""
-    invoices = Invoice.objects.select_related("address").filter(client_id=client_id)
-    if status is not None:
-        invoices = invoices.filter(status=status)
-    if exception is not None:
-        invoices = invoices.filter(exception=exception)
-    if order_id is not None:
-        invoices = invoices.filter(order_id=order_id)
-    if customer_id is not None:
-        invoices = invoices.filter(customer_id=customer_id)
-    if created_gte is not None:
-        invoices = invoices.filter(created_at__gte=created_gte)
-    if created_lt is not None:
-        invoices = invoices.filter(created_at__lt=created_lt)
-    if starting_after is not None:
-        invoices = invoices.filter(
-            id__lt=invoice_get(client_id=client_id, invoice_id=starting_after).pk
-        )
-    rows = list(invoices.order_by("-id")[: limit + 1])
+    invoices = Invoice.objects.select_related("address").filter(client_id=client_id, **filters)
+    page = window.page(invoices, lambda after: invoice_get(client_id=client_id, invoice_id=after))
+    rows = page.items
     if not rows:
-        return InvoicePage([], False)
-    payments: dict[int, list[InvoicePayment]] = {row.pk: [] for row in rows[:limit]}
+        return Page([], False)
+    payments: dict[int, list[InvoicePayment]] = {row.pk: [] for row in rows}
     for payment in InvoicePayment.objects.filter(invoice_id__in=payments).order_by("seen_at", "id"):
         payments[payment.invoice_id].append(payment)
     refunded = dict(
@@ -128,10 +110,9 @@ def invoice_page(
     )
     head = _head_block(rows[0].network)
     views = [
-        InvoiceView(row, payments[row.pk], int(refunded.get(row.pk) or 0), head)
-        for row in rows[:limit]
+        InvoiceView(row, payments[row.pk], int(refunded.get(row.pk) or 0), head) for row in rows
     ]
-    return InvoicePage(views, len(rows) > limit)
+    return Page(views, page.has_more)
 
 
 def refund_list(*, invoice: Invoice) -> list[Refund]:

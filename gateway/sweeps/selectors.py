@@ -3,17 +3,11 @@ sweep is a 404)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from typing import TypedDict, Unpack
 
 from gateway.sweeps.models import Sweep
-from lucid_payments.core.errors import NotFound
-
-
-@dataclass(frozen=True)
-class SweepPage:
-    sweeps: list[Sweep]
-    has_more: bool
+from lucid_payments.core.errors import found
+from lucid_payments.core.paging import Page, Window
 
 
 def sweep_get(*, client_id: int, sweep_id: str) -> Sweep:
@@ -22,32 +16,16 @@ def sweep_get(*, client_id: int, sweep_id: str) -> Sweep:
         .filter(client_id=client_id, public_id=sweep_id)
         .first()
     )
-    if sweep is None:
-        raise NotFound("No such sweep.", code="sweep_not_found")
-    return sweep
+    return found(sweep, "No such sweep.", code="sweep_not_found")
 
 
-def sweep_page(
-    *,
-    client_id: int,
-    limit: int,
-    status: str | None = None,
-    kind: str | None = None,
-    asset: str | None = None,
-    created_gte: datetime | None = None,
-    created_lt: datetime | None = None,
-    starting_after: str | None = None,
-) -> SweepPage:
+class SweepFilters(TypedDict, total=False):
+    status: str
+    kind: str
+    asset: str
+
+
+def sweep_page(*, client_id: int, window: Window, **filters: Unpack[SweepFilters]) -> Page[Sweep]:
     """Newest first; ``starting_after`` (a sweep id of this client) continues after it."""
-    sweeps = Sweep.objects.select_related("invoice").filter(client_id=client_id)
-    for name, value in (("status", status), ("kind", kind), ("asset", asset)):
-        if value is not None:
-            sweeps = sweeps.filter(**{name: value})
-    if created_gte is not None:
-        sweeps = sweeps.filter(created_at__gte=created_gte)
-    if created_lt is not None:
-        sweeps = sweeps.filter(created_at__lt=created_lt)
-    if starting_after is not None:
-        sweeps = sweeps.filter(id__lt=sweep_get(client_id=client_id, sweep_id=starting_after).pk)
-    rows = list(sweeps.order_by("-id")[: limit + 1])
-    return SweepPage(rows[:limit], len(rows) > limit)
+    sweeps = Sweep.objects.select_related("invoice").filter(client_id=client_id, **filters)
+    return window.page(sweeps, lambda after: sweep_get(client_id=client_id, sweep_id=after))

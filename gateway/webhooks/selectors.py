@@ -3,12 +3,11 @@ client's id is a 404 exactly as a missing one."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.db.models import Prefetch, QuerySet
 
 from gateway.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from lucid_payments.core.errors import InvalidInput, NotFound
+from lucid_payments.core.paging import Page, Window
 
 
 def endpoint_list(*, client_id: int) -> QuerySet[WebhookEndpoint]:
@@ -39,32 +38,23 @@ def delivery_get(*, endpoint: WebhookEndpoint, delivery_id: str) -> WebhookDeliv
     return delivery
 
 
-@dataclass(frozen=True)
-class DeliveryPage:
-    deliveries: list[WebhookDelivery]
-    has_more: bool
-
-
 def delivery_page(
-    *,
-    endpoint: WebhookEndpoint,
-    limit: int,
-    status: str | None = None,
-    starting_after: str | None = None,
-) -> DeliveryPage:
+    *, endpoint: WebhookEndpoint, window: Window, status: str | None = None
+) -> Page[WebhookDelivery]:
     """The endpoint's deliveries with their attempts, newest first; ``starting_after`` (a
     delivery id of the previous page) continues with older ones."""
     deliveries = WebhookDelivery.objects.filter(endpoint=endpoint)
     if status is not None:
         deliveries = deliveries.filter(status=status)
-    if starting_after is not None:
-        cursor = WebhookDelivery.objects.filter(endpoint=endpoint, public_id=starting_after).first()
-        if cursor is None:
+
+    def cursor(public_id: str) -> WebhookDelivery:
+        delivery = WebhookDelivery.objects.filter(endpoint=endpoint, public_id=public_id).first()
+        if delivery is None:
             raise InvalidInput(
                 "starting_after is not a delivery of this endpoint.",
                 code="invalid_cursor",
                 fields={"starting_after": ["Not a delivery of this endpoint."]},
             )
-        deliveries = deliveries.filter(id__lt=cursor.pk)
-    rows = list(_with_attempts(deliveries).order_by("-id")[: limit + 1])
-    return DeliveryPage(deliveries=rows[:limit], has_more=len(rows) > limit)
+        return delivery
+
+    return window.page(_with_attempts(deliveries), cursor)

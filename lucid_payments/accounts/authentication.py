@@ -23,6 +23,7 @@ from rest_framework.request import Request
 from lucid_payments.accounts.api_keys import looks_like_api_key
 from lucid_payments.accounts.models import ApiKey, Client
 from lucid_payments.accounts.selectors import api_key_by_plaintext
+from lucid_payments.core.audit import AuditActor
 
 # last_used_at is for operators ("is this key still in use?"), not an access log: writing
 # it on every request would turn each read into a write, so it is refreshed at most once
@@ -46,6 +47,11 @@ class ApiPrincipal:
     @property
     def pk(self) -> int:
         return self.api_key.pk
+
+    @property
+    def actor(self) -> AuditActor:
+        """Who the audit log names for what this caller does: its API key."""
+        return AuditActor.api_key(self.api_key)
 
     def __str__(self) -> str:
         return f"{self.client} via {self.api_key.prefix}"

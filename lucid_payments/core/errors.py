@@ -7,7 +7,9 @@ client as ``{"error": {"code", "message", "fields"}}``.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import ClassVar
+from typing import ClassVar, TypeVar
+
+T = TypeVar("T")
 
 
 class ApplicationError(Exception):
@@ -30,42 +32,42 @@ class ApplicationError(Exception):
 
 
 class InvalidInput(ApplicationError):
-    status_code = 400
-    default_code = "invalid"
+    status_code, default_code = 400, "invalid"
 
 
 class NotAuthenticated(ApplicationError):
-    status_code = 401
-    default_code = "not_authenticated"
+    status_code, default_code = 401, "not_authenticated"
 
 
 class Forbidden(ApplicationError):
-    status_code = 403
-    default_code = "forbidden"
+    status_code, default_code = 403, "forbidden"
 
 
 class NotFound(ApplicationError):
-    status_code = 404
-    default_code = "not_found"
+    status_code, default_code = 404, "not_found"
 
 
 class Conflict(ApplicationError):
-    status_code = 409
-    default_code = "conflict"
+    status_code, default_code = 409, "conflict"
 
 
 class Unprocessable(ApplicationError):
-    status_code = 422
-    default_code = "unprocessable"
+    status_code, default_code = 422, "unprocessable"
 
 
 class RequestTooLarge(ApplicationError):
-    status_code = 413
-    default_code = "request_too_large"
+    status_code, default_code = 413, "request_too_large"
 
 
 class Unavailable(ApplicationError):
     """A dependency (the node, the database) is not answering; the caller may retry."""
 
-    status_code = 503
-    default_code = "unavailable"
+    status_code, default_code = 503, "unavailable"
+
+
+def found(row: T | None, message: str, *, code: str) -> T:
+    """``row``, or a 404 saying ``message`` when there is none. Lookups are scoped to the
+    caller, so another client's row is "not found" exactly like a missing one."""
+    if row is None:
+        raise NotFound(message, code=code)
+    return row

@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-
 from django.db.models import Q, QuerySet
 
 from lucid_payments.core.errors import InvalidInput, NotFound
+from lucid_payments.core.paging import Page, Window
 from lucid_payments.core.transaction_ids import OldestRunningTransactionId, OwnTransactionId
 from lucid_payments.events.models import Event
-
-
-@dataclass(frozen=True)
-class EventPage:
-    events: list[Event]
-    has_more: bool
 
 
 def event_get(*, client_id: int, event_id: str) -> Event:
@@ -29,13 +21,10 @@ def event_get(*, client_id: int, event_id: str) -> Event:
 def event_page(
     *,
     client_id: int,
-    limit: int,
+    window: Window,
     type_pattern: str | None = None,
     object_id: str | None = None,
-    created_gte: datetime | None = None,
-    created_lt: datetime | None = None,
-    starting_after: str | None = None,
-) -> EventPage:
+) -> Page[Event]:
     """The client's events, newest first, ``limit`` at a time. ``starting_after`` (an
     event id from the previous page) continues with the events older than it.
 
@@ -54,12 +43,9 @@ def event_page(
             events = events.filter(type=type_pattern)
     if object_id is not None:
         events = events.filter(object_id=object_id)
-    if created_gte is not None:
-        events = events.filter(created_at__gte=created_gte)
-    if created_lt is not None:
-        events = events.filter(created_at__lt=created_lt)
-    if starting_after is not None:
-        cursor = Event.objects.filter(client_id=client_id, public_id=starting_after).first()
+    events = window.created(events)
+    if window.starting_after is not None:
+        cursor = Event.objects.filter(client_id=client_id, public_id=window.starting_after).first()
         if cursor is None:
             raise InvalidInput(
                 "starting_after is not one of your events.",
@@ -67,5 +53,5 @@ def event_page(
                 fields={"starting_after": ["Not one of your events."]},
             )
         events = events.filter(Q(xact__lt=cursor.xact) | Q(xact=cursor.xact, id__lt=cursor.pk))
-    rows = list(events.order_by("-xact", "-id")[: limit + 1])
-    return EventPage(events=rows[:limit], has_more=len(rows) > limit)
+    rows = list(events.order_by("-xact", "-id")[: window.limit + 1])
+    return Page(rows[: window.limit], len(rows) > window.limit)

@@ -36,6 +36,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from lucid_payments.core.snapshots import snapshot
 from lucid_payments.tron.models import ChainTransfer
 
 
@@ -56,20 +57,7 @@ class TransferEvent:
 
     @classmethod
     def of(cls, transfer: ChainTransfer) -> TransferEvent:
-        return cls(
-            status=transfer.status,
-            transfer_id=transfer.pk,
-            network=transfer.network,
-            txid=transfer.txid,
-            index=transfer.index,
-            asset=transfer.asset,
-            token_contract=transfer.token_contract,
-            from_address=transfer.from_address,
-            to_address=transfer.to_address,
-            amount=transfer.amount,
-            block_number=transfer.block_number,
-            block_id=transfer.block_id,
-        )
+        return snapshot(cls, transfer, transfer_id=transfer.pk)
 
 
 TransferHandler = Callable[[TransferEvent], None]

@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Max, Q, QuerySet, Sum
 
+from lucid_payments.core.snapshots import snapshot
 from lucid_payments.tron.addresses import hex_to_base58
 from lucid_payments.tron.models import (
     ChainTransfer,
@@ -90,19 +91,10 @@ def outgoing_view(outgoing: OutgoingTransaction) -> OutgoingView:
             asset = "TRC20"
             recipient, amount = hex_to_base58(transfer[0]), transfer[1]
             token = _base58(parameters.get("contract_address"))
-    return OutgoingView(
+    return snapshot(
+        OutgoingView,
+        outgoing,
         id=outgoing.pk,
-        network=outgoing.network,
-        reference=outgoing.reference,
-        status=outgoing.status,
-        client_id=outgoing.client_id,
-        contract_type=outgoing.contract_type,
-        owner_address=outgoing.owner_address,
-        txid=outgoing.txid,
-        block_number=outgoing.block_number,
-        fee=outgoing.fee,
-        failure_code=outgoing.failure_code,
-        failure_message=outgoing.failure_message,
         asset=asset,
         recipient=recipient,
         amount=amount,
@@ -112,8 +104,6 @@ def outgoing_view(outgoing: OutgoingTransaction) -> OutgoingView:
             if outgoing.contract_type == "FreezeBalanceV2Contract"
             else 0
         ),
-        withdraw_amount=outgoing.withdraw_amount,
-        withdraw_expire_amount=outgoing.withdraw_expire_amount,
     )
 
 

@@ -19,57 +19,52 @@ ADDRESS, HEX, INT, BOOL, RESOURCE, VOTES = "address", "hex", "int", "bool", "res
 
 Field = tuple[str, int, str]  # (JSON key, field number, kind), in field-number order
 
-# contract type name -> (ContractType number, its fields)
-CONTRACT_FIELDS: dict[str, tuple[int, tuple[Field, ...]]] = {
-    "TransferContract": (
-        1,
-        (("owner_address", 1, ADDRESS), ("to_address", 2, ADDRESS), ("amount", 3, INT)),
-    ),
-    "VoteWitnessContract": (
-        4,
-        (("owner_address", 1, ADDRESS), ("votes", 2, VOTES), ("support", 3, BOOL)),
-    ),
-    "WithdrawBalanceContract": (13, (("owner_address", 1, ADDRESS),)),
+# The wire kind of each JSON key: one kind per key, whichever contract it is in.
+KINDS: dict[str, str] = {
+    "owner_address": ADDRESS,
+    "to_address": ADDRESS,
+    "amount": INT,
+    "votes": VOTES,
+    "support": BOOL,
+    "contract_address": ADDRESS,
+    "call_value": INT,
+    "data": HEX,
+    "call_token_value": INT,
+    "token_id": INT,
+    "frozen_balance": INT,
+    "resource": RESOURCE,
+    "unfreeze_balance": INT,
+    "balance": INT,
+    "receiver_address": ADDRESS,
+    "lock": BOOL,
+    "lock_period": INT,
+}
+
+# contract type name -> (ContractType number, its JSON keys in field-number order). The
+# fields of every contract we use are numbered 1, 2, 3, ... without a gap, so the order
+# is the numbering.
+CONTRACT_KEYS: dict[str, tuple[int, str]] = {
+    "TransferContract": (1, "owner_address to_address amount"),
+    "VoteWitnessContract": (4, "owner_address votes support"),
+    "WithdrawBalanceContract": (13, "owner_address"),
     "TriggerSmartContract": (
         31,
-        (
-            ("owner_address", 1, ADDRESS),
-            ("contract_address", 2, ADDRESS),
-            ("call_value", 3, INT),
-            ("data", 4, HEX),
-            ("call_token_value", 5, INT),
-            ("token_id", 6, INT),
-        ),
+        "owner_address contract_address call_value data call_token_value token_id",
     ),
-    "FreezeBalanceV2Contract": (
-        54,
-        (("owner_address", 1, ADDRESS), ("frozen_balance", 2, INT), ("resource", 3, RESOURCE)),
-    ),
-    "UnfreezeBalanceV2Contract": (
-        55,
-        (("owner_address", 1, ADDRESS), ("unfreeze_balance", 2, INT), ("resource", 3, RESOURCE)),
-    ),
-    "WithdrawExpireUnfreezeContract": (56, (("owner_address", 1, ADDRESS),)),
+    "FreezeBalanceV2Contract": (54, "owner_address frozen_balance resource"),
+    "UnfreezeBalanceV2Contract": (55, "owner_address unfreeze_balance resource"),
+    "WithdrawExpireUnfreezeContract": (56, "owner_address"),
     "DelegateResourceContract": (
         57,
-        (
-            ("owner_address", 1, ADDRESS),
-            ("resource", 2, RESOURCE),
-            ("balance", 3, INT),
-            ("receiver_address", 4, ADDRESS),
-            ("lock", 5, BOOL),
-            ("lock_period", 6, INT),
-        ),
+        "owner_address resource balance receiver_address lock lock_period",
     ),
-    "UnDelegateResourceContract": (
-        58,
-        (
-            ("owner_address", 1, ADDRESS),
-            ("resource", 2, RESOURCE),
-            ("balance", 3, INT),
-            ("receiver_address", 4, ADDRESS),
-        ),
-    ),
-    "CancelAllUnfreezeV2Contract": (59, (("owner_address", 1, ADDRESS),)),
+    "UnDelegateResourceContract": (58, "owner_address resource balance receiver_address"),
+    "CancelAllUnfreezeV2Contract": (59, "owner_address"),
+}
+
+# contract type name -> (ContractType number, its fields)
+CONTRACT_FIELDS: dict[str, tuple[int, tuple[Field, ...]]] = {
+    name: (number, tuple((key, n, KINDS[key]) for n, key in enumerate(keys.split(), start=1)))
+    for name, (number, keys) in CONTRACT_KEYS.items()
 }
 CONTRACT_NAMES: dict[int, str] = {number: name for name, (number, _) in CONTRACT_FIELDS.items()}

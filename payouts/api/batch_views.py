@@ -12,8 +12,9 @@ from rest_framework.views import APIView
 
 from lucid_payments.accounts.authentication import request_principal
 from lucid_payments.accounts.scopes import Scope
-from lucid_payments.core.audit import AuditActor
 from lucid_payments.core.idempotency import IdempotentMixin
+from lucid_payments.core.inputs import validated
+from lucid_payments.core.paging import NewestFirstList, Page, Window
 from lucid_payments.core.parsers import StrictJSONParser
 from lucid_payments.core.schema import error_responses, idempotency_key_parameter
 from payouts.api.batch_serializers import (
@@ -25,11 +26,14 @@ from payouts.api.batch_serializers import (
     payout_batch_body,
     payout_batch_detail_output,
 )
-from payouts.batch_models import PayoutBatchSchedule
+from payouts.batch_models import PayoutBatch, PayoutBatchSchedule
 from payouts.batch_selectors import payout_batch_get, payout_batch_page
 from payouts.batches import payout_batch_create
 
 TAGS = ["payout batches"]
+BATCH_LIST = NewestFirstList(
+    PayoutBatchFilter, PayoutBatchPageOutput, key="batches", tags=TAGS, item=payout_batch_body
+)
 
 
 class PayoutBatchListCreateView(IdempotentMixin, APIView):
@@ -40,32 +44,14 @@ class PayoutBatchListCreateView(IdempotentMixin, APIView):
     def idempotent_replay(self, request: Request, obj: Any) -> Response:
         return Response(payout_batch_detail_output(obj), status=201)
 
-    @extend_schema(
+    @BATCH_LIST.get(
         operation_id="payout_batch_list",
-        tags=TAGS,
         summary="Your payout batches, newest first (without their items)",
-        parameters=[PayoutBatchFilter],
-        responses={200: PayoutBatchPageOutput, **error_responses(400, 401, 403, 404, 429)},
     )
-    def get(self, request: Request) -> Response:
-        principal = request_principal(request)
-        filters = PayoutBatchFilter(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        wanted = filters.validated_data
-        page = payout_batch_page(
-            client_id=principal.client_id,
-            limit=wanted["limit"],
-            status=wanted.get("status"),
-            created_gte=wanted.get("created_gte"),
-            created_lt=wanted.get("created_lt"),
-            starting_after=wanted.get("starting_after"),
+    def get(self, request: Request, window: Window, filters: dict[str, Any]) -> Page[PayoutBatch]:
+        return payout_batch_page(
+            client_id=request_principal(request).client_id, window=window, **filters
         )
-        body = {
-            "batches": [payout_batch_body(batch) for batch in page.batches],
-            "has_more": page.has_more,
-            "next_starting_after": page.batches[-1].public_id if page.has_more else None,
-        }
-        return Response(PayoutBatchPageOutput(body).data)
 
     @extend_schema(
         operation_id="payout_batch_create",
@@ -86,13 +72,12 @@ class PayoutBatchListCreateView(IdempotentMixin, APIView):
     )
     def post(self, request: Request) -> Response:
         principal = request_principal(request)
-        payload = PayoutBatchCreateInput(data=request.data)
-        payload.is_valid(raise_exception=True)
+        payload = validated(PayoutBatchCreateInput, request.data)
         batch = payout_batch_create(
             client=principal.client,
-            items=batch_items(payload.validated_data),
-            schedule=PayoutBatchSchedule(payload.validated_data["schedule"]),
-            actor=AuditActor.api_key(principal.api_key),
+            items=batch_items(payload),
+            schedule=PayoutBatchSchedule(payload["schedule"]),
+            actor=principal.actor,
         )
         return Response(payout_batch_detail_output(batch), status=201)
 

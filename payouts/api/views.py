@@ -16,10 +16,11 @@ from lucid_payments.accounts.models import Customer
 from lucid_payments.accounts.permissions import IsKycVerified, V0Allowed
 from lucid_payments.accounts.scopes import Scope
 from lucid_payments.accounts.selectors import customer_get
-from lucid_payments.core.audit import AuditActor
 from lucid_payments.core.errors import ApplicationError
 from lucid_payments.core.idempotency import IdempotentMixin
+from lucid_payments.core.inputs import validated
 from lucid_payments.core.money import Asset
+from lucid_payments.core.paging import NewestFirstList, Page, Window
 from lucid_payments.core.parsers import StrictJSONParser
 from lucid_payments.core.schema import error_responses, idempotency_key_parameter
 from payouts.api.serializers import (
@@ -34,7 +35,7 @@ from payouts.api.serializers import (
     payout_output,
 )
 from payouts.limits import payout_allowance
-from payouts.models import PayoutFunding, PayoutRoute
+from payouts.models import Payout, PayoutFunding, PayoutRoute
 from payouts.selectors import payout_get, payout_network_costs, payout_page
 from payouts.services import payout_cancel, payout_create, payout_route
 
@@ -53,6 +54,16 @@ def _may_use(request: Request, view: APIView, customer: Customer, route: PayoutR
         return False
 
 
+def _payout_bodies(payouts: list[Payout]) -> list[dict[str, Any]]:
+    costs = payout_network_costs(payouts)
+    return [payout_body(p, costs.get(p.txid)) for p in payouts]
+
+
+PAYOUT_LIST = NewestFirstList(
+    PayoutFilter, PayoutPageOutput, key="payouts", tags=TAGS, render=_payout_bodies
+)
+
+
 class PayoutListCreateView(IdempotentMixin, APIView):
     required_scope = Scope.PAYOUTS
     parser_classes = JSON_BODY_ONLY
@@ -61,36 +72,9 @@ class PayoutListCreateView(IdempotentMixin, APIView):
     def idempotent_replay(self, request: Request, obj: Any) -> Response:
         return Response(payout_output(obj), status=201)
 
-    @extend_schema(
-        operation_id="payout_list",
-        tags=TAGS,
-        summary="Your payouts, newest first",
-        parameters=[PayoutFilter],
-        responses={200: PayoutPageOutput, **error_responses(400, 401, 403, 404, 429)},
-    )
-    def get(self, request: Request) -> Response:
-        principal = request_principal(request)
-        filters = PayoutFilter(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        wanted = filters.validated_data
-        page = payout_page(
-            client_id=principal.client_id,
-            limit=wanted["limit"],
-            status=wanted.get("status"),
-            asset=wanted.get("asset"),
-            customer_id=wanted.get("customer_id"),
-            reference=wanted.get("reference"),
-            created_gte=wanted.get("created_gte"),
-            created_lt=wanted.get("created_lt"),
-            starting_after=wanted.get("starting_after"),
-        )
-        costs = payout_network_costs(page.payouts)
-        body = {
-            "payouts": [payout_body(p, costs.get(p.txid)) for p in page.payouts],
-            "has_more": page.has_more,
-            "next_starting_after": page.payouts[-1].public_id if page.has_more else None,
-        }
-        return Response(PayoutPageOutput(body).data)
+    @PAYOUT_LIST.get(operation_id="payout_list", summary="Your payouts, newest first")
+    def get(self, request: Request, window: Window, filters: dict[str, Any]) -> Page[Payout]:
+        return payout_page(client_id=request_principal(request).client_id, window=window, **filters)
 
     @extend_schema(
         operation_id="payout_create",
@@ -106,9 +90,7 @@ class PayoutListCreateView(IdempotentMixin, APIView):
     )
     def post(self, request: Request) -> Response:
         principal = request_principal(request)
-        payload = PayoutCreateInput(data=request.data)
-        payload.is_valid(raise_exception=True)
-        wanted = payload.validated_data
+        wanted = validated(PayoutCreateInput, request.data)
         customer = customer_get(client=principal.client, customer_id=wanted["customer_id"])
         route = payout_route(customer=customer)
         _route_permission(route).has_object_permission(request, self, customer)
@@ -121,7 +103,7 @@ class PayoutListCreateView(IdempotentMixin, APIView):
             reference=wanted["reference"],
             metadata=wanted["metadata"],
             funding=PayoutFunding(wanted["funding"]),
-            actor=AuditActor.api_key(principal.api_key),
+            actor=principal.actor,
         )
         return Response(payout_output(payout), status=201)
 
@@ -157,7 +139,7 @@ class PayoutCancelView(IdempotentMixin, APIView):
     def post(self, request: Request, payout_id: str) -> Response:
         principal = request_principal(request)
         payout = payout_get(client_id=principal.client_id, payout_id=payout_id)
-        cancelled = payout_cancel(payout=payout, actor=AuditActor.api_key(principal.api_key))
+        cancelled = payout_cancel(payout=payout, actor=principal.actor)
         return Response(payout_output(cancelled))
 
 
@@ -173,12 +155,9 @@ class LimitsView(APIView):
     )
     def get(self, request: Request) -> Response:
         principal = request_principal(request)
-        query = LimitsQuery(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        customer = customer_get(
-            client=principal.client, customer_id=query.validated_data["customer_id"]
-        )
-        destination = query.validated_data.get("destination")
+        query = validated(LimitsQuery, request.query_params)
+        customer = customer_get(client=principal.client, customer_id=query["customer_id"])
+        destination = query.get("destination")
         routes: dict[str, Any] = {}
         for route in PayoutRoute:
             routes[route.value] = {"available": _may_use(request, self, customer, route)}

@@ -4,6 +4,7 @@ the worker sends it. Every lookup is scoped to the caller's client."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from drf_spectacular.utils import extend_schema
@@ -62,7 +63,20 @@ class _OperationView(IdempotentMixin, APIView):
         return wallet_get(client=request_principal(request).client, wallet_id=data["wallet_id"])
 
     def _actor(self, request: Request) -> AuditActor:
-        return AuditActor.api_key(request_principal(request).api_key)
+        return request_principal(request).actor
+
+    def _wallet_only(
+        self,
+        request: Request,
+        check: Callable[..., None],
+        record: Callable[..., StakingOperation],
+    ) -> Response:
+        """An operation that takes nothing but the wallet: asked of the chain, then recorded."""
+        payload = WalletInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        wallet = self._wallet(request, payload.validated_data)
+        check(wallet=wallet)
+        return _accepted(record(wallet=wallet, actor=self._actor(request)))
 
 
 def _post_schema(operation_id: str, summary: str, request: Any) -> Any:
@@ -123,12 +137,8 @@ class WithdrawExpiredView(_OperationView):
         WalletInput,
     )
     def post(self, request: Request) -> Response:
-        payload = WalletInput(data=request.data)
-        payload.is_valid(raise_exception=True)
-        wallet = self._wallet(request, payload.validated_data)
-        preflight.withdraw_expired_check(wallet=wallet)
-        return _accepted(
-            services.staking_withdraw_expired(wallet=wallet, actor=self._actor(request))
+        return self._wallet_only(
+            request, preflight.withdraw_expired_check, services.staking_withdraw_expired
         )
 
 
@@ -139,12 +149,8 @@ class CancelUnfreezesView(_OperationView):
         WalletInput,
     )
     def post(self, request: Request) -> Response:
-        payload = WalletInput(data=request.data)
-        payload.is_valid(raise_exception=True)
-        wallet = self._wallet(request, payload.validated_data)
-        preflight.cancel_unfreezes_check(wallet=wallet)
-        return _accepted(
-            services.staking_cancel_unfreezes(wallet=wallet, actor=self._actor(request))
+        return self._wallet_only(
+            request, preflight.cancel_unfreezes_check, services.staking_cancel_unfreezes
         )
 
 

@@ -97,6 +97,7 @@ def test_an_event_committed_late_is_never_behind_a_cursor_already_read() -> None
     """Ids are drawn at insert, not at commit: the first transaction's event has the lower
     id but commits last. A reader must not see the second's event before the first's can
     be seen, or a client that caught up past it would never see the first."""
+    from lucid_payments.core.paging import Window
     from lucid_payments.events.selectors import event_page
 
     tenant = client_create(name="late-commit")
@@ -119,7 +120,7 @@ def test_an_event_committed_late_is_never_behind_a_cursor_already_read() -> None
         with transaction.atomic():
             fast = _publish(tenant.pk)
 
-        while_open = event_page(client_id=tenant.pk, limit=10).events
+        while_open = event_page(client_id=tenant.pk, window=Window(limit=10)).items
         assert fast.public_id not in [e.public_id for e in while_open]
     finally:
         release.set()
@@ -129,7 +130,8 @@ def test_an_event_committed_late_is_never_behind_a_cursor_already_read() -> None
     # shared (another test run's database): give those a moment to end.
     deadline = time.monotonic() + 30
     while True:
-        after = [e.public_id for e in event_page(client_id=tenant.pk, limit=10).events]
+        page = event_page(client_id=tenant.pk, window=Window(limit=10))
+        after = [e.public_id for e in page.items]
         if len(after) == 2 or time.monotonic() > deadline:
             break
         time.sleep(0.05)

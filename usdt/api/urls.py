@@ -1,24 +1,15 @@
 """Routes of the usdt-manager API, mounted under /api/v1/."""
 
-from django.urls import path
-
+from lucid_payments.core.routes import routes
 from usdt.api import views
 
-urlpatterns = [
-    path("usdt/contract", views.UsdtContractView.as_view(), name="usdt-contract"),
-    path("usdt/balances/<str:address>", views.UsdtBalanceView.as_view(), name="usdt-balance"),
-    path("usdt/transfers", views.UsdtTransferListCreateView.as_view(), name="usdt-transfers"),
-    path(
-        "usdt/transfers/<int:transfer_id>",
-        views.UsdtTransferDetailView.as_view(),
-        name="usdt-transfer-detail",
-    ),
-    path("usdt/approvals", views.UsdtApprovalCreateView.as_view(), name="usdt-approvals"),
-    path(
-        "usdt/allowances/<str:owner>/<str:spender>",
-        views.UsdtAllowanceView.as_view(),
-        name="usdt-allowance",
-    ),
-    path("usdt/transactions/<str:txid>", views.UsdtTransactionView.as_view(), name="usdt-tx"),
-    path("usdt/stats", views.UsdtStatsView.as_view(), name="usdt-stats"),
-]
+urlpatterns = routes(
+    ("usdt/contract", views.UsdtContractView, "usdt-contract"),
+    ("usdt/balances/<str:address>", views.UsdtBalanceView, "usdt-balance"),
+    ("usdt/transfers", views.UsdtTransferListCreateView, "usdt-transfers"),
+    ("usdt/transfers/<int:transfer_id>", views.UsdtTransferDetailView, "usdt-transfer-detail"),
+    ("usdt/approvals", views.UsdtApprovalCreateView, "usdt-approvals"),
+    ("usdt/allowances/<str:owner>/<str:spender>", views.UsdtAllowanceView, "usdt-allowance"),
+    ("usdt/transactions/<str:txid>", views.UsdtTransactionView, "usdt-tx"),
+    ("usdt/stats", views.UsdtStatsView, "usdt-stats"),
+)

@@ -13,9 +13,9 @@ from rest_framework.views import APIView
 
 from lucid_payments.accounts.authentication import request_principal
 from lucid_payments.accounts.scopes import Scope
-from lucid_payments.core.audit import AuditActor
 from lucid_payments.core.errors import InvalidInput, Unprocessable
 from lucid_payments.core.idempotency import IdempotentMixin
+from lucid_payments.core.inputs import validated
 from lucid_payments.core.money import Asset, Money
 from lucid_payments.core.parsers import StrictJSONParser
 from lucid_payments.core.schema import error_responses, idempotency_key_parameter
@@ -129,21 +129,16 @@ class UsdtTransferListCreateView(IdempotentMixin, APIView):
     )
     def post(self, request: Request) -> Response:
         principal = request_principal(request)
-        payload = UsdtTransferInput(data=request.data)
-        payload.is_valid(raise_exception=True)
-        wallet = wallet_get(client=principal.client, wallet_id=payload.validated_data["wallet_id"])
-        amount: Money = payload.validated_data["amount"]
+        payload = validated(UsdtTransferInput, request.data)
+        wallet = wallet_get(client=principal.client, wallet_id=payload["wallet_id"])
+        amount: Money = payload["amount"]
         try:
-            plan = usdt_transfer_plan(
-                wallet=wallet, to=payload.validated_data["to"], amount=amount.units
-            )
+            plan = usdt_transfer_plan(wallet=wallet, to=payload["to"], amount=amount.units)
         except NodeRejected as exc:
             raise Unprocessable(
                 f"The transfer would fail on chain: {exc.message}", code="transfer_would_fail"
             ) from exc
-        transfer = usdt_transfer_create(
-            wallet=wallet, plan=plan, actor=AuditActor.api_key(principal.api_key)
-        )
+        transfer = usdt_transfer_create(wallet=wallet, plan=plan, actor=principal.actor)
         return Response(UsdtTransferOutput(usdt_transfer_body(transfer)).data, status=202)
 
     @extend_schema(
@@ -155,9 +150,8 @@ class UsdtTransferListCreateView(IdempotentMixin, APIView):
     )
     def get(self, request: Request) -> Response:
         principal = request_principal(request)
-        filters = UsdtTransferFilter(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        transfers = usdt_transfer_list(client=principal.client, **filters.validated_data)
+        filters = validated(UsdtTransferFilter, request.query_params)
+        transfers = usdt_transfer_list(client=principal.client, **filters)
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(transfers, request, view=self) or []
         return paginator.get_paginated_response(_transfer_bodies(list(page)))
@@ -213,15 +207,14 @@ class UsdtApprovalCreateView(IdempotentMixin, APIView):
     )
     def post(self, request: Request) -> Response:
         principal = request_principal(request)
-        payload = UsdtApprovalInput(data=request.data)
-        payload.is_valid(raise_exception=True)
-        wallet = wallet_get(client=principal.client, wallet_id=payload.validated_data["wallet_id"])
-        amount: Money = payload.validated_data["amount"]
+        payload = validated(UsdtApprovalInput, request.data)
+        wallet = wallet_get(client=principal.client, wallet_id=payload["wallet_id"])
+        amount: Money = payload["amount"]
         approval = usdt_approval_create(
             wallet=wallet,
-            spender=payload.validated_data["spender"],
+            spender=payload["spender"],
             amount=amount.units,
-            actor=AuditActor.api_key(principal.api_key),
+            actor=principal.actor,
         )
         return Response(UsdtApprovalOutput(_approval_body(approval)).data, status=202)
 
@@ -305,8 +298,7 @@ class UsdtStatsView(APIView):
     )
     def get(self, request: Request) -> Response:
         principal = request_principal(request)
-        filters = StatsFilter(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        rows, totals = usdt_stats(client=principal.client, days=filters.validated_data["days"])
+        filters = validated(StatsFilter, request.query_params)
+        rows, totals = usdt_stats(client=principal.client, days=filters["days"])
         days = [{"day": row.day, **_figures_body(row)} for row in rows]
         return Response(StatsOutput({"days": days, "totals": _figures_body(totals)}).data)

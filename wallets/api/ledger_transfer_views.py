@@ -15,9 +15,10 @@ from lucid_payments.accounts.authentication import request_principal
 from lucid_payments.accounts.models import Client, Customer
 from lucid_payments.accounts.scopes import Scope
 from lucid_payments.accounts.selectors import customer_get
-from lucid_payments.core.audit import AuditActor
 from lucid_payments.core.idempotency import IdempotentMixin
+from lucid_payments.core.inputs import validated
 from lucid_payments.core.money import Money
+from lucid_payments.core.paging import NewestFirstList, Page, Window
 from lucid_payments.core.parsers import StrictJSONParser
 from lucid_payments.core.schema import error_responses, idempotency_key_parameter
 from wallets.api.ledger_transfer_serializers import (
@@ -28,10 +29,17 @@ from wallets.api.ledger_transfer_serializers import (
     ledger_transfer_output,
 )
 from wallets.ledger_transfers import BookTransfer, ledger_transfer_create
-from wallets.models.ledger_transfers import LedgerTransferParty
+from wallets.models.ledger_transfers import LedgerTransfer, LedgerTransferParty
 from wallets.selectors import ledger_transfer_get, ledger_transfer_page
 
 TAGS = ["ledger"]
+LEDGER_TRANSFER_LIST = NewestFirstList(
+    LedgerTransferFilter,
+    LedgerTransferPageOutput,
+    key="transfers",
+    tags=TAGS,
+    item=ledger_transfer_output,
+)
 
 
 def _customer(client: Client, party: dict[str, Any]) -> Customer | None:
@@ -50,36 +58,16 @@ class LedgerTransferListCreateView(IdempotentMixin, APIView):
     def idempotent_replay(self, request: Request, obj: Any) -> Response:
         return Response(ledger_transfer_output(obj), status=201)
 
-    @extend_schema(
-        operation_id="ledger_transfer_list",
-        tags=TAGS,
-        summary="The caller's book transfers, newest first",
-        parameters=[LedgerTransferFilter],
-        responses={200: LedgerTransferPageOutput, **error_responses(400, 401, 403, 404, 429)},
+    @LEDGER_TRANSFER_LIST.get(
+        operation_id="ledger_transfer_list", summary="The caller's book transfers, newest first"
     )
-    def get(self, request: Request) -> Response:
-        principal = request_principal(request)
-        filters = LedgerTransferFilter(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        wanted = filters.validated_data
-        if "customer_id" in wanted:
-            customer_get(client=principal.client, customer_id=wanted["customer_id"])
-        page = ledger_transfer_page(
-            client=principal.client,
-            limit=wanted["limit"],
-            asset=wanted.get("asset"),
-            customer_id=wanted.get("customer_id"),
-            reference=wanted.get("reference"),
-            created_gte=wanted.get("created_gte"),
-            created_lt=wanted.get("created_lt"),
-            starting_after=wanted.get("starting_after"),
-        )
-        body = {
-            "transfers": [ledger_transfer_output(t) for t in page.transfers],
-            "has_more": page.has_more,
-            "next_starting_after": page.transfers[-1].public_id if page.has_more else None,
-        }
-        return Response(LedgerTransferPageOutput(body).data)
+    def get(
+        self, request: Request, window: Window, filters: dict[str, Any]
+    ) -> Page[LedgerTransfer]:
+        client = request_principal(request).client
+        if "customer_id" in filters:
+            customer_get(client=client, customer_id=filters["customer_id"])
+        return ledger_transfer_page(client=client, window=window, **filters)
 
     @extend_schema(
         operation_id="ledger_transfer_create",
@@ -100,9 +88,7 @@ class LedgerTransferListCreateView(IdempotentMixin, APIView):
     )
     def post(self, request: Request) -> Response:
         principal = request_principal(request)
-        payload = LedgerTransferInput(data=request.data)
-        payload.is_valid(raise_exception=True)
-        wanted = payload.validated_data
+        wanted = validated(LedgerTransferInput, request.data)
         amount: Money = wanted["amount"]
         transfer, created = ledger_transfer_create(
             client=principal.client,
@@ -114,7 +100,7 @@ class LedgerTransferListCreateView(IdempotentMixin, APIView):
                 reference=wanted["reference"],
                 description=wanted["description"],
             ),
-            actor=AuditActor.api_key(principal.api_key),
+            actor=principal.actor,
         )
         return Response(ledger_transfer_output(transfer), status=201 if created else 200)
 

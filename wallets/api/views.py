@@ -14,9 +14,9 @@ from rest_framework.views import APIView
 from lucid_payments.accounts.authentication import request_principal
 from lucid_payments.accounts.scopes import Scope
 from lucid_payments.accounts.selectors import customer_get
-from lucid_payments.core.audit import AuditActor
 from lucid_payments.core.errors import Unavailable
 from lucid_payments.core.idempotency import IdempotentMixin
+from lucid_payments.core.inputs import validated
 from lucid_payments.core.money import Asset, Money, format_amount
 from lucid_payments.core.parsers import StrictJSONParser
 from lucid_payments.core.schema import error_responses, idempotency_key_parameter
@@ -124,13 +124,12 @@ class WalletListCreateView(IdempotentMixin, APIView):
     )
     def post(self, request: Request) -> Response:
         principal = request_principal(request)
-        payload = WalletCreateInput(data=request.data)
-        payload.is_valid(raise_exception=True)
+        payload = validated(WalletCreateInput, request.data)
         wallet = wallet_create(
-            kind=WalletKind(payload.validated_data["kind"]),
+            kind=WalletKind(payload["kind"]),
             client=principal.client,
-            label=payload.validated_data["label"],
-            watch_only_address=payload.validated_data.get("address"),
+            label=payload["label"],
+            watch_only_address=payload.get("address"),
         )
         return Response(WalletOutput(wallet).data, status=201)
 
@@ -176,9 +175,8 @@ class WalletAddressCreateView(IdempotentMixin, APIView):
     def post(self, request: Request, wallet_id: int) -> Response:
         principal = request_principal(request)
         wallet = wallet_get(client=principal.client, wallet_id=wallet_id)
-        payload = AddressCreateInput(data=request.data)
-        payload.is_valid(raise_exception=True)
-        address = wallet_address_create(wallet=wallet, label=payload.validated_data["label"])
+        payload = validated(AddressCreateInput, request.data)
+        address = wallet_address_create(wallet=wallet, label=payload["label"])
         return Response(WalletAddressOutput(address).data, status=201)
 
 
@@ -222,14 +220,13 @@ class WalletTransferView(IdempotentMixin, APIView):
     def post(self, request: Request, wallet_id: int) -> Response:
         principal = request_principal(request)
         wallet = wallet_get(client=principal.client, wallet_id=wallet_id)
-        payload = TransferInput(data=request.data)
-        payload.is_valid(raise_exception=True)
-        amount: Money = payload.validated_data["amount"]
+        payload = validated(TransferInput, request.data)
+        amount: Money = payload["amount"]
         outgoing = wallet_trx_transfer(
             wallet=wallet,
-            to=payload.validated_data["to"],
+            to=payload["to"],
             amount_sun=amount.units,
-            actor=AuditActor.api_key(principal.api_key),
+            actor=principal.actor,
         )
         return Response(TransferOutput(transfer_body(outgoing)).data, status=202)
 
@@ -246,9 +243,8 @@ class BalancesView(APIView):
     )
     def get(self, request: Request) -> Response:
         principal = request_principal(request)
-        filters = BalancesFilter(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        customer_id = filters.validated_data.get("customer")
+        filters = validated(BalancesFilter, request.query_params)
+        customer_id = filters.get("customer")
         if customer_id is None:
             owner = LedgerOwner.client(principal.client_id)
         else:
@@ -300,9 +296,7 @@ class LedgerEntryListView(APIView):
     )
     def get(self, request: Request) -> Response:
         principal = request_principal(request)
-        filters = LedgerEntryFilter(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        wanted = filters.validated_data
+        wanted = validated(LedgerEntryFilter, request.query_params)
         if "customer" in wanted:
             # Another client's customer is 404 exactly as a non-existent one: ids reveal nothing.
             customer_get(client=principal.client, customer_id=wanted["customer"])

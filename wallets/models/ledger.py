@@ -30,33 +30,33 @@ from lucid_payments.core.money import Asset
 
 
 class OwnerType(models.TextChoices):
-    PLATFORM = "platform", "Platform"
-    CLIENT = "client", "Client"
-    CUSTOMER = "customer", "Customer"
+    PLATFORM = "platform"
+    CLIENT = "client"
+    CUSTOMER = "customer"
 
 
 class Bucket(models.TextChoices):
-    AVAILABLE = "available", "Available"
-    HELD = "held", "Held"
+    AVAILABLE = "available"
+    HELD = "held"
     # Platform only: the counterpart of money that entered or left custody on chain.
-    CUSTODY = "custody", "Custody"
+    CUSTODY = "custody"
     # Platform only: TRX burned by our own outgoing transactions (bandwidth, energy,
     # account activation), an expense booked against custody.
     NETWORK_FEES = "network_fees", "Network fees"
     # Client only: TRX frozen on chain (Stake 2.0), unfreezing or delegated out.
-    STAKED = "staked", "Staked"
+    STAKED = "staked"
 
 
 class EntryKind(models.TextChoices):
-    CREDIT = "credit", "Credit"
-    HOLD = "hold", "Hold"
-    SETTLE = "settle", "Settle"
-    RELEASE = "release", "Release"
-    TRANSFER = "transfer", "Transfer"
+    CREDIT = "credit"
+    HOLD = "hold"
+    SETTLE = "settle"
+    RELEASE = "release"
+    TRANSFER = "transfer"
     NETWORK_FEE = "network_fee", "Network fee"
     # held → staked (a freeze is final) and staked → available (unstaked TRX withdrawn).
-    STAKE = "stake", "Stake"
-    UNSTAKE = "unstake", "Unstake"
+    STAKE = "stake"
+    UNSTAKE = "unstake"
 
 
 class LedgerAccount(models.Model):
@@ -189,9 +189,9 @@ class DailyDeposits(models.Model):
 
 
 class HoldStatus(models.TextChoices):
-    HELD = "held", "Held"
-    SETTLED = "settled", "Settled"
-    RELEASED = "released", "Released"
+    HELD = "held"
+    SETTLED = "settled"
+    RELEASED = "released"
 
 
 class Hold(models.Model):

@@ -1,18 +1,9 @@
-from django.urls import path
-
 from gateway.invoices.api import views
+from lucid_payments.core.routes import routes
 
-urlpatterns = [
-    path("invoices", views.InvoiceListCreateView.as_view(), name="invoice-list"),
-    path("invoices/<str:invoice_id>", views.InvoiceDetailView.as_view(), name="invoice-detail"),
-    path(
-        "invoices/<str:invoice_id>/cancel",
-        views.InvoiceCancelView.as_view(),
-        name="invoice-cancel",
-    ),
-    path(
-        "invoices/<str:invoice_id>/refunds",
-        views.RefundListCreateView.as_view(),
-        name="invoice-refunds",
-    ),
-]
+urlpatterns = routes(
+    ("invoices", views.InvoiceListCreateView, "invoice-list"),
+    ("invoices/<str:invoice_id>", views.InvoiceDetailView, "invoice-detail"),
+    ("invoices/<str:invoice_id>/cancel", views.InvoiceCancelView, "invoice-cancel"),
+    ("invoices/<str:invoice_id>/refunds", views.RefundListCreateView, "invoice-refunds"),
+)

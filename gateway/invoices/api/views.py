@@ -24,6 +24,7 @@ from gateway.invoices.api.serializers import (
 )
 from gateway.invoices.refunds import refund_create
 from gateway.invoices.selectors import (
+    InvoiceView,
     invoice_get,
     invoice_page,
     invoice_view,
@@ -35,11 +36,15 @@ from lucid_payments.accounts.scopes import Scope
 from lucid_payments.core.audit import AuditActor
 from lucid_payments.core.idempotency import IdempotentMixin
 from lucid_payments.core.money import Asset, MoneySerializer
+from lucid_payments.core.paging import NewestFirstList, Page, Window
 from lucid_payments.core.parsers import StrictJSONParser
 from lucid_payments.core.schema import error_responses, idempotency_key_parameter
 
 TAGS = ["invoices"]
 JSON_BODY_ONLY = [StrictJSONParser]
+INVOICE_LIST = NewestFirstList(
+    InvoiceFilter, InvoicePageOutput, key="invoices", tags=TAGS, item=invoice_body
+)
 
 
 class InvoiceListCreateView(IdempotentMixin, APIView):
@@ -50,35 +55,11 @@ class InvoiceListCreateView(IdempotentMixin, APIView):
     def idempotent_replay(self, request: Request, obj: Any) -> Response:
         return Response(invoice_output(invoice_view(obj)), status=201)
 
-    @extend_schema(
-        operation_id="invoice_list",
-        tags=TAGS,
-        summary="The caller's invoices, newest first",
-        parameters=[InvoiceFilter],
-        responses={200: InvoicePageOutput, **error_responses(400, 401, 403, 404, 429)},
-    )
-    def get(self, request: Request) -> Response:
-        principal = request_principal(request)
-        filters = InvoiceFilter(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        wanted = filters.validated_data
-        page = invoice_page(
-            client_id=principal.client_id,
-            limit=wanted["limit"],
-            status=wanted.get("status"),
-            exception=wanted.get("exception"),
-            order_id=wanted.get("order_id"),
-            customer_id=wanted.get("customer_id"),
-            created_gte=wanted.get("created_gte"),
-            created_lt=wanted.get("created_lt"),
-            starting_after=wanted.get("starting_after"),
+    @INVOICE_LIST.get(operation_id="invoice_list", summary="The caller's invoices, newest first")
+    def get(self, request: Request, window: Window, filters: dict[str, Any]) -> Page[InvoiceView]:
+        return invoice_page(
+            client_id=request_principal(request).client_id, window=window, **filters
         )
-        body = {
-            "invoices": [invoice_body(view) for view in page.invoices],
-            "has_more": page.has_more,
-            "next_starting_after": page.invoices[-1].invoice.public_id if page.has_more else None,
-        }
-        return Response(InvoicePageOutput(body).data)
 
     @extend_schema(
         operation_id="invoice_create",

@@ -1,8 +1,7 @@
-from django.urls import path
-
 from gateway.sweeps.api import views
+from lucid_payments.core.routes import routes
 
-urlpatterns = [
-    path("sweeps", views.SweepListView.as_view(), name="sweep-list"),
-    path("sweeps/<str:sweep_id>", views.SweepDetailView.as_view(), name="sweep-detail"),
-]
+urlpatterns = routes(
+    ("sweeps", views.SweepListView, "sweep-list"),
+    ("sweeps/<str:sweep_id>", views.SweepDetailView, "sweep-detail"),
+)

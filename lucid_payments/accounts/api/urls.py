@@ -1,19 +1,14 @@
 """Customers and KYC routes, mounted under /api/v1/ by the payout-router URLconf."""
 
-from django.urls import URLPattern, path
-
 from lucid_payments.accounts.api.views import (
     CustomerCreateView,
     CustomerDetailView,
     CustomerKycSubmitView,
 )
+from lucid_payments.core.routes import routes
 
-urlpatterns: list[URLPattern] = [
-    path("customers", CustomerCreateView.as_view(), name="customer-create"),
-    path("customers/<int:customer_id>", CustomerDetailView.as_view(), name="customer-detail"),
-    path(
-        "customers/<int:customer_id>/kyc",
-        CustomerKycSubmitView.as_view(),
-        name="customer-kyc-submit",
-    ),
-]
+urlpatterns = routes(
+    ("customers", CustomerCreateView, "customer-create"),
+    ("customers/<int:customer_id>", CustomerDetailView, "customer-detail"),
+    ("customers/<int:customer_id>/kyc", CustomerKycSubmitView, "customer-kyc-submit"),
+)

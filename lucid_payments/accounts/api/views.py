@@ -23,7 +23,6 @@ from lucid_payments.accounts.kyc_services import KycIdentity, kyc_submit
 from lucid_payments.accounts.scopes import Scope
 from lucid_payments.accounts.selectors import customer_get
 from lucid_payments.accounts.services import customer_create
-from lucid_payments.core.audit import AuditActor
 from lucid_payments.core.errors import RequestTooLarge
 from lucid_payments.core.idempotency import IdempotentMixin
 from lucid_payments.core.schema import error_responses, idempotency_key_parameter
@@ -50,7 +49,7 @@ class CustomerCreateView(IdempotentMixin, APIView):
         payload.is_valid(raise_exception=True)
         customer = customer_create(
             client=principal.client,
-            actor=AuditActor.api_key(principal.api_key),
+            actor=principal.actor,
             **payload.validated_data,
         )
         return Response(CustomerOutput(customer).data, status=201)
@@ -108,7 +107,7 @@ class CustomerKycSubmitView(APIView):
                 document_number=data["document_number"],
             ),
             documents=payload.document_uploads(),
-            actor=AuditActor.api_key(principal.api_key),
+            actor=principal.actor,
         )
         return Response(KycApplicationOutput(application).data, status=201)
 

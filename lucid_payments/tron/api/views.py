@@ -10,7 +10,6 @@ from rest_framework.views import APIView
 
 from lucid_payments.accounts.authentication import request_principal
 from lucid_payments.accounts.scopes import Scope
-from lucid_payments.core.audit import AuditActor
 from lucid_payments.core.errors import InvalidInput, Unprocessable
 from lucid_payments.core.idempotency import IdempotentMixin
 from lucid_payments.core.schema import error_responses, idempotency_key_parameter
@@ -140,7 +139,7 @@ class BroadcastView(IdempotentMixin, APIView):
             client=principal.client,
             node=get_node(),
             now=timezone.now(),
-            actor=AuditActor.api_key(principal.api_key),
+            actor=principal.actor,
         )
         outcome = result.outcome
         if outcome is not None and not outcome.accepted:

@@ -27,19 +27,19 @@ __all__ = [
 
 class OutgoingStatus(models.TextChoices):
     # Recorded; no signed copy is stored yet (new, or the last copy expired: rebuild due).
-    PENDING = "pending", "Pending"
+    PENDING = "pending"
     # A signed copy is stored; no node has acknowledged it yet.
-    SIGNED = "signed", "Signed"
+    SIGNED = "signed"
     # A node accepted it (or already had it); not in a block we know of yet.
-    BROADCAST = "broadcast", "Broadcast"
+    BROADCAST = "broadcast"
     # In a block that is not solidified yet; a fork can still take it out.
-    CONFIRMED = "confirmed", "Confirmed"
+    CONFIRMED = "confirmed"
     # In a solidified block and executed successfully. Terminal.
-    FINAL = "final", "Final"
+    FINAL = "final"
     # Terminal without success: failed on chain, or refused by the node until it expired,
     # or too many copies expired. Nothing of it is (or can ever be) on chain, except for
     # an on-chain failure, whose fee was burned.
-    FAILED = "failed", "Failed"
+    FAILED = "failed"
 
 
 ACTIVE_STATUSES = (
@@ -52,7 +52,7 @@ ACTIVE_STATUSES = (
 
 class OutgoingOrigin(models.TextChoices):
     # Built and signed by the platform (wallets, USDT, staking, payouts): can be rebuilt.
-    PLATFORM = "platform", "Platform"
+    PLATFORM = "platform"
     # Signed by a client and relayed through POST /transactions/broadcast: we hold no key,
     # so an expired copy cannot be rebuilt.
     RELAY = "relay", "Relayed"
@@ -134,19 +134,19 @@ class OutgoingTransaction(models.Model):
 
 class AttemptStatus(models.TextChoices):
     # Stored, never acknowledged by a node.
-    SIGNED = "signed", "Signed"
+    SIGNED = "signed"
     # A node accepted it or answered DUP_TRANSACTION_ERROR (it already had it).
-    BROADCAST = "broadcast", "Broadcast"
+    BROADCAST = "broadcast"
     # The last node answer was a refusal (code in last_node_code). It may still be in
     # some node's pool, so it is tracked like any other copy until proven dead.
-    REJECTED = "rejected", "Rejected"
+    REJECTED = "rejected"
     # In a block that is not solidified yet.
-    INCLUDED = "included", "Included"
+    INCLUDED = "included"
     # In a solidified block: succeeded (FINAL) or failed on chain (FAILED). Terminal.
-    FINAL = "final", "Final"
+    FINAL = "final"
     FAILED = "failed", "Failed on chain"
     # The solidified chain passed its expiration without it: it can never be included.
-    EXPIRED = "expired", "Expired"
+    EXPIRED = "expired"
 
 
 class OutgoingAttempt(models.Model):
