@@ -1,4 +1,4 @@
-"""Energy benchmark (issue 10): TRX spent per USDT transfer, with and without the policy.
+"""Energy benchmark: TRX spent per USDT transfer, with and without the policy.
 
     python -m bench.energy                 # 100 transfers in each mode
     python -m bench.energy --transfers 20  # quicker look

@@ -1,4 +1,4 @@
-"""Ledger benchmark (issue 5): postings per second on PostgreSQL.
+"""Ledger benchmark: postings per second on PostgreSQL.
 
     python -m bench.ledger              # 1,000 of each operation per scenario
     python -m bench.ledger --ops 200    # quicker look

@@ -1,4 +1,4 @@
-"""Scanner benchmark (issue 4): catch-up speed and time from inclusion to "seen".
+"""Scanner benchmark: catch-up speed and time from inclusion to "seen".
 
     python -m bench.scanner            # 1,000 blocks x 300 transfers, 10,000 watched
     python -m bench.scanner --blocks 200 --latency-seconds 30   # quicker look

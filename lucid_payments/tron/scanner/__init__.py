@@ -1,4 +1,4 @@
-"""The block scanner (issue 4, item 3). Entry points: ``scan_once`` (one locked pass),
+"""The block scanner. Entry points: ``scan_once`` (one locked pass),
 used by the ``scanner_tick`` task and the ``scan`` command."""
 
 from __future__ import annotations
