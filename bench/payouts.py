@@ -116,7 +116,7 @@ def _worker(
             amount=UNIT + shard * 10_000 + n,
             reference=f"bench-{shard}-{n}",
             actor=actor,
-        )
+        ).payout
         accepted[payout.pk] = time.time()
     latencies: list[float] = []
     pending = dict(accepted)

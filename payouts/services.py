@@ -11,6 +11,7 @@ it (``payouts.sending``).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -24,6 +25,7 @@ from lucid_payments.core.audit import AuditActor, audit_log
 from lucid_payments.core.errors import Conflict, Forbidden, Unprocessable
 from lucid_payments.core.idempotency import idempotency_effect
 from lucid_payments.core.money import Asset
+from payouts.api.serializers import payout_output
 from payouts.chain_reads import CostEstimator, network_cost_estimate
 from payouts.events import payout_event_publish
 from payouts.ledger import payout_hold, payout_release
@@ -58,6 +60,13 @@ def _reference_taken(client_id: int, reference: str) -> Conflict:
     )
 
 
+@dataclass(frozen=True)
+class CreatedPayout:
+    payout: Payout
+    # The payout as the API shows it, built once: the created event's data and the answer.
+    body: dict[str, Any]
+
+
 def payout_create(
     *,
     client: Client,
@@ -70,7 +79,7 @@ def payout_create(
     metadata: dict[str, Any] | None = None,
     funding: PayoutFunding = PayoutFunding.CLIENT,
     now: datetime | None = None,
-) -> Payout:
+) -> CreatedPayout:
     """Accept a payout of ``amount`` (base units of ``asset``) to ``destination``.
 
     Refuses (and changes nothing): a blocked customer (403 ``customer_blocked``), an
@@ -150,7 +159,7 @@ def payout_prepare(
 
 def payout_record(
     payout: Payout, *, actor: AuditActor, now: datetime | None, scheduled: bool = False
-) -> Payout:
+) -> CreatedPayout:
     """Check the limits under the locks, hold, save, audit and publish a prepared payout,
     inside the caller's transaction. ``scheduled``: a batch item that waits (held) for its
     batch's release instead of being queued now; approvals come first all the same."""
@@ -200,16 +209,17 @@ def payout_record(
             "funding": payout.funding,
         },
     )
-    payout_event_publish(payout=payout, what="created")
+    body = payout_output(payout, approvals=0)
+    payout_event_publish(payout=payout, what="created", data=body)
     if payout.status == PayoutStatus.AWAITING_APPROVAL:
-        payout_event_publish(payout=payout, what="awaiting_approval")
+        payout_event_publish(payout=payout, what="awaiting_approval", data=body)
     elif payout.status == PayoutStatus.QUEUED:
         payout_send_enqueue(payout.pk)
     # Last: the hold locks the funding balance, which every payout of that client (or
     # customer) needs, until commit. Taken here, the others wait for the hold and the
     # commit only, not for the audit row and events too; a refused hold rolls all back.
     payout_hold(payout)
-    return payout
+    return CreatedPayout(payout, body)
 
 
 @transaction.atomic
