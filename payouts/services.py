@@ -79,6 +79,7 @@ def payout_create(
     metadata: dict[str, Any] | None = None,
     funding: PayoutFunding = PayoutFunding.CLIENT,
     now: datetime | None = None,
+    route: PayoutRoute | None = None,
 ) -> CreatedPayout:
     """Accept a payout of ``amount`` (base units of ``asset``) to ``destination``.
 
@@ -87,7 +88,8 @@ def payout_create(
     KYC), a used reference (409 ``reference_in_use``), a client without a hot wallet for
     a destination outside custody (422 ``no_hot_wallet``), a funding balance short of the
     amount plus the fee (422 ``insufficient_funds``). Call it outside any transaction: it
-    asks the node for the cost estimate first.
+    asks the node for the cost estimate first. ``route``: what ``payout_route`` answered
+    the caller, which checked its permission (found again when not given).
     """
     payout = payout_prepare(
         client=client,
@@ -99,6 +101,7 @@ def payout_create(
         metadata=metadata,
         funding=funding,
         now=now,
+        route=route,
     )
     with transaction.atomic():
         return payout_record(payout, actor=actor, now=now)
@@ -116,6 +119,7 @@ def payout_prepare(
     funding: PayoutFunding = PayoutFunding.CLIENT,
     now: datetime | None = None,
     estimate: CostEstimator = network_cost_estimate,
+    route: PayoutRoute | None = None,
 ) -> Payout:
     """The checks of ``payout_create`` that need no lock, and the node's cost estimate
     (``estimate``; a batch passes a memo of it): an unsaved payout for ``payout_record``.
@@ -127,7 +131,7 @@ def payout_prepare(
     if Payout.objects.filter(client=client, reference=reference).exists():
         raise _reference_taken(client.pk, reference)
     network = settings.TRON_NETWORK
-    route = payout_route(customer=customer, now=now)
+    route = route or payout_route(customer=customer, now=now)
     internal = custody_owner(destination, network=network) is not None
     cost: int | None = 0
     if not internal:

@@ -122,6 +122,7 @@ class PayoutListCreateView(IdempotentMixin, APIView):
             metadata=wanted["metadata"],
             funding=PayoutFunding(wanted["funding"]),
             actor=AuditActor.api_key(principal.api_key),
+            route=route,  # the one whose permission was checked above
         )
         return Response(created.body, status=201)
 
