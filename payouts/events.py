@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lucid_payments.events.services import event_publish
 from lucid_payments.events.types import EventType, event_type_register
@@ -37,15 +37,18 @@ def register_payout_event_types() -> None:
     )
 
 
-def payout_event_publish(*, payout: Payout, what: str, occurrence: str = "") -> None:
+def payout_event_publish(
+    *, payout: Payout, what: str, occurrence: str = "", data: dict[str, Any] | None = None
+) -> None:
     """``payout.<what>`` (inside the transaction of the change). ``occurrence`` tells apart
-    events that can happen again (a second delay): the same occurrence publishes once."""
+    events that can happen again (a second delay): the same occurrence publishes once.
+    ``data``: the payout as the API shows it, when the caller has built it already."""
     from payouts.api.serializers import payout_output
 
     event_publish(
         type=f"payout.{what}",
         client_id=payout.client_id,
         object_id=payout.public_id,
-        data=payout_output(payout),
+        data=payout_output(payout) if data is None else data,
         key=f"payout.{what}:{payout.public_id}:{occurrence}",
     )

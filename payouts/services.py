@@ -11,6 +11,7 @@ it (``payouts.sending``).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -24,6 +25,7 @@ from lucid_payments.core.audit import AuditActor, audit_log
 from lucid_payments.core.errors import Conflict, Forbidden, Unprocessable
 from lucid_payments.core.idempotency import idempotency_effect
 from lucid_payments.core.money import Asset
+from payouts.api.serializers import payout_output
 from payouts.chain_reads import CostEstimator, network_cost_estimate
 from payouts.events import payout_event_publish
 from payouts.ledger import payout_hold, payout_release
@@ -58,6 +60,13 @@ def _reference_taken(client_id: int, reference: str) -> Conflict:
     )
 
 
+@dataclass(frozen=True)
+class CreatedPayout:
+    payout: Payout
+    # The payout as the API shows it, built once: the created event's data and the answer.
+    body: dict[str, Any]
+
+
 def payout_create(
     *,
     client: Client,
@@ -70,7 +79,8 @@ def payout_create(
     metadata: dict[str, Any] | None = None,
     funding: PayoutFunding = PayoutFunding.CLIENT,
     now: datetime | None = None,
-) -> Payout:
+    route: PayoutRoute | None = None,
+) -> CreatedPayout:
     """Accept a payout of ``amount`` (base units of ``asset``) to ``destination``.
 
     Refuses (and changes nothing): a blocked customer (403 ``customer_blocked``), an
@@ -78,7 +88,8 @@ def payout_create(
     KYC), a used reference (409 ``reference_in_use``), a client without a hot wallet for
     a destination outside custody (422 ``no_hot_wallet``), a funding balance short of the
     amount plus the fee (422 ``insufficient_funds``). Call it outside any transaction: it
-    asks the node for the cost estimate first.
+    asks the node for the cost estimate first. ``route``: what ``payout_route`` answered
+    the caller, which checked its permission (found again when not given).
     """
     payout = payout_prepare(
         client=client,
@@ -90,6 +101,7 @@ def payout_create(
         metadata=metadata,
         funding=funding,
         now=now,
+        route=route,
     )
     with transaction.atomic():
         return payout_record(payout, actor=actor, now=now)
@@ -107,6 +119,7 @@ def payout_prepare(
     funding: PayoutFunding = PayoutFunding.CLIENT,
     now: datetime | None = None,
     estimate: CostEstimator = network_cost_estimate,
+    route: PayoutRoute | None = None,
 ) -> Payout:
     """The checks of ``payout_create`` that need no lock, and the node's cost estimate
     (``estimate``; a batch passes a memo of it): an unsaved payout for ``payout_record``.
@@ -118,7 +131,7 @@ def payout_prepare(
     if Payout.objects.filter(client=client, reference=reference).exists():
         raise _reference_taken(client.pk, reference)
     network = settings.TRON_NETWORK
-    route = payout_route(customer=customer, now=now)
+    route = route or payout_route(customer=customer, now=now)
     internal = custody_owner(destination, network=network) is not None
     cost: int | None = 0
     if not internal:
@@ -150,7 +163,7 @@ def payout_prepare(
 
 def payout_record(
     payout: Payout, *, actor: AuditActor, now: datetime | None, scheduled: bool = False
-) -> Payout:
+) -> CreatedPayout:
     """Check the limits under the locks, hold, save, audit and publish a prepared payout,
     inside the caller's transaction. ``scheduled``: a batch item that waits (held) for its
     batch's release instead of being queued now; approvals come first all the same."""
@@ -200,16 +213,17 @@ def payout_record(
             "funding": payout.funding,
         },
     )
-    payout_event_publish(payout=payout, what="created")
+    body = payout_output(payout, approvals=0)
+    payout_event_publish(payout=payout, what="created", data=body)
     if payout.status == PayoutStatus.AWAITING_APPROVAL:
-        payout_event_publish(payout=payout, what="awaiting_approval")
+        payout_event_publish(payout=payout, what="awaiting_approval", data=body)
     elif payout.status == PayoutStatus.QUEUED:
         payout_send_enqueue(payout.pk)
     # Last: the hold locks the funding balance, which every payout of that client (or
     # customer) needs, until commit. Taken here, the others wait for the hold and the
     # commit only, not for the audit row and events too; a refused hold rolls all back.
     payout_hold(payout)
-    return payout
+    return CreatedPayout(payout, body)
 
 
 @transaction.atomic

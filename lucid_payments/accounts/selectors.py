@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -13,15 +14,37 @@ from lucid_payments.accounts.models import ApiKey, Client, Customer, KycApplicat
 from lucid_payments.core.errors import NotFound
 
 
+def _columns(model: type[ApiKey] | type[Client], alias: str) -> str:
+    return ", ".join(f"{alias}.{field.column}" for field in model._meta.concrete_fields)
+
+
+# Every API request looks its key up: one hand-written statement, with the columns of both
+# models in their field order (for from_db), instead of the ORM compiling the same join
+# each time. The rules are the ones the statement states: the key's hash, not revoked, its
+# client active; read afresh on every request, so a revocation counts from the next one.
+_KEY_BY_HASH_SQL = (
+    f"SELECT {_columns(ApiKey, 'k')}, {_columns(Client, 'c')} "  # noqa: S608 - column names
+    "FROM accounts_apikey k JOIN accounts_client c ON c.id = k.client_id "
+    "WHERE k.key_hash = %s AND k.revoked_at IS NULL AND c.is_active"
+)
+_KEY_FIELDS = [field.attname for field in ApiKey._meta.concrete_fields]
+_CLIENT_FIELDS = [field.attname for field in Client._meta.concrete_fields]
+
+
 def api_key_by_plaintext(plaintext: str) -> ApiKey | None:
     """The active key matching ``plaintext`` (not revoked, client active), or ``None``."""
     if not looks_like_api_key(plaintext):
         return None
-    return (
-        ApiKey.objects.select_related("client")
-        .filter(key_hash=hash_api_key(plaintext), revoked_at__isnull=True, client__is_active=True)
-        .first()
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(_KEY_BY_HASH_SQL, [hash_api_key(plaintext)])
+        row = cursor.fetchone()  # key_hash is unique: one row at most
+    if row is None:
+        return None
+    split = len(_KEY_FIELDS)
+    api_key = ApiKey.from_db(connection.alias, _KEY_FIELDS, row[:split])
+    client = Client.from_db(connection.alias, _CLIENT_FIELDS, row[split:])
+    ApiKey.client.field.set_cached_value(api_key, client)
+    return api_key
 
 
 def customer_list(*, client: Client) -> QuerySet[Customer]:

@@ -82,6 +82,17 @@ MINIMUM_TTL = timedelta(hours=24)
 _PER_DELIVERY_HEADERS = frozenset({"set-cookie", "content-length", "date", REPLAYED_HEADER.lower()})
 _LOCK_NOT_AVAILABLE = "55P03"
 
+# The record is written on every keyed request: plain SQL, without the ORM building the
+# same statements each time. Only the first effect counts: the object the answer is about.
+_EFFECT_SQL = (
+    "UPDATE core_idempotencyrecord SET effect_model = %s, effect_pk = %s "
+    "WHERE id = %s AND effect_pk = ''"
+)
+_FINISH_SQL = (
+    "UPDATE core_idempotencyrecord SET state = 'completed', response_status = %s, "
+    "response_body = %s, response_headers = %s::jsonb WHERE id = %s"
+)
+
 
 class IdempotencyKeyRequired(InvalidInput):
     default_code = "idempotency_key_required"
@@ -204,10 +215,8 @@ def idempotency_effect(obj: models.Model) -> None:
         # Written on its own, the effect could outlive a rolled-back object (or the object
         # could commit without it): the whole point is that they commit together.
         raise RuntimeError("idempotency_effect() must run inside the transaction creating obj")
-    # Only the first object counts: the one the answer is about.
-    IdempotencyRecord.objects.filter(pk=running.record_id, effect_pk="").update(
-        effect_model=running.effect_model, effect_pk=str(obj.pk)
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(_EFFECT_SQL, [running.effect_model, str(obj.pk), running.record_id])
 
 
 def _forget_unless_effect(record_id: int) -> None:
@@ -261,12 +270,16 @@ class IdempotencyClaim:
                 for name, value in response.items()
                 if name.lower() not in _PER_DELIVERY_HEADERS
             ]
-            IdempotencyRecord.objects.filter(pk=self.record_id).update(
-                state=IdempotencyRecord.State.COMPLETED,
-                response_status=response.status_code,
-                response_body=_redacted(response.content, redact),
-                response_headers=headers,
-            )
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    _FINISH_SQL,
+                    [
+                        response.status_code,
+                        _redacted(response.content, redact),
+                        json.dumps(headers),
+                        self.record_id,
+                    ],
+                )
         except BaseException:
             _forget_unless_effect(self.record_id)
             raise
@@ -314,12 +327,66 @@ class ReplayStoredResponse(Exception):
         self.response = response
 
 
+# The common case, a new key, is one statement: take the lock without waiting and write the
+# record. CASE evaluates in order, so a caller that already waited for the lock does not
+# take it a second time (session locks count, and would need two unlocks). A record past
+# its expiry is taken over in place: the key is free again.
+_CLAIM_SQL = """
+WITH lock AS (
+    SELECT CASE WHEN %(locked)s THEN true ELSE pg_try_advisory_lock(%(lock_id)s) END AS held
+), claimed AS (
+    INSERT INTO core_idempotencyrecord AS record (
+        scope, key, fingerprint, state, response_status, response_body, response_headers,
+        effect_model, effect_pk, created_at, expires_at
+    )
+    SELECT %(scope)s, %(key)s, %(fingerprint)s, 'in_progress', NULL, NULL, '[]'::jsonb,
+        '', '', %(now)s, %(expires_at)s
+    FROM lock WHERE lock.held
+    ON CONFLICT (scope, key) DO UPDATE SET
+        fingerprint = EXCLUDED.fingerprint, state = EXCLUDED.state, response_status = NULL,
+        response_body = NULL, response_headers = EXCLUDED.response_headers,
+        effect_model = '', effect_pk = '', created_at = EXCLUDED.created_at,
+        expires_at = EXCLUDED.expires_at
+    WHERE record.expires_at <= EXCLUDED.created_at
+    RETURNING record.id
+)
+SELECT lock.held, claimed.id FROM lock LEFT JOIN claimed ON true
+"""
+
+
+def _claim(
+    *, scope: str, key: str, fingerprint: str, lock_id: int, locked: bool, now: datetime
+) -> tuple[bool, int | None]:
+    """(whether this session holds the lock, the new record's id or None when a live
+    record already stands under the key)."""
+    params: dict[str, Any] = {
+        "locked": locked,
+        "lock_id": lock_id,
+        "scope": scope,
+        "key": key,
+        "fingerprint": fingerprint,
+        "now": now,
+        "expires_at": now + _ttl(),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_CLAIM_SQL, params)
+        held, record_id = cursor.fetchone()
+    return bool(held), record_id
+
+
+def _release_lock_if_held(lock_id: int) -> None:
+    """After a failed claim, whose lock may or may not have been taken: a session lock
+    outlives the statement's rollback and would block the key until the connection ends."""
+    if connection.in_atomic_block:
+        return  # the aborted transaction refuses every statement until it rolls back
+    try:
+        _release_lock(lock_id)  # not held: PostgreSQL only warns
+    except Exception:  # the claim's own error matters more
+        logger.exception("could not release an idempotency lock after a failed claim")
+
+
 def _live_record(scope: str, key: str, now: datetime) -> IdempotencyRecord | None:
-    record = IdempotencyRecord.objects.filter(scope=scope, key=key).first()
-    if record is not None and record.expires_at <= now:
-        record.delete()  # expired but not purged yet: the key is free again
-        return None
-    return record
+    return IdempotencyRecord.objects.filter(scope=scope, key=key, expires_at__gt=now).first()
 
 
 def idempotency_begin(
@@ -329,28 +396,44 @@ def idempotency_begin(
 
     Raises ``IdempotencyKeyReused`` (422) or ``IdempotencyInProgress`` (409).
     """
-    # A different request under a key that is in use is refused at once, without waiting.
-    early = _live_record(scope, key, timezone.now())
-    if early is not None and early.fingerprint != fingerprint:
-        raise IdempotencyKeyReused(_REUSED_MESSAGE)
-
     lock_id = _lock_id(scope, key)
-    if not _acquire_lock(lock_id, wait_seconds):
-        raise IdempotencyInProgress(
-            "A request with this Idempotency-Key is still being processed; retry later."
+
+    def claim(*, locked: bool) -> tuple[bool, int | None]:
+        return _claim(
+            scope=scope,
+            key=key,
+            fingerprint=fingerprint,
+            lock_id=lock_id,
+            locked=locked,
+            now=timezone.now(),
         )
+
     try:
-        now = timezone.now()
-        record = _live_record(scope, key, now)
-        if record is None:
-            record = IdempotencyRecord.objects.create(
-                scope=scope,
-                key=key,
-                fingerprint=fingerprint,
-                created_at=now,
-                expires_at=now + _ttl(),
+        held, record_id = claim(locked=False)
+    except BaseException:
+        _release_lock_if_held(lock_id)
+        raise
+    if not held:
+        # Another request runs this key. A different request under it is refused at once,
+        # without waiting; a duplicate waits for the first to finish.
+        early = _live_record(scope, key, timezone.now())
+        if early is not None and early.fingerprint != fingerprint:
+            raise IdempotencyKeyReused(_REUSED_MESSAGE)
+        if not _acquire_lock(lock_id, wait_seconds):
+            raise IdempotencyInProgress(
+                "A request with this Idempotency-Key is still being processed; retry later."
             )
-            return IdempotencyClaim(record_id=record.pk, lock_id=lock_id)
+        try:
+            _, record_id = claim(locked=True)
+        except BaseException:
+            _release_lock(lock_id)
+            raise
+    if record_id is not None:
+        return IdempotencyClaim(record_id=record_id, lock_id=lock_id)
+    try:
+        # A live record stands under the key, and nobody else can change it while we hold
+        # the lock (expiry aside, which only the claim above takes over).
+        record = IdempotencyRecord.objects.get(scope=scope, key=key)
         if record.fingerprint != fingerprint:
             raise IdempotencyKeyReused(_REUSED_MESSAGE)
         if record.state == IdempotencyRecord.State.COMPLETED:

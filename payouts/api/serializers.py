@@ -114,7 +114,11 @@ class PayoutOutput(serializers.Serializer[Any]):
     cancelled_at = serializers.DateTimeField(allow_null=True)
 
 
-def payout_body(payout: Payout, fee: TransactionFee | None = None) -> dict[str, Any]:
+def payout_body(
+    payout: Payout, fee: TransactionFee | None = None, *, approvals: int | None = None
+) -> dict[str, Any]:
+    """``approvals``: how many the payout has, when the caller knows without a query (a new
+    payout has none)."""
     asset = Asset(payout.asset)
     estimate = payout.network_cost_estimate_sun
     return {
@@ -131,7 +135,8 @@ def payout_body(payout: Payout, fee: TransactionFee | None = None) -> dict[str, 
         "funding": payout.funding,
         "internal": payout.internal,
         "approvals_required": payout.approvals_required,
-        "approvals": len(payout.approvals.all()),  # prefetched by the list
+        # prefetched by the list
+        "approvals": len(payout.approvals.all()) if approvals is None else approvals,
         "network_cost_estimate": None if estimate is None else money(estimate, Asset.TRX),
         "txid": payout.txid,
         "network_costs": fees_body(fee),
@@ -145,8 +150,10 @@ def payout_body(payout: Payout, fee: TransactionFee | None = None) -> dict[str, 
     }
 
 
-def payout_output(payout: Payout, fee: TransactionFee | None = None) -> dict[str, Any]:
-    return dict(PayoutOutput(payout_body(payout, fee)).data)
+def payout_output(
+    payout: Payout, fee: TransactionFee | None = None, *, approvals: int | None = None
+) -> dict[str, Any]:
+    return dict(PayoutOutput(payout_body(payout, fee, approvals=approvals)).data)
 
 
 class PayoutPageOutput(serializers.Serializer[Any]):

@@ -94,7 +94,7 @@ class PayoutListCreateView(IdempotentMixin, APIView):
         customer = customer_get(client=principal.client, customer_id=wanted["customer_id"])
         route = payout_route(customer=customer)
         _route_permission(route).has_object_permission(request, self, customer)
-        payout = payout_create(
+        created = payout_create(
             client=principal.client,
             customer=customer,
             destination=wanted["destination"],
@@ -104,8 +104,9 @@ class PayoutListCreateView(IdempotentMixin, APIView):
             metadata=wanted["metadata"],
             funding=PayoutFunding(wanted["funding"]),
             actor=principal.actor,
+            route=route,  # the one whose permission was checked above
         )
-        return Response(payout_output(payout), status=201)
+        return Response(created.body, status=201)
 
 
 class PayoutDetailView(APIView):

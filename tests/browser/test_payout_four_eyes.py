@@ -50,7 +50,7 @@ def _large_payout() -> Payout:
         amount=2_500 * UNIT,
         reference="large-1",
         actor=AuditActor.system("tests"),
-    )
+    ).payout
     assert payout.status == PayoutStatus.AWAITING_APPROVAL and payout.approvals_required == 2
     return payout
 

@@ -113,7 +113,7 @@ def _accept(platform: Platform, schedule: Schedule) -> Payout:
         reference=f"matrix-{schedule.seed}",
         funding=PayoutFunding.CUSTOMER if empty else PayoutFunding.CLIENT,
         actor=ACTOR,
-    )
+    ).payout
 
 
 def _refill_and_start(platform: Platform, wave: list[Schedule], payouts: list[Payout]) -> None:

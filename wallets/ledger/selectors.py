@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db import connection
 from django.db.models import Prefetch, QuerySet
 
 from lucid_payments.core.money import Asset
@@ -19,12 +20,21 @@ class AssetBalance:
     held: int
 
 
+# Every balances request reads this: a written-out statement returning three columns, not the
+# ORM building a query and model instances each time.
+_OWNER_BALANCES_SQL = (
+    "SELECT asset, bucket, balance FROM wallets_ledgeraccount "
+    "WHERE owner_type = %s AND owner_id = %s"
+)
+
+
 def owner_balances(*, owner: LedgerOwner) -> list[AssetBalance]:
     """Available and held balance per asset (every asset listed, zero if never used)."""
-    amounts: dict[tuple[str, str], int] = {
-        (account.asset, account.bucket): account.balance
-        for account in LedgerAccount.objects.filter(owner_type=owner.type, owner_id=owner.id)
-    }
+    with connection.cursor() as cursor:
+        cursor.execute(_OWNER_BALANCES_SQL, [str(owner.type), owner.id])
+        amounts: dict[tuple[str, str], int] = {
+            (asset, bucket): balance for asset, bucket, balance in cursor.fetchall()
+        }
     return [
         AssetBalance(
             asset=asset,
