@@ -131,7 +131,9 @@ def payout_body(payout: Payout, fee: TransactionFee | None = None) -> dict[str, 
         "funding": payout.funding,
         "internal": payout.internal,
         "approvals_required": payout.approvals_required,
-        "approvals": len(payout.approvals.all()),  # prefetched by the list
+        # Prefetched by the list; a payout that needs none has none (approvals are only
+        # recorded while one awaits them), so its events do not ask.
+        "approvals": len(payout.approvals.all()) if payout.approvals_required else 0,
         "network_cost_estimate": None if estimate is None else money(estimate, Asset.TRX),
         "txid": payout.txid,
         "network_costs": fees_body(fee),
