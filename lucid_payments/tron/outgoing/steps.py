@@ -248,14 +248,14 @@ def outgoing_process(
 
     Returns the status it left the transaction in ("busy" if another worker holds it).
     """
-    token = outgoing_claim(outgoing_id, now=clock())
-    if token is None:
+    claim = outgoing_claim(outgoing_id, now=clock())
+    if claim is None:
         return "busy"
     node = node or get_node()
+    status = claim.status
     try:
         # At most: track (expires the copy) -> sign a fresh one -> broadcast it.
         for _ in range(3):
-            status = _status(outgoing_id)
             if status == OutgoingStatus.PENDING:
                 if outgoing_sign(outgoing_id, node=node, reference=reference) is not None:
                     outgoing_broadcast(outgoing_id, node=node, now=clock())
@@ -266,7 +266,8 @@ def outgoing_process(
                 outgoing_id, node=node, now=clock(), solid_head=solid_head, located=located
             )
             solid_head = located = None  # a second round (after a rebuild) reads afresh
-            if _status(outgoing_id) != OutgoingStatus.PENDING:
+            status = _status(outgoing_id)
+            if status != OutgoingStatus.PENDING:
                 break
     except NodeUnavailable as exc:
         logger.warning("outgoing %s: node unavailable (%s); will retry", outgoing_id, exc.message)
@@ -275,8 +276,8 @@ def outgoing_process(
     except ApplicationError as exc:  # e.g. no signer holds the key yet
         logger.warning("outgoing %s: %s", outgoing_id, exc.message)
     finally:
-        outgoing_release(outgoing_id, token=token)
-    return _status(outgoing_id)
+        released = outgoing_release(outgoing_id, token=claim.until)
+    return released or _status(outgoing_id)
 
 
 def _status(outgoing_id: int) -> str:
