@@ -166,8 +166,9 @@ def outgoing_track(
     now: datetime,
     solid_head: Block | None = None,
     located: Located | None = None,
-) -> None:
+) -> bool:
     """Ask the chain where the live copy is and record it; re-send or expire it as due.
+    True when it expired the copy: only then can the transaction want a fresh one.
 
     ``solid_head`` lets a sweep read the solidified head once for many transactions; it
     must have been read before this call (see the module doc for why the order matters).
@@ -177,7 +178,7 @@ def outgoing_track(
     """
     attempt = live_attempt(outgoing_id)
     if attempt is None or attempt.status not in transitions.UNDECIDED:
-        return
+        return False
     if solid_head is None or not node.is_pinned:
         # Every read below must come from the node the solidified head came from; see
         # TronNode.pinned. A head read by an unpinned node may be another URL's.
@@ -204,20 +205,20 @@ def outgoing_track(
         run_retrying_lock_conflicts(
             lambda: transitions.record_solidified(outgoing_id, attempt.pk, solid_info, now=now)
         )
-        return
+        return False
     if located is not None:
         info = located.info
     else:
         info = reads.transaction_info(node, attempt.txid)
     if info is not None:
         transitions.record_included(outgoing_id, attempt.pk, info)
-        return
+        return False
     if attempt.status == AttemptStatus.INCLUDED:
         transitions.record_unincluded(outgoing_id, attempt.pk)
         attempt.refresh_from_db()
     if solid_head.timestamp_ms > attempt.expiration_ms:
         head = solid_head
-        run_retrying_lock_conflicts(
+        return run_retrying_lock_conflicts(
             lambda: transitions.record_expired(
                 outgoing_id,
                 attempt.pk,
@@ -227,10 +228,10 @@ def outgoing_track(
                 now=now,
             )
         )
-        return
     last = attempt.last_broadcast_at
     if attempt.status == AttemptStatus.SIGNED or last is None or now - last >= rebroadcast_after():
         outgoing_broadcast(outgoing_id, node=node, now=now)
+    return False
 
 
 def outgoing_process(
@@ -262,9 +263,11 @@ def outgoing_process(
                 break
             if status not in ACTIVE_STATUSES:
                 break
-            outgoing_track(
+            expired = outgoing_track(
                 outgoing_id, node=node, now=clock(), solid_head=solid_head, located=located
             )
+            if not expired:
+                break  # nothing to rebuild: the release below answers the status
             solid_head = located = None  # a second round (after a rebuild) reads afresh
             status = _status(outgoing_id)
             if status != OutgoingStatus.PENDING:
