@@ -140,14 +140,20 @@ def _signed_copy(
 
 
 def outgoing_broadcast(
-    outgoing_id: int, *, node: TronNode, now: datetime
+    outgoing_id: int,
+    *,
+    node: TronNode,
+    now: datetime,
+    attempt: OutgoingAttempt | None = None,
 ) -> BroadcastOutcome | None:
     """Send the stored copy once more and record the answer.
 
     None when there is nothing to send, or the node did not answer (then nobody knows
-    whether it got through, and the tracker will find out from the chain).
+    whether it got through, and the tracker will find out from the chain). ``attempt``:
+    the copy just stored by this worker, so it is not read again (recording the answer
+    locks and re-checks it anyway).
     """
-    attempt = live_attempt(outgoing_id)
+    attempt = attempt or live_attempt(outgoing_id)
     if attempt is None or attempt.status not in transitions.SENDABLE:
         return None
     try:
@@ -258,8 +264,9 @@ def outgoing_process(
         # At most: track (expires the copy) -> sign a fresh one -> broadcast it.
         for _ in range(3):
             if status == OutgoingStatus.PENDING:
-                if outgoing_sign(outgoing_id, node=node, reference=reference) is not None:
-                    outgoing_broadcast(outgoing_id, node=node, now=clock())
+                stored = outgoing_sign(outgoing_id, node=node, reference=reference)
+                if stored is not None:
+                    outgoing_broadcast(outgoing_id, node=node, now=clock(), attempt=stored)
                 break
             if status not in ACTIVE_STATUSES:
                 break
