@@ -166,6 +166,18 @@ def _cpu_s(process: Any) -> float:
     return float(times.user + times.system)
 
 
+class _Statements:
+    """Counts the SQL statements this process sends (savepoints included; BEGIN and
+    COMMIT are not sent as statements): the figure that does not depend on the load."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, execute: Callable[..., Any], *args: Any) -> Any:
+        self.count += 1
+        return execute(*args)
+
+
 def _acceptor(*args: Any) -> dict[str, float]:
     return _profiled(f"accept-{args[0]}", _accept, *args)
 
@@ -179,6 +191,8 @@ def _accept(
     import psutil
 
     _connect(env)
+    from django.db import connection
+
     from lucid_payments.accounts.models import Client, Customer
     from lucid_payments.core.audit import AuditActor
     from lucid_payments.core.money import Asset
@@ -188,18 +202,20 @@ def _accept(
     customer = Customer.objects.get(pk=ids[1])
     actor = AuditActor.system("bench.payouts")
     me = psutil.Process()
+    statements = _Statements()
     cpu = _cpu_s(me)
-    for n in range(count):
-        payout_create(
-            client=client,
-            customer=customer,
-            destination=destinations[(shard + n) % len(destinations)],
-            asset=Asset.TRX,
-            amount=UNIT + shard * 10_000 + n,
-            reference=f"bench-{shard}-{n}",
-            actor=actor,
-        )
-    return {"cpu_s": _cpu_s(me) - cpu}
+    with connection.execute_wrapper(statements):
+        for n in range(count):
+            payout_create(
+                client=client,
+                customer=customer,
+                destination=destinations[(shard + n) % len(destinations)],
+                asset=Asset.TRX,
+                amount=UNIT + shard * 10_000 + n,
+                reference=f"bench-{shard}-{n}",
+                actor=actor,
+            )
+    return {"cpu_s": _cpu_s(me) - cpu, "statements": statements.count}
 
 
 def _tracker(*args: Any) -> dict[str, float]:
@@ -213,6 +229,8 @@ def _track(env: dict[str, str], total: int, pause_s: float) -> dict[str, float]:
     import psutil
 
     _connect(env)
+    from django.db import connection
+
     from lucid_payments.tron.outgoing.steps import outgoing_sweep
     from payouts.models import Payout, PayoutStatus
     from payouts.sending import payouts_resume
@@ -222,15 +240,17 @@ def _track(env: dict[str, str], total: int, pause_s: float) -> dict[str, float]:
     cpu = _cpu_s(me)
     rounds = 0
     deadline = time.monotonic() + 120 + total
+    statements = _Statements()
     while ended.count() < total:
         if time.monotonic() > deadline:
             raise RuntimeError(f"only {ended.count()} of {total} payouts ended in time")
-        outgoing_sweep(limit=max(200, total))
-        rounds += 1
-        if rounds % 10 == 0:
-            payouts_resume()
+        with connection.execute_wrapper(statements):  # the bench's own count is not counted
+            outgoing_sweep(limit=max(200, total))
+            rounds += 1
+            if rounds % 10 == 0:
+                payouts_resume()
         time.sleep(pause_s)
-    return {"cpu_s": _cpu_s(me) - cpu, "rounds": rounds}
+    return {"cpu_s": _cpu_s(me) - cpu, "rounds": rounds, "statements": statements.count}
 
 
 def _timings() -> tuple[list[float], float, int]:
@@ -323,6 +343,11 @@ def main(argv: list[str] | None = None) -> int:
             "postgres": round(1000 * db_cpu / n, 1),
             "devnet": round(1000 * devnet_cpu / n, 1),
             "all": round(1000 * (workers_cpu + db_cpu + devnet_cpu) / n, 1),
+        },
+        # Statements sent per payout (accepting; tracking, all its sweep rounds together).
+        "statements_per_payout": {
+            "accept": round(sum(a["statements"] for a in acceptors) / n, 1),
+            "track": round(tracker["statements"] / n, 1),
         },
         "machine_cpu_busy_pct": machine_busy,
         "load_average_start": [round(x, 2) for x in load_start],

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection
 
+from lucid_payments.core.inserts import insert_unless_taken
 from lucid_payments.events.hooks import publish_to_subscribers
 from lucid_payments.events.models import Event
 from lucid_payments.events.types import event_type_get
@@ -32,18 +33,10 @@ def event_publish(
         raise ValueError(f"unknown event type {type!r}: register it with event_type_register")
     if not connection.in_atomic_block:
         raise RuntimeError("event_publish must run in the transaction of the change it reports")
-    if key is not None:
-        existing = Event.objects.filter(key=key).first()
-        if existing is not None:
-            return existing
-    try:
-        with transaction.atomic():  # a racing twin's insert must not abort the caller
-            event = Event.objects.create(
-                type=type, client_id=client_id, object_id=object_id, data=dict(data), key=key
-            )
-    except IntegrityError:
-        if key is None:
-            raise
+    event = Event(type=type, client_id=client_id, object_id=object_id, data=dict(data), key=key)
+    # One statement, and no savepoint: a twin racing on the key is waited for, not fatal.
+    if not insert_unless_taken(event, conflict=("key",)):
+        # A twin published this occurrence first (committed, or this very transaction).
         return Event.objects.get(key=key)
     publish_to_subscribers(event)
     return event

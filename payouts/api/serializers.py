@@ -121,6 +121,10 @@ def payout_body(
     payout has none)."""
     asset = Asset(payout.asset)
     estimate = payout.network_cost_estimate_sun
+    if approvals is None:
+        # Prefetched by the list. A payout that needs none has none (approvals are only
+        # recorded while one awaits them), so its events do not ask.
+        approvals = len(payout.approvals.all()) if payout.approvals_required else 0
     return {
         "id": payout.public_id,
         "status": payout.status,
@@ -135,8 +139,7 @@ def payout_body(
         "funding": payout.funding,
         "internal": payout.internal,
         "approvals_required": payout.approvals_required,
-        # prefetched by the list
-        "approvals": len(payout.approvals.all()) if approvals is None else approvals,
+        "approvals": approvals,
         "network_cost_estimate": None if estimate is None else money(estimate, Asset.TRX),
         "txid": payout.txid,
         "network_costs": fees_body(fee),

@@ -9,6 +9,7 @@ import time
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from lucid_payments.accounts.services import client_create
 from lucid_payments.events.hooks import event_subscribe, event_unsubscribe
@@ -136,3 +137,20 @@ def test_an_event_committed_late_is_never_behind_a_cursor_already_read() -> None
             break
         time.sleep(0.05)
     assert after == [fast.public_id, slow_ids[0]]  # newest (last to start writing) first
+
+
+def test_publishing_takes_one_statement_of_the_events_table_and_no_savepoint() -> None:
+    tenant = client_create(name="statements")
+    with transaction.atomic(), CaptureQueriesContext(connection) as first:
+        _publish(tenant.pk, key="k-statements")
+    with transaction.atomic(), CaptureQueriesContext(connection) as again:
+        twin = _publish(tenant.pk, key="k-statements")
+
+    def of_events(captured: CaptureQueriesContext) -> list[str]:
+        return [q["sql"] for q in captured.captured_queries if "events_event" in q["sql"]]
+
+    assert not [q for q in first.captured_queries if "SAVEPOINT" in q["sql"]]
+    assert len(of_events(first)) == 1  # the insert; subscribers' own reads come on top
+    assert len(again.captured_queries) == 2  # the insert that did nothing, the look-up
+    assert twin.key == "k-statements"
+    assert Event.objects.count() == 1

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from lucid_payments.accounts.models import Client
 from lucid_payments.core.audit import AuditActor, audit_log
 from lucid_payments.core.errors import Conflict, InvalidInput
+from lucid_payments.core.inserts import insert_unless_taken
 from lucid_payments.tron.adapter import rawtx
 from lucid_payments.tron.adapter.transactions import SignedTransaction
 from lucid_payments.tron.models import (
@@ -93,17 +94,11 @@ def outgoing_create(
         "memo": memo,
         "client_id": None if client is None else client.pk,
     }
-    try:
-        with transaction.atomic():
-            outgoing, created = OutgoingTransaction.objects.get_or_create(
-                network=network, reference=reference, defaults=wanted
-            )
-    except IntegrityError:  # a concurrent create won between our get and our insert
-        outgoing, created = (
-            OutgoingTransaction.objects.get(network=network, reference=reference),
-            False,
-        )
-    if not created:
+    outgoing = OutgoingTransaction(network=network, reference=reference, **wanted)
+    # One statement for the usual case (a new reference); a concurrent create of the same
+    # reference is waited for and then read, never an error.
+    if not insert_unless_taken(outgoing, conflict=("network", "reference")):
+        outgoing = OutgoingTransaction.objects.get(network=network, reference=reference)
         if any(getattr(outgoing, key) != value for key, value in wanted.items()):
             raise Conflict(
                 f"reference {reference!r} was already used for a different transaction",

@@ -140,14 +140,20 @@ def _signed_copy(
 
 
 def outgoing_broadcast(
-    outgoing_id: int, *, node: TronNode, now: datetime
+    outgoing_id: int,
+    *,
+    node: TronNode,
+    now: datetime,
+    attempt: OutgoingAttempt | None = None,
 ) -> BroadcastOutcome | None:
     """Send the stored copy once more and record the answer.
 
     None when there is nothing to send, or the node did not answer (then nobody knows
-    whether it got through, and the tracker will find out from the chain).
+    whether it got through, and the tracker will find out from the chain). ``attempt``:
+    the copy just stored by this worker, so it is not read again (recording the answer
+    locks and re-checks it anyway).
     """
-    attempt = live_attempt(outgoing_id)
+    attempt = attempt or live_attempt(outgoing_id)
     if attempt is None or attempt.status not in transitions.SENDABLE:
         return None
     try:
@@ -166,8 +172,9 @@ def outgoing_track(
     now: datetime,
     solid_head: Block | None = None,
     located: Located | None = None,
-) -> None:
+) -> bool:
     """Ask the chain where the live copy is and record it; re-send or expire it as due.
+    True when it expired the copy: only then can the transaction want a fresh one.
 
     ``solid_head`` lets a sweep read the solidified head once for many transactions; it
     must have been read before this call (see the module doc for why the order matters).
@@ -177,7 +184,7 @@ def outgoing_track(
     """
     attempt = live_attempt(outgoing_id)
     if attempt is None or attempt.status not in transitions.UNDECIDED:
-        return
+        return False
     if solid_head is None or not node.is_pinned:
         # Every read below must come from the node the solidified head came from; see
         # TronNode.pinned. A head read by an unpinned node may be another URL's.
@@ -204,20 +211,20 @@ def outgoing_track(
         run_retrying_lock_conflicts(
             lambda: transitions.record_solidified(outgoing_id, attempt.pk, solid_info, now=now)
         )
-        return
+        return False
     if located is not None:
         info = located.info
     else:
         info = reads.transaction_info(node, attempt.txid)
     if info is not None:
         transitions.record_included(outgoing_id, attempt.pk, info)
-        return
+        return False
     if attempt.status == AttemptStatus.INCLUDED:
         transitions.record_unincluded(outgoing_id, attempt.pk)
         attempt.refresh_from_db()
     if solid_head.timestamp_ms > attempt.expiration_ms:
         head = solid_head
-        run_retrying_lock_conflicts(
+        return run_retrying_lock_conflicts(
             lambda: transitions.record_expired(
                 outgoing_id,
                 attempt.pk,
@@ -227,10 +234,10 @@ def outgoing_track(
                 now=now,
             )
         )
-        return
     last = attempt.last_broadcast_at
     if attempt.status == AttemptStatus.SIGNED or last is None or now - last >= rebroadcast_after():
         outgoing_broadcast(outgoing_id, node=node, now=now)
+    return False
 
 
 def outgoing_process(
@@ -248,25 +255,29 @@ def outgoing_process(
 
     Returns the status it left the transaction in ("busy" if another worker holds it).
     """
-    token = outgoing_claim(outgoing_id, now=clock())
-    if token is None:
+    claim = outgoing_claim(outgoing_id, now=clock())
+    if claim is None:
         return "busy"
     node = node or get_node()
+    status = claim.status
     try:
         # At most: track (expires the copy) -> sign a fresh one -> broadcast it.
         for _ in range(3):
-            status = _status(outgoing_id)
             if status == OutgoingStatus.PENDING:
-                if outgoing_sign(outgoing_id, node=node, reference=reference) is not None:
-                    outgoing_broadcast(outgoing_id, node=node, now=clock())
+                stored = outgoing_sign(outgoing_id, node=node, reference=reference)
+                if stored is not None:
+                    outgoing_broadcast(outgoing_id, node=node, now=clock(), attempt=stored)
                 break
             if status not in ACTIVE_STATUSES:
                 break
-            outgoing_track(
+            expired = outgoing_track(
                 outgoing_id, node=node, now=clock(), solid_head=solid_head, located=located
             )
+            if not expired:
+                break  # nothing to rebuild: the release below answers the status
             solid_head = located = None  # a second round (after a rebuild) reads afresh
-            if _status(outgoing_id) != OutgoingStatus.PENDING:
+            status = _status(outgoing_id)
+            if status != OutgoingStatus.PENDING:
                 break
     except NodeUnavailable as exc:
         logger.warning("outgoing %s: node unavailable (%s); will retry", outgoing_id, exc.message)
@@ -275,8 +286,8 @@ def outgoing_process(
     except ApplicationError as exc:  # e.g. no signer holds the key yet
         logger.warning("outgoing %s: %s", outgoing_id, exc.message)
     finally:
-        outgoing_release(outgoing_id, token=token)
-    return _status(outgoing_id)
+        released = outgoing_release(outgoing_id, token=claim.until)
+    return released or _status(outgoing_id)
 
 
 def _status(outgoing_id: int) -> str:

@@ -104,17 +104,18 @@ def record_signed(outgoing_id: int, signed: SignedTransaction) -> OutgoingAttemp
             return None
         if outgoing.attempts.exclude(status=AttemptStatus.EXPIRED).exists():
             return None
+        # No savepoint: a failed insert ends this whole block (TxidTaken or the error
+        # itself leaves it), so there is nothing of ours left to keep.
         try:
-            with transaction.atomic():  # a savepoint: the failed insert must not poison ours
-                attempt = OutgoingAttempt.objects.create(
-                    outgoing=outgoing,
-                    network=outgoing.network,
-                    txid=signed.txid,
-                    raw_data=signed.raw_data,
-                    raw_data_hex=signed.raw_data_hex,
-                    signature=signed.signature,
-                    expiration_ms=signed.expiration_ms,
-                )
+            attempt = OutgoingAttempt.objects.create(
+                outgoing=outgoing,
+                network=outgoing.network,
+                txid=signed.txid,
+                raw_data=signed.raw_data,
+                raw_data_hex=signed.raw_data_hex,
+                signature=signed.signature,
+                expiration_ms=signed.expiration_ms,
+            )
         except IntegrityError as exc:
             if _violates(exc, TXID_UNIQUE):
                 raise TxidTaken(signed.txid) from exc

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from lucid_payments.core.errors import Conflict
 from lucid_payments.core.models import AuditEvent
 from lucid_payments.tron.adapter.node import get_node
 from lucid_payments.tron.models import AttemptStatus, OutgoingStatus, OutgoingTransaction
 from lucid_payments.tron.outgoing import contracts
+from lucid_payments.tron.outgoing.claims import outgoing_claim, outgoing_release
 from lucid_payments.tron.outgoing.services import outgoing_create
 from lucid_payments.tron.outgoing.steps import outgoing_process
 from tests.tron.conftest import SOLID_LAG, DevnetHandle
@@ -118,3 +120,19 @@ def test_refused_transfer_fails_after_its_copy_expires_and_is_not_rebuilt(
     assert outgoing.failure_code == "CONTRACT_VALIDATE_ERROR"
     assert outgoing.attempts.count() == 1
     assert transfers_on_chain(devnet, wallets.recipient) == []
+
+
+def test_claim_and_release_answer_the_status_and_a_held_claim_refuses_a_second(
+    wallets: Wallets,
+) -> None:
+    outgoing = _send_trx(wallets, reference="test:claims")
+    now = timezone.now()
+
+    claim = outgoing_claim(outgoing.pk, now=now)
+    assert claim is not None and claim.status == OutgoingStatus.PENDING
+    assert outgoing_claim(outgoing.pk, now=now) is None  # held until the lease runs out
+
+    assert outgoing_release(outgoing.pk, token=claim.until) == OutgoingStatus.PENDING
+    assert outgoing_release(outgoing.pk, token=claim.until) is None  # nothing left to give back
+    outgoing.refresh_from_db()
+    assert outgoing.claimed_until is None
