@@ -5,10 +5,13 @@ killed; the summary's invariants must hold (bench/soak)."""
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
 from bench.soak.run import WORKLOAD_SERVICES, SoakOptions, soak_run
+from lucid_payments.localdb.errors import LocalPostgresError
+from lucid_payments.localdb.resolve import local_database_url
 from tests.deploy.support import database_url
 
 pytestmark = [pytest.mark.devnet, pytest.mark.heavy(minutes=3), pytest.mark.timeout(900)]
@@ -16,13 +19,28 @@ pytestmark = [pytest.mark.devnet, pytest.mark.heavy(minutes=3), pytest.mark.time
 SEED = 20261206
 
 
+@pytest.fixture
+def database_server(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A PostgreSQL server of the soak's own where one can be started here.
+
+    Events are listed only once every older write transaction of the server has ended,
+    and the suite's other workers run tests that hold one transaction for minutes (the
+    payout fault matrix): on a shared server the soak would wait for them, not for its
+    stack. Without local server binaries (``DATABASE_URL`` only), the suite's server."""
+    try:
+        url = urlsplit(local_database_url(tmp_path_factory.mktemp("soak-pg")))
+    except LocalPostgresError:
+        return database_url("postgres")
+    return urlunsplit(url._replace(path="/postgres"))
+
+
 def test_a_minute_of_faults_loses_no_money_sends_nothing_twice_and_delivers_every_event(
-    tmp_path: Path,
+    tmp_path: Path, database_server: str
 ) -> None:
     options = SoakOptions(
         minutes=1,
         seed=SEED,
-        database_server=database_url("postgres"),
+        database_server=database_server,
         workdir=tmp_path,
         services=WORKLOAD_SERVICES,
         settle_timeout_s=300,
