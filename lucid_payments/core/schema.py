@@ -1,16 +1,22 @@
-"""OpenAPI pieces every API view shares: the error body and the Idempotency-Key header.
+"""OpenAPI pieces every API view shares: the error body, the Idempotency-Key header, and
+the one way an operation is declared.
 
-@extend_schema(
-    parameters=[idempotency_key_parameter()],
-    responses={201: CustomerOutput, **error_responses(400, 401, 403, 409, 422, 429)},
-)
+API = Operations("customers")
+
+@API("customer_create", "Register a customer", CustomerOutput, status=201, key=REQUIRED)
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Literal, TypeVar
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import serializers
 
 from lucid_payments.core.idempotency import IDEMPOTENCY_KEY_HEADER, MAX_KEY_LENGTH
@@ -70,6 +76,81 @@ def idempotency_key_parameter(*, required: bool = True) -> OpenApiParameter:
             "Keys are kept at least 24 hours."
         ),
     )
+
+
+# Every caller of an operation may be unknown (401), lack the scope (403) or be over its
+# rate (429): the authentication, permission and throttle classes answer before the view.
+CALLER_ERRORS = (401, 403, 429)
+# A request that reads a body or a query may not validate.
+INPUT_ERRORS = (400,)
+# A keyed request may carry a malformed key (400), run concurrently with the same key (409)
+# or reuse one for another request (422): IdempotentMixin answers these.
+KEY_ERRORS = (400, 409, 422)
+
+REQUIRED: Literal["required"] = "required"
+OPTIONAL: Literal["optional"] = "optional"
+Key = Literal["required", "optional"]
+_UNSET: Any = object()
+F = TypeVar("F", bound=Callable[..., Any])
+V = TypeVar("V", bound=type)
+
+
+class Operations:
+    """The operations of one API area, each declared in one call: its id, summary and
+    answer, what it reads, whether it takes an Idempotency-Key, and the errors it can
+    answer besides those every caller (``CALLER_ERRORS``), input (``INPUT_ERRORS``) or key
+    (``KEY_ERRORS``) can meet, which it documents without being told."""
+
+    def __init__(self, *tags: str) -> None:
+        self.tags = list(tags)
+
+    def __call__(
+        self,
+        operation_id: str,
+        summary: str,
+        answer: Any,
+        *,
+        status: int = 200,
+        errors: tuple[int, ...] = (),
+        key: Key | None = None,
+        request: Any = _UNSET,
+        query: Any = None,
+        parameters: tuple[Any, ...] = (),
+        description: str | None = None,
+    ) -> Callable[[F], F]:
+        """``extend_schema`` for one operation answering ``answer`` with ``status`` (or
+        ``answer`` as the whole ``{status: serializer}`` map when it has several)."""
+        codes = set(CALLER_ERRORS) | set(errors)
+        if key is not None:
+            codes |= set(KEY_ERRORS)
+        if query is not None or request not in (_UNSET, None):
+            codes |= set(INPUT_ERRORS)
+        answers = answer if isinstance(answer, dict) else {status: answer}
+        schema: dict[str, Any] = {
+            "operation_id": operation_id,
+            "tags": self.tags,
+            "summary": summary,
+            "responses": {**answers, **error_responses(*sorted(codes))},
+        }
+        if description is not None:
+            schema["description"] = description
+        if request is not _UNSET:
+            schema["request"] = request
+        listed = [query] if query is not None else []
+        listed += [*parameters]
+        if key is not None:
+            listed.append(idempotency_key_parameter(required=key == REQUIRED))
+        if listed:
+            schema["parameters"] = listed
+        decorate: Callable[[F], F] = extend_schema(**schema)
+        return decorate
+
+    def cancel(self, operation_id: str, summary: str, answer: Any) -> Callable[[V], V]:
+        """Document a ``CancelView``'s POST: no body, an optional key, the object it
+        cancelled, 404 when the id is not one of the caller's."""
+        post = self(operation_id, summary, answer, errors=(404,), key=OPTIONAL, request=None)
+        decorate: Callable[[V], V] = extend_schema_view(post=post)
+        return decorate
 
 
 UNSUPPORTED_MEDIA_TYPE_DESCRIPTION = "The body's Content-Type is not one this operation reads."
