@@ -33,7 +33,7 @@ from lucid_payments.core.idempotency import IdempotentMixin
 from lucid_payments.core.inputs import validated
 from lucid_payments.core.paging import Window
 from lucid_payments.core.parsers import StrictJSONParser
-from lucid_payments.core.schema import OPTIONAL, Operations
+from lucid_payments.core.schema import Operations
 
 TAGS = ["webhooks"]
 API = Operations(*TAGS)
@@ -74,9 +74,7 @@ class EndpointListCreateView(IdempotentMixin, APIView):
     @API(
         "webhook_endpoint_create",
         "Register a webhook endpoint; the answer shows its signing secret once",
-        EndpointWithSecretOutput,
-        status=201,
-        key=OPTIONAL,
+        {201: EndpointWithSecretOutput},
         request=EndpointCreateInput,
         description="The URL must be http(s) and resolve to public addresses only "
         "(`webhook_url_not_allowed` otherwise); plain http may be refused by the operator.",
@@ -123,8 +121,7 @@ class EndpointDetailView(APIView):
     @API(
         "webhook_endpoint_delete",
         "Delete the endpoint and its delivery log (the events stay)",
-        None,
-        status=204,
+        {204: None},
         errors=(404,),
     )
     def delete(self, request: Request, endpoint_id: str) -> Response:
@@ -145,7 +142,6 @@ class EndpointRotateSecretView(IdempotentMixin, APIView):
         "A new signing secret (shown once); the previous one keeps signing for 24 h",
         EndpointWithSecretOutput,
         errors=(404,),
-        key=OPTIONAL,
         request=None,
         description="During the 24 h every delivery carries two signatures in "
         "webhook-signature, one per secret, so the receiver can switch at any moment.",
@@ -189,10 +185,8 @@ class DeliveryRedeliverView(IdempotentMixin, APIView):
     @API(
         "webhook_delivery_redeliver",
         "Send a delivery again now (same webhook-id), with a fresh retry schedule",
-        DeliveryOutput,
-        status=202,
+        {202: DeliveryOutput},
         errors=(404,),
-        key=OPTIONAL,
         request=None,
     )
     def post(self, request: Request, endpoint_id: str, delivery_id: str) -> Response:

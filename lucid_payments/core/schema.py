@@ -3,14 +3,15 @@ the one way an operation is declared.
 
 API = Operations("customers")
 
-@API("customer_create", "Register a customer", CustomerOutput, status=201, key=REQUIRED)
+@API("customer_create", "Register a customer", {201: CustomerOutput}, request=CustomerCreateInput)
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Literal, TypeVar
+from typing import Any, TypeVar
 
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -19,7 +20,11 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers
 
-from lucid_payments.core.idempotency import IDEMPOTENCY_KEY_HEADER, MAX_KEY_LENGTH
+from lucid_payments.core.idempotency import (
+    IDEMPOTENCY_KEY_HEADER,
+    MAX_KEY_LENGTH,
+    IdempotentMixin,
+)
 
 
 class ErrorDetailSerializer(serializers.Serializer[Any]):
@@ -87,9 +92,6 @@ INPUT_ERRORS = (400,)
 # or reuse one for another request (422): IdempotentMixin answers these.
 KEY_ERRORS = (400, 409, 422)
 
-REQUIRED: Literal["required"] = "required"
-OPTIONAL: Literal["optional"] = "optional"
-Key = Literal["required", "optional"]
 _UNSET: Any = object()
 F = TypeVar("F", bound=Callable[..., Any])
 V = TypeVar("V", bound=type)
@@ -97,9 +99,10 @@ V = TypeVar("V", bound=type)
 
 class Operations:
     """The operations of one API area, each declared in one call: its id, summary and
-    answer, what it reads, whether it takes an Idempotency-Key, and the errors it can
-    answer besides those every caller (``CALLER_ERRORS``), input (``INPUT_ERRORS``) or key
-    (``KEY_ERRORS``) can meet, which it documents without being told."""
+    answer (a serializer for a 200, else ``{status: serializer}``), what it reads, and the
+    errors it can answer besides those every caller (``CALLER_ERRORS``) or input
+    (``INPUT_ERRORS``) can meet, which it documents without being told. The key and its
+    errors are documented from the view (see ``AutoSchema``)."""
 
     def __init__(self, *tags: str) -> None:
         self.tags = list(tags)
@@ -110,22 +113,16 @@ class Operations:
         summary: str,
         answer: Any,
         *,
-        status: int = 200,
         errors: tuple[int, ...] = (),
-        key: Key | None = None,
         request: Any = _UNSET,
         query: Any = None,
         parameters: tuple[Any, ...] = (),
         description: str | None = None,
     ) -> Callable[[F], F]:
-        """``extend_schema`` for one operation answering ``answer`` with ``status`` (or
-        ``answer`` as the whole ``{status: serializer}`` map when it has several)."""
         codes = set(CALLER_ERRORS) | set(errors)
-        if key is not None:
-            codes |= set(KEY_ERRORS)
         if query is not None or request not in (_UNSET, None):
             codes |= set(INPUT_ERRORS)
-        answers = answer if isinstance(answer, dict) else {status: answer}
+        answers = answer if isinstance(answer, dict) else {200: answer}
         schema: dict[str, Any] = {
             "operation_id": operation_id,
             "tags": self.tags,
@@ -136,21 +133,49 @@ class Operations:
             schema["description"] = description
         if request is not _UNSET:
             schema["request"] = request
-        listed = [query] if query is not None else []
-        listed += [*parameters]
-        if key is not None:
-            listed.append(idempotency_key_parameter(required=key == REQUIRED))
+        listed = [*([query] if query is not None else []), *parameters]
         if listed:
             schema["parameters"] = listed
         decorate: Callable[[F], F] = extend_schema(**schema)
         return decorate
 
     def cancel(self, operation_id: str, summary: str, answer: Any) -> Callable[[V], V]:
-        """Document a ``CancelView``'s POST: no body, an optional key, the object it
-        cancelled, 404 when the id is not one of the caller's."""
-        post = self(operation_id, summary, answer, errors=(404,), key=OPTIONAL, request=None)
+        """Document a ``CancelView``'s POST: no body, the object it cancelled, 404 when the
+        id is not one of the caller's."""
+        post = self(operation_id, summary, answer, errors=(404,), request=None)
         decorate: Callable[[V], V] = extend_schema_view(post=post)
         return decorate
+
+
+class AutoSchema(SpectacularAutoSchema):
+    """The Idempotency-Key header and its errors, documented from the view: IdempotentMixin
+    decides which methods take a key and whether it is required, so the document says what
+    the view enforces and no operation has to repeat it."""
+
+    def _key_required(self) -> bool | None:
+        view = self.view
+        if not isinstance(view, IdempotentMixin) or self.method not in view.idempotent_methods:
+            return None
+        return view.idempotency_required
+
+    def get_override_parameters(self) -> list[Any]:
+        parameters = list(super().get_override_parameters())
+        required = self._key_required()
+        if required is not None:
+            parameters.append(idempotency_key_parameter(required=required))
+        return parameters
+
+    def get_operation(self, *args: Any, **kwargs: Any) -> dict[str, Any] | None:
+        operation: dict[str, Any] | None = super().get_operation(*args, **kwargs)
+        if operation is None or self._key_required() is None:
+            return operation
+        responses = operation["responses"]
+        for code, error in error_responses(*KEY_ERRORS).items():
+            if str(code) not in responses:
+                # Rendered as drf-spectacular renders every other declared response.
+                responses[str(code)] = self._get_response_for_code(error, str(code))
+        operation["responses"] = dict(sorted(responses.items()))
+        return operation
 
 
 UNSUPPORTED_MEDIA_TYPE_DESCRIPTION = "The body's Content-Type is not one this operation reads."

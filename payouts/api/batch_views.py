@@ -15,7 +15,7 @@ from lucid_payments.core.idempotency import IdempotentMixin
 from lucid_payments.core.inputs import validated
 from lucid_payments.core.paging import NewestFirstList, Page, Window
 from lucid_payments.core.parsers import StrictJSONParser
-from lucid_payments.core.schema import REQUIRED, Operations
+from lucid_payments.core.schema import Operations
 from payouts.api.batch_serializers import (
     PayoutBatchCreateInput,
     PayoutBatchDetailOutput,
@@ -56,10 +56,8 @@ class PayoutBatchListCreateView(IdempotentMixin, APIView):
     @API(
         "payout_batch_create",
         "Pay out up to 1,000 payouts at once: all accepted and held, or none",
-        PayoutBatchDetailOutput,
-        status=201,
+        {201: PayoutBatchDetailOutput},
         errors=(404,),
-        key=REQUIRED,
         request=PayoutBatchCreateInput,
         description="Each item is what POST /payouts takes and becomes a payout, held at "
         "once on its funding balance. The items are checked in order; the first refused "

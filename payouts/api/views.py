@@ -22,7 +22,7 @@ from lucid_payments.core.inputs import validated
 from lucid_payments.core.money import Asset
 from lucid_payments.core.paging import NewestFirstList, Page, Window
 from lucid_payments.core.parsers import StrictJSONParser
-from lucid_payments.core.schema import REQUIRED, Operations
+from lucid_payments.core.schema import Operations
 from payouts.api.serializers import (
     LimitsOutput,
     LimitsQuery,
@@ -80,10 +80,8 @@ class PayoutListCreateView(IdempotentMixin, APIView):
     @API(
         "payout_create",
         "Pay a customer out to a TRON address (held on the funding balance at once)",
-        PayoutOutput,
-        status=201,
+        {201: PayoutOutput},
         errors=(404,),
-        key=REQUIRED,
         request=PayoutCreateInput,
         description="The route is ours to choose: kyc for a customer with an approved, "
         "unexpired KYC, else v0, each with its limits (403 kyc_required on v0, "

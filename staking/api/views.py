@@ -17,7 +17,7 @@ from lucid_payments.core.audit import AuditActor
 from lucid_payments.core.idempotency import IdempotentMixin
 from lucid_payments.core.money import Money
 from lucid_payments.core.parsers import StrictJSONParser
-from lucid_payments.core.schema import REQUIRED, Operations
+from lucid_payments.core.schema import Operations
 from staking import preflight, services
 from staking.api.pagination import OperationPagination
 from staking.api.serializers import (
@@ -80,15 +80,7 @@ class _OperationView(IdempotentMixin, APIView):
 
 
 def _post_schema(operation_id: str, summary: str, request: Any) -> Any:
-    return API(
-        operation_id,
-        summary,
-        OperationOutput,
-        status=202,
-        errors=POST_ERRORS,
-        key=REQUIRED,
-        request=request,
-    )
+    return API(operation_id, summary, {202: OperationOutput}, errors=POST_ERRORS, request=request)
 
 
 class FreezeView(_OperationView):

@@ -17,7 +17,7 @@ from lucid_payments.core.idempotency import IdempotentMixin
 from lucid_payments.core.inputs import validated
 from lucid_payments.core.money import Asset, Money
 from lucid_payments.core.parsers import StrictJSONParser
-from lucid_payments.core.schema import REQUIRED, Operations
+from lucid_payments.core.schema import Operations
 from lucid_payments.tron import addresses
 from lucid_payments.tron.adapter.errors import NodeRejected
 from lucid_payments.tron.selectors import outgoing_get
@@ -116,10 +116,8 @@ class UsdtTransferListCreateView(IdempotentMixin, APIView):
         "usdt_transfer_create",
         "Send USDT from one of your hot wallets (held on the ledger; settled when "
         "final; fee_limit from the energy estimate)",
-        UsdtTransferOutput,
-        status=202,
+        {202: UsdtTransferOutput},
         errors=(404, 503),
-        key=REQUIRED,
         request=UsdtTransferInput,
     )
     def post(self, request: Request) -> Response:
@@ -191,10 +189,8 @@ class UsdtApprovalCreateView(IdempotentMixin, APIView):
     @API(
         "usdt_approval_create",
         "Let a spender move USDT from one of your hot wallets (approve)",
-        UsdtApprovalOutput,
-        status=202,
+        {202: UsdtApprovalOutput},
         errors=(404, 503),
-        key=REQUIRED,
         request=UsdtApprovalInput,
     )
     def post(self, request: Request) -> Response:

@@ -19,7 +19,7 @@ from lucid_payments.core.inputs import validated
 from lucid_payments.core.money import Money
 from lucid_payments.core.paging import NewestFirstList, Page, Window
 from lucid_payments.core.parsers import StrictJSONParser
-from lucid_payments.core.schema import REQUIRED, Operations
+from lucid_payments.core.schema import Operations
 from wallets.api.ledger_transfer_serializers import (
     LedgerTransferFilter,
     LedgerTransferInput,
@@ -75,7 +75,6 @@ class LedgerTransferListCreateView(IdempotentMixin, APIView):
         "transaction): a customer pays you, or you credit a customer",
         {200: LedgerTransferOutput, 201: LedgerTransferOutput},
         errors=(404,),
-        key=REQUIRED,
         request=LedgerTransferInput,
         description="201 when booked; 200 with the transfer already booked when the same "
         "reference comes with the same body. 422 insufficient_funds when the payer's "

@@ -18,7 +18,7 @@ from lucid_payments.core.idempotency import IdempotentMixin
 from lucid_payments.core.inputs import validated
 from lucid_payments.core.money import Asset, Money, format_amount
 from lucid_payments.core.parsers import StrictJSONParser
-from lucid_payments.core.schema import OPTIONAL, REQUIRED, Operations
+from lucid_payments.core.schema import Operations
 from lucid_payments.tron.adapter.errors import NodeRejected
 from lucid_payments.tron.selectors import outgoing_view
 from wallets.api.pagination import LedgerEntryPagination
@@ -111,9 +111,7 @@ class WalletListCreateView(IdempotentMixin, APIView):
     @API(
         "wallet_create",
         "Create a wallet (hot, deposit, fee: derived from the platform seed; cold: watch-only)",
-        WalletOutput,
-        status=201,
-        key=OPTIONAL,
+        {201: WalletOutput},
         request=WalletCreateInput,
     )
     def post(self, request: Request) -> Response:
@@ -161,10 +159,8 @@ class WalletAddressCreateView(IdempotentMixin, APIView):
     @API(
         "wallet_address_create",
         "Derive the wallet's next address",
-        WalletAddressOutput,
-        status=201,
+        {201: WalletAddressOutput},
         errors=(404,),
-        key=OPTIONAL,
         request=AddressCreateInput,
     )
     def post(self, request: Request, wallet_id: int) -> Response:
@@ -203,10 +199,8 @@ class WalletTransferView(IdempotentMixin, APIView):
     @API(
         "wallet_transfer_create",
         "Send TRX from a hot wallet (held on the ledger; settled when final)",
-        TransferOutput,
-        status=202,
+        {202: TransferOutput},
         errors=(404,),
-        key=REQUIRED,
         request=TransferInput,
     )
     def post(self, request: Request, wallet_id: int) -> Response:

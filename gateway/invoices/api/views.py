@@ -38,7 +38,7 @@ from lucid_payments.core.idempotency import IdempotentMixin
 from lucid_payments.core.money import Asset, MoneySerializer
 from lucid_payments.core.paging import NewestFirstList, Page, Window
 from lucid_payments.core.parsers import StrictJSONParser
-from lucid_payments.core.schema import REQUIRED, Operations
+from lucid_payments.core.schema import Operations
 
 TAGS = ["invoices"]
 API = Operations(*TAGS)
@@ -65,9 +65,7 @@ class InvoiceListCreateView(IdempotentMixin, APIView):
     @API(
         "invoice_create",
         "Create an invoice on a fresh address (amount left out: a top-up invoice)",
-        InvoiceOutput,
-        status=201,
-        key=REQUIRED,
+        {201: InvoiceOutput},
         request=InvoiceCreateInput,
     )
     def post(self, request: Request) -> Response:
@@ -141,10 +139,8 @@ class RefundListCreateView(IdempotentMixin, APIView):
         "invoice_refund_create",
         "Refund part or all of what was paid, from your hot wallet (held on your "
         "balance; settled when final)",
-        RefundOutput,
-        status=202,
+        {202: RefundOutput},
         errors=(404,),
-        key=REQUIRED,
         request=RefundCreateInput,
     )
     def post(self, request: Request, invoice_id: str) -> Response:

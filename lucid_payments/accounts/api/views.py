@@ -24,7 +24,7 @@ from lucid_payments.accounts.selectors import customer_get
 from lucid_payments.accounts.services import customer_create
 from lucid_payments.core.errors import RequestTooLarge
 from lucid_payments.core.idempotency import IdempotentMixin
-from lucid_payments.core.schema import REQUIRED, Operations
+from lucid_payments.core.schema import Operations
 
 API = Operations("customers")
 
@@ -39,9 +39,7 @@ class CustomerCreateView(IdempotentMixin, APIView):
     @API(
         "customer_create",
         "Register a customer",
-        CustomerOutput,
-        status=201,
-        key=REQUIRED,
+        {201: CustomerOutput},
         request=CustomerCreateInput,
     )
     def post(self, request: Request) -> Response:
@@ -73,8 +71,7 @@ class CustomerKycSubmitView(APIView):
     @API(
         "customer_kyc_submit",
         "Submit identity data and documents for review",
-        KycApplicationOutput,
-        status=201,
+        {201: KycApplicationOutput},
         errors=(404, 409),
         request={"multipart/form-data": KycSubmitInput},
         description="multipart/form-data. Each file must be JPEG, PNG or PDF (recognised from "

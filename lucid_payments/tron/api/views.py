@@ -12,7 +12,7 @@ from lucid_payments.accounts.authentication import request_principal
 from lucid_payments.accounts.scopes import Scope
 from lucid_payments.core.errors import InvalidInput, Unprocessable
 from lucid_payments.core.idempotency import IdempotentMixin
-from lucid_payments.core.schema import REQUIRED, Operations
+from lucid_payments.core.schema import Operations
 from lucid_payments.tron import addresses
 from lucid_payments.tron.adapter.node import get_node
 from lucid_payments.tron.api import queries
@@ -101,10 +101,8 @@ class BroadcastView(IdempotentMixin, APIView):
     @API(
         "transaction_broadcast",
         "Relay a transaction the client signed",
-        BroadcastOutput,
-        status=202,
+        {202: BroadcastOutput},
         errors=(503,),
-        key=REQUIRED,
         request=BroadcastInput,
         description="Checked first: raw_data_hex parses, txID (if given) is its sha256, raw_data "
         "serializes to exactly raw_data_hex, the one signature recovers to the owner, "
