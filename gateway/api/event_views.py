@@ -35,7 +35,7 @@ class EventListView(APIView):
 class EventDetailView(APIView):
     required_scope = Scope.GATEWAY
 
-    @API("event_retrieve", "One event", EventOutput, errors=(404,))
+    @API.retrieve("event_retrieve", "One event", EventOutput)
     def get(self, request: Request, event_id: str) -> Response:
         principal = request_principal(request)
         event = event_get(client_id=principal.client_id, event_id=event_id)

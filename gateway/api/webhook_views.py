@@ -94,7 +94,7 @@ class EndpointDetailView(APIView):
     required_scope = Scope.GATEWAY
     parser_classes = JSON_BODY_ONLY
 
-    @API("webhook_endpoint_retrieve", "One webhook endpoint", EndpointOutput, errors=(404,))
+    @API.retrieve("webhook_endpoint_retrieve", "One webhook endpoint", EndpointOutput)
     def get(self, request: Request, endpoint_id: str) -> Response:
         principal = request_principal(request)
         endpoint = endpoint_get(client_id=principal.client_id, endpoint_id=endpoint_id)

@@ -15,7 +15,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from lucid_payments.core.fields import InputCharField, InputDateTimeField, InputIntegerField
-from lucid_payments.core.inputs import validated
 from lucid_payments.core.schema import Operations
 
 MAX_PAGE = 100
@@ -136,13 +135,17 @@ class NewestFirstList:
         def decorate(
             fetch: Fetch[ViewT, Kwargs],
         ) -> Callable[Concatenate[ViewT, Request, Kwargs], Response]:
-            @Operations(*self.tags)(
+            @Operations(*self.tags).read(
                 operation_id, summary, self.output, errors=self.errors, query=self.filters
             )
             def get(
-                view: ViewT, request: Request, *args: Kwargs.args, **kwargs: Kwargs.kwargs
+                view: ViewT,
+                request: Request,
+                query: dict[str, Any],
+                *args: Kwargs.args,
+                **kwargs: Kwargs.kwargs,
             ) -> Response:
-                window, filters = Window.split(validated(self.filters, request.query_params))
+                window, filters = Window.split(query)
                 page = fetch(view, request, window, filters, *args, **kwargs)
                 body = {
                     self.key: self._shown(page.items),

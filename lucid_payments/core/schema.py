@@ -9,7 +9,7 @@ API = Operations("customers")
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.utils import (
@@ -19,12 +19,15 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from lucid_payments.core.idempotency import (
     IDEMPOTENCY_KEY_HEADER,
     MAX_KEY_LENGTH,
     IdempotentMixin,
 )
+from lucid_payments.core.inputs import validated
 
 
 class ErrorDetailSerializer(serializers.Serializer[Any]):
@@ -95,6 +98,11 @@ KEY_ERRORS = (400, 409, 422)
 _UNSET: Any = object()
 F = TypeVar("F", bound=Callable[..., Any])
 V = TypeVar("V", bound=type)
+ViewT = TypeVar("ViewT")
+Kwargs = ParamSpec("Kwargs")
+# A view method given the validated query, and the ``get`` made of it.
+Reader = Callable[Concatenate[ViewT, Request, dict[str, Any], Kwargs], Response]
+Get = Callable[Concatenate[ViewT, Request, Kwargs], Response]
 
 
 class Operations:
@@ -138,6 +146,34 @@ class Operations:
             schema["parameters"] = listed
         decorate: Callable[[F], F] = extend_schema(**schema)
         return decorate
+
+    def read(
+        self,
+        operation_id: str,
+        summary: str,
+        answer: Any,
+        *,
+        query: type[serializers.Serializer[Any]],
+        errors: tuple[int, ...] = (),
+    ) -> Callable[[Reader[ViewT, Kwargs]], Get[ViewT, Kwargs]]:
+        """Make a view's ``get`` from a method given the query as ``query`` validates it
+        (a 400 naming the fields otherwise): the query read is the query documented."""
+
+        def decorate(read: Reader[ViewT, Kwargs]) -> Get[ViewT, Kwargs]:
+            @self(operation_id, summary, answer, errors=errors, query=query)
+            def get(
+                view: ViewT, request: Request, *args: Kwargs.args, **kwargs: Kwargs.kwargs
+            ) -> Response:
+                return read(view, request, validated(query, request.query_params), *args, **kwargs)
+
+            return get
+
+        return decorate
+
+    def retrieve(self, operation_id: str, summary: str, answer: Any) -> Callable[[F], F]:
+        """Document reading one of the caller's objects by its id: 404 when the id is not
+        one of theirs, as for an object that does not exist."""
+        return self(operation_id, summary, answer, errors=(404,))
 
     def cancel(self, operation_id: str, summary: str, answer: Any) -> Callable[[V], V]:
         """Document a ``CancelView``'s POST: no body, the object it cancelled, 404 when the

@@ -81,11 +81,10 @@ class PayoutBatchListCreateView(IdempotentMixin, APIView):
 class PayoutBatchDetailView(APIView):
     required_scope = Scope.PAYOUTS
 
-    @API(
+    @API.retrieve(
         "payout_batch_retrieve",
         "One payout batch, with every item's result in order",
         PayoutBatchDetailOutput,
-        errors=(404,),
     )
     def get(self, request: Request, batch_id: str) -> Response:
         principal = request_principal(request)

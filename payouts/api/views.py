@@ -111,11 +111,8 @@ class PayoutListCreateView(IdempotentMixin, APIView):
 class PayoutDetailView(APIView):
     required_scope = Scope.PAYOUTS
 
-    @API(
-        "payout_retrieve",
-        "One payout, with its network costs once recorded",
-        PayoutOutput,
-        errors=(404,),
+    @API.retrieve(
+        "payout_retrieve", "One payout, with its network costs once recorded", PayoutOutput
     )
     def get(self, request: Request, payout_id: str) -> Response:
         principal = request_principal(request)
@@ -139,16 +136,15 @@ class PayoutCancelView(CancelView):
 class LimitsView(APIView):
     required_scope = Scope.PAYOUTS
 
-    @API(
+    @API.read(
         "payout_limits",
         "What a customer may still send on each route now (rolling 24 h)",
         LimitsOutput,
         errors=(404,),
         query=LimitsQuery,
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request, query: dict[str, Any]) -> Response:
         principal = request_principal(request)
-        query = validated(LimitsQuery, request.query_params)
         customer = customer_get(client=principal.client, customer_id=query["customer_id"])
         destination = query.get("destination")
         routes: dict[str, Any] = {}

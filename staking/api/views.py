@@ -235,16 +235,13 @@ class OperationListView(APIView):
     required_scope = Scope.STAKING
     pagination_class = OperationPagination
 
-    @API(
+    @API.read(
         "staking_operation_list",
         "Your staking operations, newest first",
         OperationOutput(many=True),
         query=OperationFilter,
     )
-    def get(self, request: Request) -> Response:
-        filters = OperationFilter(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        wanted = filters.validated_data
+    def get(self, request: Request, wanted: dict[str, Any]) -> Response:
         operations = operation_list(
             client=request_principal(request).client,
             wallet_id=wanted.get("wallet_id"),
@@ -260,12 +257,7 @@ class OperationListView(APIView):
 class OperationDetailView(APIView):
     required_scope = Scope.STAKING
 
-    @API(
-        "staking_operation_retrieve",
-        "One of your staking operations",
-        OperationOutput,
-        errors=(404,),
-    )
+    @API.retrieve("staking_operation_retrieve", "One of your staking operations", OperationOutput)
     def get(self, request: Request, operation_id: int) -> Response:
         operation = operation_get(
             client=request_principal(request).client, operation_id=operation_id

@@ -134,15 +134,14 @@ class UsdtTransferListCreateView(IdempotentMixin, APIView):
         transfer = usdt_transfer_create(wallet=wallet, plan=plan, actor=principal.actor)
         return Response(UsdtTransferOutput(usdt_transfer_body(transfer)).data, status=202)
 
-    @API(
+    @API.read(
         "usdt_transfer_list",
         "Your USDT transfers, newest first",
         UsdtTransferOutput(many=True),
         query=UsdtTransferFilter,
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request, filters: dict[str, Any]) -> Response:
         principal = request_principal(request)
-        filters = validated(UsdtTransferFilter, request.query_params)
         transfers = usdt_transfer_list(client=principal.client, **filters)
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(transfers, request, view=self) or []
@@ -152,11 +151,10 @@ class UsdtTransferListCreateView(IdempotentMixin, APIView):
 class UsdtTransferDetailView(APIView):
     required_scope = Scope.USDT
 
-    @API(
+    @API.retrieve(
         "usdt_transfer_retrieve",
         "One of your USDT transfers, with its fees once final",
         UsdtTransferOutput,
-        errors=(404,),
     )
     def get(self, request: Request, transfer_id: int) -> Response:
         principal = request_principal(request)
@@ -276,15 +274,14 @@ def _figures_body(row: DayStats) -> dict[str, Any]:
 class UsdtStatsView(APIView):
     required_scope = Scope.USDT
 
-    @API(
+    @API.read(
         "usdt_stats",
         "Your USDT volume, counts and fees per day, and the TRX saved against burning everything",
         StatsOutput,
         query=StatsFilter,
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request, filters: dict[str, Any]) -> Response:
         principal = request_principal(request)
-        filters = validated(StatsFilter, request.query_params)
         rows, totals = usdt_stats(client=principal.client, days=filters["days"])
         days = [{"day": row.day, **_figures_body(row)} for row in rows]
         return Response(StatsOutput({"days": days, "totals": _figures_body(totals)}).data)

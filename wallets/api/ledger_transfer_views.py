@@ -103,7 +103,7 @@ class LedgerTransferListCreateView(IdempotentMixin, APIView):
 class LedgerTransferDetailView(APIView):
     required_scope = Scope.WALLETS
 
-    @API("ledger_transfer_retrieve", "One book transfer", LedgerTransferOutput, errors=(404,))
+    @API.retrieve("ledger_transfer_retrieve", "One book transfer", LedgerTransferOutput)
     def get(self, request: Request, transfer_id: str) -> Response:
         principal = request_principal(request)
         transfer = ledger_transfer_get(client=principal.client, transfer_id=transfer_id)

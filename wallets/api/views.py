@@ -129,11 +129,10 @@ class WalletListCreateView(IdempotentMixin, APIView):
 class WalletDetailView(APIView):
     required_scope = Scope.WALLETS
 
-    @API(
+    @API.retrieve(
         "wallet_retrieve",
         "A wallet with its on-chain TRX and USDT balances, resources and ledger view",
         WalletDetailOutput,
-        errors=(404,),
     )
     def get(self, request: Request, wallet_id: int) -> Response:
         principal = request_principal(request)
@@ -220,16 +219,15 @@ class WalletTransferView(IdempotentMixin, APIView):
 class BalancesView(APIView):
     required_scope = Scope.WALLETS
 
-    @API(
+    @API.read(
         "balances_retrieve",
         "Available and held balances per asset: the caller's client, or one customer",
         BalancesOutput,
         errors=(404,),
         query=BalancesFilter,
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request, filters: dict[str, Any]) -> Response:
         principal = request_principal(request)
-        filters = validated(BalancesFilter, request.query_params)
         customer_id = filters.get("customer")
         if customer_id is None:
             owner = LedgerOwner.client(principal.client_id)
@@ -273,16 +271,15 @@ class LedgerEntryListView(APIView):
     # Read by drf-spectacular too: the 200 is documented as the paginated envelope.
     pagination_class = LedgerEntryPagination
 
-    @API(
+    @API.read(
         "ledger_entry_list",
         "Ledger entries on the caller's and its customers' accounts, newest first",
         LedgerEntryOutput(many=True),
         errors=(404,),
         query=LedgerEntryFilter,
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request, wanted: dict[str, Any]) -> Response:
         principal = request_principal(request)
-        wanted = validated(LedgerEntryFilter, request.query_params)
         if "customer" in wanted:
             # Another client's customer is 404 exactly as a non-existent one: ids reveal nothing.
             customer_get(client=principal.client, customer_id=wanted["customer"])

@@ -91,12 +91,7 @@ class InvoiceListCreateView(IdempotentMixin, APIView):
 class InvoiceDetailView(APIView):
     required_scope = Scope.GATEWAY
 
-    @API(
-        "invoice_retrieve",
-        "One invoice with its payments and settlement",
-        InvoiceOutput,
-        errors=(404,),
-    )
+    @API.retrieve("invoice_retrieve", "One invoice with its payments and settlement", InvoiceOutput)
     def get(self, request: Request, invoice_id: str) -> Response:
         principal = request_principal(request)
         invoice = invoice_get(client_id=principal.client_id, invoice_id=invoice_id)

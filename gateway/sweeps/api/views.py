@@ -43,7 +43,7 @@ class SweepListView(APIView):
 class SweepDetailView(APIView):
     required_scope = Scope.GATEWAY
 
-    @API("sweep_retrieve", "One sweep with its transactions and costs", SweepOutput, errors=(404,))
+    @API.retrieve("sweep_retrieve", "One sweep with its transactions and costs", SweepOutput)
     def get(self, request: Request, sweep_id: str) -> Response:
         principal = request_principal(request)
         return Response(sweep_output(sweep_get(client_id=principal.client_id, sweep_id=sweep_id)))

@@ -57,7 +57,7 @@ class CustomerCreateView(IdempotentMixin, APIView):
 class CustomerDetailView(APIView):
     required_scope = Scope.PAYOUTS
 
-    @API("customer_retrieve", "A customer and the state of its KYC", CustomerOutput, errors=(404,))
+    @API.retrieve("customer_retrieve", "A customer and the state of its KYC", CustomerOutput)
     def get(self, request: Request, customer_id: int) -> Response:
         principal = request_principal(request)
         customer = customer_get(client=principal.client, customer_id=customer_id)
