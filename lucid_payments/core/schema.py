@@ -19,6 +19,7 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import serializers
+from rest_framework.fields import empty
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -95,7 +96,6 @@ INPUT_ERRORS = (400,)
 # or reuse one for another request (422): IdempotentMixin answers these.
 KEY_ERRORS = (400, 409, 422)
 
-_UNSET: Any = object()
 F = TypeVar("F", bound=Callable[..., Any])
 V = TypeVar("V", bound=type)
 ViewT = TypeVar("ViewT")
@@ -122,29 +122,25 @@ class Operations:
         answer: Any,
         *,
         errors: tuple[int, ...] = (),
-        request: Any = _UNSET,
+        request: Any = empty,
         query: Any = None,
         parameters: tuple[Any, ...] = (),
         description: str | None = None,
     ) -> Callable[[F], F]:
         codes = set(CALLER_ERRORS) | set(errors)
-        if query is not None or request not in (_UNSET, None):
+        if query is not None or request not in (empty, None):
             codes |= set(INPUT_ERRORS)
         answers = answer if isinstance(answer, dict) else {200: answer}
-        schema: dict[str, Any] = {
-            "operation_id": operation_id,
-            "tags": self.tags,
-            "summary": summary,
-            "responses": {**answers, **error_responses(*sorted(codes))},
-        }
-        if description is not None:
-            schema["description"] = description
-        if request is not _UNSET:
-            schema["request"] = request
         listed = [*([query] if query is not None else []), *parameters]
-        if listed:
-            schema["parameters"] = listed
-        decorate: Callable[[F], F] = extend_schema(**schema)
+        decorate: Callable[[F], F] = extend_schema(
+            operation_id=operation_id,
+            tags=self.tags,
+            summary=summary,
+            description=description,
+            parameters=listed or None,
+            request=request,
+            responses={**answers, **error_responses(*sorted(codes))},
+        )
         return decorate
 
     def read(
