@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -13,15 +12,14 @@ from gateway.api.event_serializers import EventFilter, EventOutput, EventPageOut
 from lucid_payments.accounts.authentication import request_principal
 from lucid_payments.accounts.scopes import Scope
 from lucid_payments.core.paging import NewestFirstList, Page, Window
-from lucid_payments.core.schema import error_responses
+from lucid_payments.core.schema import Operations
 from lucid_payments.events.models import Event
 from lucid_payments.events.selectors import event_get, event_page
 
 TAGS = ["events"]
+API = Operations(*TAGS)
 # A cursor that is not one of the caller's events is a 400, never a 404.
-EVENT_LIST = NewestFirstList(
-    EventFilter, EventPageOutput, key="events", tags=TAGS, errors=(400, 401, 403, 429)
-)
+EVENT_LIST = NewestFirstList(EventFilter, EventPageOutput, key="events", tags=TAGS, errors=())
 
 
 class EventListView(APIView):
@@ -37,12 +35,7 @@ class EventListView(APIView):
 class EventDetailView(APIView):
     required_scope = Scope.GATEWAY
 
-    @extend_schema(
-        operation_id="event_retrieve",
-        tags=TAGS,
-        summary="One event",
-        responses={200: EventOutput, **error_responses(401, 403, 404, 429)},
-    )
+    @API.retrieve("event_retrieve", "One event", EventOutput)
     def get(self, request: Request, event_id: str) -> Response:
         principal = request_principal(request)
         event = event_get(client_id=principal.client_id, event_id=event_id)

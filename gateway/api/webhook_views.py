@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -34,9 +33,10 @@ from lucid_payments.core.idempotency import IdempotentMixin
 from lucid_payments.core.inputs import validated
 from lucid_payments.core.paging import Window
 from lucid_payments.core.parsers import StrictJSONParser
-from lucid_payments.core.schema import error_responses, idempotency_key_parameter
+from lucid_payments.core.schema import Operations
 
 TAGS = ["webhooks"]
+API = Operations(*TAGS)
 # JSON bodies only: one body format, one set of rules (see wallets/api/views.py).
 JSON_BODY_ONLY = [StrictJSONParser]
 # The secret is shown once: an idempotent replay answers it as null, and the stored
@@ -61,29 +61,23 @@ class EndpointListCreateView(IdempotentMixin, APIView):
             dict(EndpointWithSecretOutput(obj, context={"secret": None}).data), status=201
         )
 
-    @extend_schema(
-        operation_id="webhook_endpoint_list",
-        tags=TAGS,
-        summary="The caller's webhook endpoints (secrets are never listed)",
-        responses={200: EndpointOutput(many=True), **error_responses(401, 403, 429)},
+    @API(
+        "webhook_endpoint_list",
+        "The caller's webhook endpoints (secrets are never listed)",
+        EndpointOutput(many=True),
     )
     def get(self, request: Request) -> Response:
         principal = request_principal(request)
         endpoints = endpoint_list(client_id=principal.client_id)
         return Response([EndpointOutput(endpoint).data for endpoint in endpoints])
 
-    @extend_schema(
-        operation_id="webhook_endpoint_create",
-        tags=TAGS,
-        summary="Register a webhook endpoint; the answer shows its signing secret once",
+    @API(
+        "webhook_endpoint_create",
+        "Register a webhook endpoint; the answer shows its signing secret once",
+        {201: EndpointWithSecretOutput},
+        request=EndpointCreateInput,
         description="The URL must be http(s) and resolve to public addresses only "
         "(`webhook_url_not_allowed` otherwise); plain http may be refused by the operator.",
-        parameters=[idempotency_key_parameter(required=False)],
-        request=EndpointCreateInput,
-        responses={
-            201: EndpointWithSecretOutput,
-            **error_responses(400, 401, 403, 409, 422, 429),
-        },
     )
     def post(self, request: Request) -> Response:
         principal = request_principal(request)
@@ -100,23 +94,18 @@ class EndpointDetailView(APIView):
     required_scope = Scope.GATEWAY
     parser_classes = JSON_BODY_ONLY
 
-    @extend_schema(
-        operation_id="webhook_endpoint_retrieve",
-        tags=TAGS,
-        summary="One webhook endpoint",
-        responses={200: EndpointOutput, **error_responses(401, 403, 404, 429)},
-    )
+    @API.retrieve("webhook_endpoint_retrieve", "One webhook endpoint", EndpointOutput)
     def get(self, request: Request, endpoint_id: str) -> Response:
         principal = request_principal(request)
         endpoint = endpoint_get(client_id=principal.client_id, endpoint_id=endpoint_id)
         return Response(EndpointOutput(endpoint).data)
 
-    @extend_schema(
-        operation_id="webhook_endpoint_update",
-        tags=TAGS,
-        summary="Change the URL, the event types, the description, or enable/disable",
+    @API(
+        "webhook_endpoint_update",
+        "Change the URL, the event types, the description, or enable/disable",
+        EndpointOutput,
+        errors=(404,),
         request=EndpointUpdateInput,
-        responses={200: EndpointOutput, **error_responses(400, 401, 403, 404, 429)},
     )
     def patch(self, request: Request, endpoint_id: str) -> Response:
         principal = request_principal(request)
@@ -129,11 +118,11 @@ class EndpointDetailView(APIView):
         )
         return Response(EndpointOutput(updated).data)
 
-    @extend_schema(
-        operation_id="webhook_endpoint_delete",
-        tags=TAGS,
-        summary="Delete the endpoint and its delivery log (the events stay)",
-        responses={204: None, **error_responses(401, 403, 404, 429)},
+    @API(
+        "webhook_endpoint_delete",
+        "Delete the endpoint and its delivery log (the events stay)",
+        {204: None},
+        errors=(404,),
     )
     def delete(self, request: Request, endpoint_id: str) -> Response:
         principal = request_principal(request)
@@ -148,18 +137,14 @@ class EndpointRotateSecretView(IdempotentMixin, APIView):
     idempotency_required = False
     idempotency_redacted_fields: ClassVar[frozenset[str]] = SECRET_FIELDS
 
-    @extend_schema(
-        operation_id="webhook_endpoint_rotate_secret",
-        tags=TAGS,
-        summary="A new signing secret (shown once); the previous one keeps signing for 24 h",
+    @API(
+        "webhook_endpoint_rotate_secret",
+        "A new signing secret (shown once); the previous one keeps signing for 24 h",
+        EndpointWithSecretOutput,
+        errors=(404,),
+        request=None,
         description="During the 24 h every delivery carries two signatures in "
         "webhook-signature, one per secret, so the receiver can switch at any moment.",
-        parameters=[idempotency_key_parameter(required=False)],
-        request=None,
-        responses={
-            200: EndpointWithSecretOutput,
-            **error_responses(400, 401, 403, 404, 409, 422, 429),
-        },
     )
     def post(self, request: Request, endpoint_id: str) -> Response:
         principal = request_principal(request)
@@ -171,12 +156,12 @@ class EndpointRotateSecretView(IdempotentMixin, APIView):
 class DeliveryListView(APIView):
     required_scope = Scope.GATEWAY
 
-    @extend_schema(
-        operation_id="webhook_delivery_list",
-        tags=TAGS,
-        summary="The endpoint's deliveries with every attempt, newest first",
-        parameters=[DeliveryFilter],
-        responses={200: DeliveryPageOutput, **error_responses(400, 401, 403, 404, 429)},
+    @API(
+        "webhook_delivery_list",
+        "The endpoint's deliveries with every attempt, newest first",
+        DeliveryPageOutput,
+        errors=(404,),
+        query=DeliveryFilter,
     )
     def get(self, request: Request, endpoint_id: str) -> Response:
         principal = request_principal(request)
@@ -197,16 +182,12 @@ class DeliveryRedeliverView(IdempotentMixin, APIView):
     parser_classes = JSON_BODY_ONLY
     idempotency_required = False
 
-    @extend_schema(
-        operation_id="webhook_delivery_redeliver",
-        tags=TAGS,
-        summary="Send a delivery again now (same webhook-id), with a fresh retry schedule",
-        parameters=[idempotency_key_parameter(required=False)],
+    @API(
+        "webhook_delivery_redeliver",
+        "Send a delivery again now (same webhook-id), with a fresh retry schedule",
+        {202: DeliveryOutput},
+        errors=(404,),
         request=None,
-        responses={
-            202: DeliveryOutput,
-            **error_responses(400, 401, 403, 404, 409, 422, 429),
-        },
     )
     def post(self, request: Request, endpoint_id: str, delivery_id: str) -> Response:
         principal = request_principal(request)

@@ -10,14 +10,12 @@ from datetime import datetime
 from typing import Any, Concatenate, Generic, ParamSpec, Protocol, TypeVar, cast
 
 from django.db.models import Model, QuerySet
-from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from lucid_payments.core.fields import InputCharField, InputDateTimeField, InputIntegerField
-from lucid_payments.core.inputs import validated
-from lucid_payments.core.schema import error_responses
+from lucid_payments.core.schema import Operations
 
 MAX_PAGE = 100
 DEFAULT_PAGE = 20
@@ -119,8 +117,9 @@ class NewestFirstList:
     tags: list[str]
     item: Callable[[Any], Any] | None = None
     render: Callable[[list[Any]], Iterable[Any]] | None = None
-    # A cursor that is not the caller's is a 404 where it is looked up like any object.
-    errors: tuple[int, ...] = (400, 401, 403, 404, 429)
+    # Besides those of every query: a cursor that is not the caller's is a 404 where it is
+    # looked up like any object.
+    errors: tuple[int, ...] = (404,)
 
     def _shown(self, items: list[Any]) -> list[Any]:
         if self.render is not None:
@@ -136,17 +135,17 @@ class NewestFirstList:
         def decorate(
             fetch: Fetch[ViewT, Kwargs],
         ) -> Callable[Concatenate[ViewT, Request, Kwargs], Response]:
-            @extend_schema(
-                operation_id=operation_id,
-                tags=self.tags,
-                summary=summary,
-                parameters=[self.filters],
-                responses={200: self.output, **error_responses(*self.errors)},
+            @Operations(*self.tags).read(
+                operation_id, summary, self.output, errors=self.errors, query=self.filters
             )
             def get(
-                view: ViewT, request: Request, *args: Kwargs.args, **kwargs: Kwargs.kwargs
+                view: ViewT,
+                request: Request,
+                query: dict[str, Any],
+                *args: Kwargs.args,
+                **kwargs: Kwargs.kwargs,
             ) -> Response:
-                window, filters = Window.split(validated(self.filters, request.query_params))
+                window, filters = Window.split(query)
                 page = fetch(view, request, window, filters, *args, **kwargs)
                 body = {
                     self.key: self._shown(page.items),

@@ -1,19 +1,34 @@
-"""OpenAPI pieces every API view shares: the error body and the Idempotency-Key header.
+"""OpenAPI pieces every API view shares: the error body, the Idempotency-Key header, and
+the one way an operation is declared.
 
-@extend_schema(
-    parameters=[idempotency_key_parameter()],
-    responses={201: CustomerOutput, **error_responses(400, 401, 403, 409, 422, 429)},
-)
+API = Operations("customers")
+
+@API("customer_create", "Register a customer", {201: CustomerOutput}, request=CustomerCreateInput)
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import serializers
+from rest_framework.fields import empty
+from rest_framework.request import Request
+from rest_framework.response import Response
 
-from lucid_payments.core.idempotency import IDEMPOTENCY_KEY_HEADER, MAX_KEY_LENGTH
+from lucid_payments.core.idempotency import (
+    IDEMPOTENCY_KEY_HEADER,
+    MAX_KEY_LENGTH,
+    IdempotentMixin,
+)
+from lucid_payments.core.inputs import validated
 
 
 class ErrorDetailSerializer(serializers.Serializer[Any]):
@@ -70,6 +85,129 @@ def idempotency_key_parameter(*, required: bool = True) -> OpenApiParameter:
             "Keys are kept at least 24 hours."
         ),
     )
+
+
+# Every caller of an operation may be unknown (401), lack the scope (403) or be over its
+# rate (429): the authentication, permission and throttle classes answer before the view.
+CALLER_ERRORS = (401, 403, 429)
+# A request that reads a body or a query may not validate.
+INPUT_ERRORS = (400,)
+# A keyed request may carry a malformed key (400), run concurrently with the same key (409)
+# or reuse one for another request (422): IdempotentMixin answers these.
+KEY_ERRORS = (400, 409, 422)
+
+F = TypeVar("F", bound=Callable[..., Any])
+V = TypeVar("V", bound=type)
+ViewT = TypeVar("ViewT")
+Kwargs = ParamSpec("Kwargs")
+# A view method given the validated query, and the ``get`` made of it.
+Reader = Callable[Concatenate[ViewT, Request, dict[str, Any], Kwargs], Response]
+Get = Callable[Concatenate[ViewT, Request, Kwargs], Response]
+
+
+class Operations:
+    """The operations of one API area, each declared in one call: its id, summary and
+    answer (a serializer for a 200, else ``{status: serializer}``), what it reads, and the
+    errors it can answer besides those every caller (``CALLER_ERRORS``) or input
+    (``INPUT_ERRORS``) can meet, which it documents without being told. The key and its
+    errors are documented from the view (see ``AutoSchema``)."""
+
+    def __init__(self, *tags: str) -> None:
+        self.tags = list(tags)
+
+    def __call__(
+        self,
+        operation_id: str,
+        summary: str,
+        answer: Any,
+        *,
+        errors: tuple[int, ...] = (),
+        request: Any = empty,
+        query: Any = None,
+        parameters: tuple[Any, ...] = (),
+        description: str | None = None,
+    ) -> Callable[[F], F]:
+        codes = set(CALLER_ERRORS) | set(errors)
+        if query is not None or request not in (empty, None):
+            codes |= set(INPUT_ERRORS)
+        answers = answer if isinstance(answer, dict) else {200: answer}
+        listed = [*([query] if query is not None else []), *parameters]
+        decorate: Callable[[F], F] = extend_schema(
+            operation_id=operation_id,
+            tags=self.tags,
+            summary=summary,
+            description=description,
+            parameters=listed or None,
+            request=request,
+            responses={**answers, **error_responses(*sorted(codes))},
+        )
+        return decorate
+
+    def read(
+        self,
+        operation_id: str,
+        summary: str,
+        answer: Any,
+        *,
+        query: type[serializers.Serializer[Any]],
+        errors: tuple[int, ...] = (),
+    ) -> Callable[[Reader[ViewT, Kwargs]], Get[ViewT, Kwargs]]:
+        """Make a view's ``get`` from a method given the query as ``query`` validates it
+        (a 400 naming the fields otherwise): the query read is the query documented."""
+
+        def decorate(read: Reader[ViewT, Kwargs]) -> Get[ViewT, Kwargs]:
+            @self(operation_id, summary, answer, errors=errors, query=query)
+            def get(
+                view: ViewT, request: Request, *args: Kwargs.args, **kwargs: Kwargs.kwargs
+            ) -> Response:
+                return read(view, request, validated(query, request.query_params), *args, **kwargs)
+
+            return get
+
+        return decorate
+
+    def retrieve(self, operation_id: str, summary: str, answer: Any) -> Callable[[F], F]:
+        """Document reading one of the caller's objects by its id: 404 when the id is not
+        one of theirs, as for an object that does not exist."""
+        return self(operation_id, summary, answer, errors=(404,))
+
+    def cancel(self, operation_id: str, summary: str, answer: Any) -> Callable[[V], V]:
+        """Document a ``CancelView``'s POST: no body, the object it cancelled, 404 when the
+        id is not one of the caller's."""
+        post = self(operation_id, summary, answer, errors=(404,), request=None)
+        decorate: Callable[[V], V] = extend_schema_view(post=post)
+        return decorate
+
+
+class AutoSchema(SpectacularAutoSchema):
+    """The Idempotency-Key header and its errors, documented from the view: IdempotentMixin
+    decides which methods take a key and whether it is required, so the document says what
+    the view enforces and no operation has to repeat it."""
+
+    def _key_required(self) -> bool | None:
+        view = self.view
+        if not isinstance(view, IdempotentMixin) or self.method not in view.idempotent_methods:
+            return None
+        return view.idempotency_required
+
+    def get_override_parameters(self) -> list[Any]:
+        parameters = list(super().get_override_parameters())
+        required = self._key_required()
+        if required is not None:
+            parameters.append(idempotency_key_parameter(required=required))
+        return parameters
+
+    def get_operation(self, *args: Any, **kwargs: Any) -> dict[str, Any] | None:
+        operation: dict[str, Any] | None = super().get_operation(*args, **kwargs)
+        if operation is None or self._key_required() is None:
+            return operation
+        responses = operation["responses"]
+        for code, error in error_responses(*KEY_ERRORS).items():
+            if str(code) not in responses:
+                # Rendered as drf-spectacular renders every other declared response.
+                responses[str(code)] = self._get_response_for_code(error, str(code))
+        operation["responses"] = dict(sorted(responses.items()))
+        return operation
 
 
 UNSUPPORTED_MEDIA_TYPE_DESCRIPTION = "The body's Content-Type is not one this operation reads."

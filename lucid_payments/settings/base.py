@@ -153,7 +153,7 @@ REST_FRAMEWORK = {
         "lucid_payments.core.parsers.StrictJSONParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "lucid_payments.core.schema.AutoSchema",
     "EXCEPTION_HANDLER": "lucid_payments.core.exception_handler.api_exception_handler",
     "UNAUTHENTICATED_USER": None,
 }

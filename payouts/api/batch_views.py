@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -16,7 +15,7 @@ from lucid_payments.core.idempotency import IdempotentMixin
 from lucid_payments.core.inputs import validated
 from lucid_payments.core.paging import NewestFirstList, Page, Window
 from lucid_payments.core.parsers import StrictJSONParser
-from lucid_payments.core.schema import error_responses, idempotency_key_parameter
+from lucid_payments.core.schema import Operations
 from payouts.api.batch_serializers import (
     PayoutBatchCreateInput,
     PayoutBatchDetailOutput,
@@ -31,6 +30,7 @@ from payouts.batch_selectors import payout_batch_get, payout_batch_page
 from payouts.batches import payout_batch_create
 
 TAGS = ["payout batches"]
+API = Operations(*TAGS)
 BATCH_LIST = NewestFirstList(
     PayoutBatchFilter, PayoutBatchPageOutput, key="batches", tags=TAGS, item=payout_batch_body
 )
@@ -53,22 +53,18 @@ class PayoutBatchListCreateView(IdempotentMixin, APIView):
             client_id=request_principal(request).client_id, window=window, **filters
         )
 
-    @extend_schema(
-        operation_id="payout_batch_create",
-        tags=TAGS,
-        summary="Pay out up to 1,000 payouts at once: all accepted and held, or none",
+    @API(
+        "payout_batch_create",
+        "Pay out up to 1,000 payouts at once: all accepted and held, or none",
+        {201: PayoutBatchDetailOutput},
+        errors=(404,),
+        request=PayoutBatchCreateInput,
         description="Each item is what POST /payouts takes and becomes a payout, held at "
         "once on its funding balance. The items are checked in order; the first refused "
         "one refuses the batch with its error, naming it (fields items[3].amount). "
         "hourly and daily batches wait, held, in status scheduled until the next full "
         "UTC hour or UTC midnight, then their items are sent in order. An item above your "
         "approval threshold waits for operators, like any payout.",
-        parameters=[idempotency_key_parameter()],
-        request=PayoutBatchCreateInput,
-        responses={
-            201: PayoutBatchDetailOutput,
-            **error_responses(400, 401, 403, 404, 409, 422, 429),
-        },
     )
     def post(self, request: Request) -> Response:
         principal = request_principal(request)
@@ -85,11 +81,10 @@ class PayoutBatchListCreateView(IdempotentMixin, APIView):
 class PayoutBatchDetailView(APIView):
     required_scope = Scope.PAYOUTS
 
-    @extend_schema(
-        operation_id="payout_batch_retrieve",
-        tags=TAGS,
-        summary="One payout batch, with every item's result in order",
-        responses={200: PayoutBatchDetailOutput, **error_responses(401, 403, 404, 429)},
+    @API.retrieve(
+        "payout_batch_retrieve",
+        "One payout batch, with every item's result in order",
+        PayoutBatchDetailOutput,
     )
     def get(self, request: Request, batch_id: str) -> Response:
         principal = request_principal(request)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -16,13 +15,14 @@ from lucid_payments.accounts.models import Customer
 from lucid_payments.accounts.permissions import IsKycVerified, V0Allowed
 from lucid_payments.accounts.scopes import Scope
 from lucid_payments.accounts.selectors import customer_get
+from lucid_payments.core.cancel_views import CancelView
 from lucid_payments.core.errors import ApplicationError
 from lucid_payments.core.idempotency import IdempotentMixin
 from lucid_payments.core.inputs import validated
 from lucid_payments.core.money import Asset
 from lucid_payments.core.paging import NewestFirstList, Page, Window
 from lucid_payments.core.parsers import StrictJSONParser
-from lucid_payments.core.schema import error_responses, idempotency_key_parameter
+from lucid_payments.core.schema import Operations
 from payouts.api.serializers import (
     LimitsOutput,
     LimitsQuery,
@@ -40,6 +40,7 @@ from payouts.selectors import payout_get, payout_network_costs, payout_page
 from payouts.services import payout_cancel, payout_create, payout_route
 
 TAGS = ["payouts"]
+API = Operations(*TAGS)
 JSON_BODY_ONLY = [StrictJSONParser]
 
 
@@ -76,17 +77,16 @@ class PayoutListCreateView(IdempotentMixin, APIView):
     def get(self, request: Request, window: Window, filters: dict[str, Any]) -> Page[Payout]:
         return payout_page(client_id=request_principal(request).client_id, window=window, **filters)
 
-    @extend_schema(
-        operation_id="payout_create",
-        tags=TAGS,
-        summary="Pay a customer out to a TRON address (held on the funding balance at once)",
+    @API(
+        "payout_create",
+        "Pay a customer out to a TRON address (held on the funding balance at once)",
+        {201: PayoutOutput},
+        errors=(404,),
+        request=PayoutCreateInput,
         description="The route is ours to choose: kyc for a customer with an approved, "
         "unexpired KYC, else v0, each with its limits (403 kyc_required on v0, "
         "limit_exceeded on kyc, saying what is still allowed). Above your approval "
         "threshold the payout waits for operators.",
-        parameters=[idempotency_key_parameter()],
-        request=PayoutCreateInput,
-        responses={201: PayoutOutput, **error_responses(400, 401, 403, 404, 409, 422, 429)},
     )
     def post(self, request: Request) -> Response:
         principal = request_principal(request)
@@ -112,11 +112,8 @@ class PayoutListCreateView(IdempotentMixin, APIView):
 class PayoutDetailView(APIView):
     required_scope = Scope.PAYOUTS
 
-    @extend_schema(
-        operation_id="payout_retrieve",
-        tags=TAGS,
-        summary="One payout, with its network costs once recorded",
-        responses={200: PayoutOutput, **error_responses(401, 403, 404, 429)},
+    @API.retrieve(
+        "payout_retrieve", "One payout, with its network costs once recorded", PayoutOutput
     )
     def get(self, request: Request, payout_id: str) -> Response:
         principal = request_principal(request)
@@ -125,38 +122,30 @@ class PayoutDetailView(APIView):
         return Response(payout_output(payout, costs.get(payout.txid)))
 
 
-class PayoutCancelView(IdempotentMixin, APIView):
+@API.cancel(
+    "payout_cancel", "Cancel a payout not sent yet (awaiting approval or queued)", PayoutOutput
+)
+class PayoutCancelView(CancelView):
     required_scope = Scope.PAYOUTS
-    idempotency_required = False  # cancelling twice is a 409 the second time anyway
 
-    @extend_schema(
-        operation_id="payout_cancel",
-        tags=TAGS,
-        summary="Cancel a payout not sent yet (awaiting approval or queued)",
-        parameters=[idempotency_key_parameter(required=False)],
-        request=None,
-        responses={200: PayoutOutput, **error_responses(400, 401, 403, 404, 409, 422, 429)},
-    )
-    def post(self, request: Request, payout_id: str) -> Response:
+    def cancelled(self, request: Request, payout_id: str) -> dict[str, Any]:
         principal = request_principal(request)
         payout = payout_get(client_id=principal.client_id, payout_id=payout_id)
-        cancelled = payout_cancel(payout=payout, actor=principal.actor)
-        return Response(payout_output(cancelled))
+        return payout_output(payout_cancel(payout=payout, actor=principal.actor))
 
 
 class LimitsView(APIView):
     required_scope = Scope.PAYOUTS
 
-    @extend_schema(
-        operation_id="payout_limits",
-        tags=TAGS,
-        summary="What a customer may still send on each route now (rolling 24 h)",
-        parameters=[LimitsQuery],
-        responses={200: LimitsOutput, **error_responses(400, 401, 403, 404, 429)},
+    @API.read(
+        "payout_limits",
+        "What a customer may still send on each route now (rolling 24 h)",
+        LimitsOutput,
+        errors=(404,),
+        query=LimitsQuery,
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request, query: dict[str, Any]) -> Response:
         principal = request_principal(request)
-        query = validated(LimitsQuery, request.query_params)
         customer = customer_get(client=principal.client, customer_id=query["customer_id"])
         destination = query.get("destination")
         routes: dict[str, Any] = {}

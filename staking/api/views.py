@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -18,7 +17,7 @@ from lucid_payments.core.audit import AuditActor
 from lucid_payments.core.idempotency import IdempotentMixin
 from lucid_payments.core.money import Money
 from lucid_payments.core.parsers import StrictJSONParser
-from lucid_payments.core.schema import error_responses, idempotency_key_parameter
+from lucid_payments.core.schema import Operations
 from staking import preflight, services
 from staking.api.pagination import OperationPagination
 from staking.api.serializers import (
@@ -41,9 +40,10 @@ from wallets.models.wallets import Wallet
 from wallets.selectors import wallet_get
 
 TAGS = ["staking"]
+API = Operations(*TAGS)
 JSON_BODY_ONLY = [StrictJSONParser]
 # Refusals a chain check or the ledger can answer with, on every money-moving POST.
-POST_ERRORS = error_responses(400, 401, 403, 404, 409, 422, 429, 503)
+POST_ERRORS = (404, 503)
 
 
 def _accepted(operation: StakingOperation) -> Response:
@@ -80,14 +80,7 @@ class _OperationView(IdempotentMixin, APIView):
 
 
 def _post_schema(operation_id: str, summary: str, request: Any) -> Any:
-    return extend_schema(
-        operation_id=operation_id,
-        tags=TAGS,
-        summary=summary,
-        parameters=[idempotency_key_parameter()],
-        request=request,
-        responses={202: OperationOutput, **POST_ERRORS},
-    )
+    return API(operation_id, summary, {202: OperationOutput}, errors=POST_ERRORS, request=request)
 
 
 class FreezeView(_OperationView):
@@ -155,12 +148,7 @@ class CancelUnfreezesView(_OperationView):
 
 
 class DelegationListCreateView(_OperationView):
-    @extend_schema(
-        operation_id="staking_delegation_list",
-        tags=TAGS,
-        summary="Your delegations, newest first",
-        responses={200: DelegationOutput(many=True), **error_responses(401, 403, 429)},
-    )
+    @API("staking_delegation_list", "Your delegations, newest first", DelegationOutput(many=True))
     def get(self, request: Request) -> Response:
         delegations = delegation_list(client=request_principal(request).client)
         bodies = [delegation_body(d) for d in delegations[:500]]
@@ -193,14 +181,7 @@ class DelegationListCreateView(_OperationView):
 
 
 class UndelegateView(_OperationView):
-    @extend_schema(
-        operation_id="staking_undelegate",
-        tags=TAGS,
-        summary="Take back an active delegation in full",
-        parameters=[idempotency_key_parameter()],
-        request=None,
-        responses={202: OperationOutput, **POST_ERRORS},
-    )
+    @_post_schema("staking_undelegate", "Take back an active delegation in full", None)
     def post(self, request: Request, delegation_id: int) -> Response:
         principal = request_principal(request)
         delegation = delegation_get(client=principal.client, delegation_id=delegation_id)
@@ -239,11 +220,11 @@ class ClaimRewardsView(_OperationView):
 class ResourcesView(APIView):
     required_scope = Scope.STAKING
 
-    @extend_schema(
-        operation_id="staking_resources_retrieve",
-        tags=TAGS,
-        summary="A wallet's stake, delegations, resources, pending unfreezes, votes, reward",
-        responses={200: ResourcesOutput, **error_responses(401, 403, 404, 429, 503)},
+    @API(
+        "staking_resources_retrieve",
+        "A wallet's stake, delegations, resources, pending unfreezes, votes, reward",
+        ResourcesOutput,
+        errors=(404, 503),
     )
     def get(self, request: Request, wallet_id: int) -> Response:
         wallet = wallet_get(client=request_principal(request).client, wallet_id=wallet_id)
@@ -254,17 +235,13 @@ class OperationListView(APIView):
     required_scope = Scope.STAKING
     pagination_class = OperationPagination
 
-    @extend_schema(
-        operation_id="staking_operation_list",
-        tags=TAGS,
-        summary="Your staking operations, newest first",
-        parameters=[OperationFilter],
-        responses={200: OperationOutput(many=True), **error_responses(400, 401, 403, 429)},
+    @API.read(
+        "staking_operation_list",
+        "Your staking operations, newest first",
+        OperationOutput(many=True),
+        query=OperationFilter,
     )
-    def get(self, request: Request) -> Response:
-        filters = OperationFilter(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        wanted = filters.validated_data
+    def get(self, request: Request, wanted: dict[str, Any]) -> Response:
         operations = operation_list(
             client=request_principal(request).client,
             wallet_id=wanted.get("wallet_id"),
@@ -280,12 +257,7 @@ class OperationListView(APIView):
 class OperationDetailView(APIView):
     required_scope = Scope.STAKING
 
-    @extend_schema(
-        operation_id="staking_operation_retrieve",
-        tags=TAGS,
-        summary="One of your staking operations",
-        responses={200: OperationOutput, **error_responses(401, 403, 404, 429)},
-    )
+    @API.retrieve("staking_operation_retrieve", "One of your staking operations", OperationOutput)
     def get(self, request: Request, operation_id: int) -> Response:
         operation = operation_get(
             client=request_principal(request).client, operation_id=operation_id

@@ -5,13 +5,21 @@ from typing import Any
 from django.urls import path
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.test import APIRequestFactory
 from rest_framework.views import APIView
 
 from lucid_payments.core.idempotency import IdempotentMixin
 from lucid_payments.core.money import MoneySerializer
-from lucid_payments.core.schema import error_responses, idempotency_key_parameter
+from lucid_payments.core.schema import Operations, error_responses
+
+API = Operations("transfers")
+
+
+class NoteQuery(serializers.Serializer[Any]):
+    asset = serializers.CharField()
 
 
 class TransferView(IdempotentMixin, APIView):
@@ -20,15 +28,29 @@ class TransferView(IdempotentMixin, APIView):
     @extend_schema(
         operation_id="transfer_create",
         request=MoneySerializer,
-        parameters=[idempotency_key_parameter()],
-        responses={201: MoneySerializer, **error_responses(400, 401, 409, 422)},
+        responses={201: MoneySerializer, **error_responses(401)},
     )
     def post(self, request: Request) -> Response:
         return Response(status=201)
 
 
+class NoteView(IdempotentMixin, APIView):
+    permission_classes: list[Any] = []
+    idempotency_required = False
+
+    @API.read("note_list", "Notes", NoteQuery, query=NoteQuery)
+    def get(self, request: Request, query: dict[str, Any]) -> Response:
+        return Response({"asset": query["asset"]})
+
+    @API("note_create", "Write a note", {201: MoneySerializer}, request=None)
+    def post(self, request: Request) -> Response:
+        return Response(status=201)
+
+
 def _schema() -> dict[str, Any]:
-    generator = SchemaGenerator(patterns=[path("transfers", TransferView.as_view())])
+    generator = SchemaGenerator(
+        patterns=[path("transfers", TransferView.as_view()), path("notes", NoteView.as_view())]
+    )
     return generator.get_schema(request=None, public=True)
 
 
@@ -64,3 +86,20 @@ def test_idempotency_key_header_and_money_are_documented() -> None:
 
 def test_all_error_statuses_when_none_are_named() -> None:
     assert set(error_responses()) == {400, 401, 403, 404, 409, 422, 429}
+
+
+def test_the_key_and_its_errors_are_documented_as_the_view_enforces_them() -> None:
+    notes = _schema()["paths"]["/notes"]
+    [header] = [p for p in notes["post"]["parameters"] if p["name"] == "Idempotency-Key"]
+    assert not header.get("required", False)
+    assert list(notes["post"]["responses"]) == ["201", "400", "401", "403", "409", "422", "429"]
+    # GET is not a keyed method: no header, no key errors; its query may not validate.
+    assert all(p["name"] != "Idempotency-Key" for p in notes["get"]["parameters"])
+    assert list(notes["get"]["responses"]) == ["200", "400", "401", "403", "429"]
+
+
+def test_a_read_is_given_the_query_it_documents() -> None:
+    view = NoteView.as_view()
+    factory = APIRequestFactory()
+    assert view(factory.get("/notes", {"asset": "TRX"})).data == {"asset": "TRX"}
+    assert view(factory.get("/notes")).status_code == 400

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -18,7 +17,7 @@ from lucid_payments.core.idempotency import IdempotentMixin
 from lucid_payments.core.inputs import validated
 from lucid_payments.core.money import Asset, Money
 from lucid_payments.core.parsers import StrictJSONParser
-from lucid_payments.core.schema import error_responses, idempotency_key_parameter
+from lucid_payments.core.schema import Operations
 from lucid_payments.tron import addresses
 from lucid_payments.tron.adapter.errors import NodeRejected
 from lucid_payments.tron.selectors import outgoing_get
@@ -52,6 +51,7 @@ from wallets.api.serializers import money
 from wallets.selectors import wallet_get
 
 TAGS = ["usdt"]
+API = Operations(*TAGS)
 JSON_BODY_ONLY = [StrictJSONParser]
 
 
@@ -66,11 +66,11 @@ def _address(value: str, name: str) -> str:
 class UsdtContractView(APIView):
     required_scope = Scope.USDT
 
-    @extend_schema(
-        operation_id="usdt_contract",
-        tags=TAGS,
-        summary="The USDT contract on this network: address, symbol, decimals, total supply",
-        responses={200: UsdtContractOutput, **error_responses(401, 403, 429, 503)},
+    @API(
+        "usdt_contract",
+        "The USDT contract on this network: address, symbol, decimals, total supply",
+        UsdtContractOutput,
+        errors=(503,),
     )
     def get(self, request: Request) -> Response:
         info = usdt_contract_info(network=settings.TRON_NETWORK)
@@ -87,11 +87,8 @@ class UsdtContractView(APIView):
 class UsdtBalanceView(APIView):
     required_scope = Scope.USDT
 
-    @extend_schema(
-        operation_id="usdt_balance",
-        tags=TAGS,
-        summary="On-chain USDT balance of any address",
-        responses={200: UsdtBalanceOutput, **error_responses(400, 401, 403, 429, 503)},
+    @API(
+        "usdt_balance", "On-chain USDT balance of any address", UsdtBalanceOutput, errors=(400, 503)
     )
     def get(self, request: Request, address: str) -> Response:
         address = _address(address, "address")
@@ -115,17 +112,13 @@ class UsdtTransferListCreateView(IdempotentMixin, APIView):
     def idempotent_replay(self, request: Request, obj: Any) -> Response:
         return Response(UsdtTransferOutput(usdt_transfer_body(obj)).data, status=202)
 
-    @extend_schema(
-        operation_id="usdt_transfer_create",
-        tags=TAGS,
-        summary="Send USDT from one of your hot wallets (held on the ledger; settled when "
+    @API(
+        "usdt_transfer_create",
+        "Send USDT from one of your hot wallets (held on the ledger; settled when "
         "final; fee_limit from the energy estimate)",
-        parameters=[idempotency_key_parameter()],
+        {202: UsdtTransferOutput},
+        errors=(404, 503),
         request=UsdtTransferInput,
-        responses={
-            202: UsdtTransferOutput,
-            **error_responses(400, 401, 403, 404, 409, 422, 429, 503),
-        },
     )
     def post(self, request: Request) -> Response:
         principal = request_principal(request)
@@ -141,16 +134,14 @@ class UsdtTransferListCreateView(IdempotentMixin, APIView):
         transfer = usdt_transfer_create(wallet=wallet, plan=plan, actor=principal.actor)
         return Response(UsdtTransferOutput(usdt_transfer_body(transfer)).data, status=202)
 
-    @extend_schema(
-        operation_id="usdt_transfer_list",
-        tags=TAGS,
-        summary="Your USDT transfers, newest first",
-        parameters=[UsdtTransferFilter],
-        responses={200: UsdtTransferOutput(many=True), **error_responses(400, 401, 403, 429)},
+    @API.read(
+        "usdt_transfer_list",
+        "Your USDT transfers, newest first",
+        UsdtTransferOutput(many=True),
+        query=UsdtTransferFilter,
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request, filters: dict[str, Any]) -> Response:
         principal = request_principal(request)
-        filters = validated(UsdtTransferFilter, request.query_params)
         transfers = usdt_transfer_list(client=principal.client, **filters)
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(transfers, request, view=self) or []
@@ -160,11 +151,10 @@ class UsdtTransferListCreateView(IdempotentMixin, APIView):
 class UsdtTransferDetailView(APIView):
     required_scope = Scope.USDT
 
-    @extend_schema(
-        operation_id="usdt_transfer_retrieve",
-        tags=TAGS,
-        summary="One of your USDT transfers, with its fees once final",
-        responses={200: UsdtTransferOutput, **error_responses(401, 403, 404, 429)},
+    @API.retrieve(
+        "usdt_transfer_retrieve",
+        "One of your USDT transfers, with its fees once final",
+        UsdtTransferOutput,
     )
     def get(self, request: Request, transfer_id: int) -> Response:
         principal = request_principal(request)
@@ -194,16 +184,12 @@ class UsdtApprovalCreateView(IdempotentMixin, APIView):
     def idempotent_replay(self, request: Request, obj: Any) -> Response:
         return Response(UsdtApprovalOutput(_approval_body(obj)).data, status=202)
 
-    @extend_schema(
-        operation_id="usdt_approval_create",
-        tags=TAGS,
-        summary="Let a spender move USDT from one of your hot wallets (approve)",
-        parameters=[idempotency_key_parameter()],
+    @API(
+        "usdt_approval_create",
+        "Let a spender move USDT from one of your hot wallets (approve)",
+        {202: UsdtApprovalOutput},
+        errors=(404, 503),
         request=UsdtApprovalInput,
-        responses={
-            202: UsdtApprovalOutput,
-            **error_responses(400, 401, 403, 404, 409, 422, 429, 503),
-        },
     )
     def post(self, request: Request) -> Response:
         principal = request_principal(request)
@@ -222,11 +208,11 @@ class UsdtApprovalCreateView(IdempotentMixin, APIView):
 class UsdtAllowanceView(APIView):
     required_scope = Scope.USDT
 
-    @extend_schema(
-        operation_id="usdt_allowance",
-        tags=TAGS,
-        summary="USDT that spender may still move for owner (on chain)",
-        responses={200: AllowanceOutput, **error_responses(400, 401, 403, 429, 503)},
+    @API(
+        "usdt_allowance",
+        "USDT that spender may still move for owner (on chain)",
+        AllowanceOutput,
+        errors=(400, 503),
     )
     def get(self, request: Request, owner: str, spender: str) -> Response:
         owner, spender = _address(owner, "owner"), _address(spender, "spender")
@@ -241,11 +227,11 @@ class UsdtAllowanceView(APIView):
 class UsdtTransactionView(APIView):
     required_scope = Scope.USDT
 
-    @extend_schema(
-        operation_id="usdt_transaction",
-        tags=TAGS,
-        summary="Any TRC20 transaction decoded: from, to, amount, result, energy, fee",
-        responses={200: UsdtTransactionOutput, **error_responses(400, 401, 403, 404, 429, 503)},
+    @API(
+        "usdt_transaction",
+        "Any TRC20 transaction decoded: from, to, amount, result, energy, fee",
+        UsdtTransactionOutput,
+        errors=(400, 404, 503),
     )
     def get(self, request: Request, txid: str) -> Response:
         if len(txid) != 64 or any(c not in "0123456789abcdefABCDEF" for c in txid):
@@ -288,17 +274,14 @@ def _figures_body(row: DayStats) -> dict[str, Any]:
 class UsdtStatsView(APIView):
     required_scope = Scope.USDT
 
-    @extend_schema(
-        operation_id="usdt_stats",
-        tags=TAGS,
-        summary="Your USDT volume, counts and fees per day, and the TRX saved against "
-        "burning everything",
-        parameters=[StatsFilter],
-        responses={200: StatsOutput, **error_responses(400, 401, 403, 429)},
+    @API.read(
+        "usdt_stats",
+        "Your USDT volume, counts and fees per day, and the TRX saved against burning everything",
+        StatsOutput,
+        query=StatsFilter,
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request, filters: dict[str, Any]) -> Response:
         principal = request_principal(request)
-        filters = validated(StatsFilter, request.query_params)
         rows, totals = usdt_stats(client=principal.client, days=filters["days"])
         days = [{"day": row.day, **_figures_body(row)} for row in rows]
         return Response(StatsOutput({"days": days, "totals": _figures_body(totals)}).data)

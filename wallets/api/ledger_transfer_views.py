@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -20,7 +19,7 @@ from lucid_payments.core.inputs import validated
 from lucid_payments.core.money import Money
 from lucid_payments.core.paging import NewestFirstList, Page, Window
 from lucid_payments.core.parsers import StrictJSONParser
-from lucid_payments.core.schema import error_responses, idempotency_key_parameter
+from lucid_payments.core.schema import Operations
 from wallets.api.ledger_transfer_serializers import (
     LedgerTransferFilter,
     LedgerTransferInput,
@@ -33,6 +32,7 @@ from wallets.models.ledger_transfers import LedgerTransfer, LedgerTransferParty
 from wallets.selectors import ledger_transfer_get, ledger_transfer_page
 
 TAGS = ["ledger"]
+API = Operations(*TAGS)
 LEDGER_TRANSFER_LIST = NewestFirstList(
     LedgerTransferFilter,
     LedgerTransferPageOutput,
@@ -69,22 +69,17 @@ class LedgerTransferListCreateView(IdempotentMixin, APIView):
             customer_get(client=client, customer_id=filters["customer_id"])
         return ledger_transfer_page(client=client, window=window, **filters)
 
-    @extend_schema(
-        operation_id="ledger_transfer_create",
-        tags=TAGS,
-        summary="Move available balance between you and one of your customers (no chain "
+    @API(
+        "ledger_transfer_create",
+        "Move available balance between you and one of your customers (no chain "
         "transaction): a customer pays you, or you credit a customer",
+        {200: LedgerTransferOutput, 201: LedgerTransferOutput},
+        errors=(404,),
+        request=LedgerTransferInput,
         description="201 when booked; 200 with the transfer already booked when the same "
         "reference comes with the same body. 422 insufficient_funds when the payer's "
         "available balance is short (nothing is booked); 409 when the reference names "
         "another transfer.",
-        parameters=[idempotency_key_parameter()],
-        request=LedgerTransferInput,
-        responses={
-            200: LedgerTransferOutput,
-            201: LedgerTransferOutput,
-            **error_responses(400, 401, 403, 404, 409, 422, 429),
-        },
     )
     def post(self, request: Request) -> Response:
         principal = request_principal(request)
@@ -108,12 +103,7 @@ class LedgerTransferListCreateView(IdempotentMixin, APIView):
 class LedgerTransferDetailView(APIView):
     required_scope = Scope.WALLETS
 
-    @extend_schema(
-        operation_id="ledger_transfer_retrieve",
-        tags=TAGS,
-        summary="One book transfer",
-        responses={200: LedgerTransferOutput, **error_responses(401, 403, 404, 429)},
-    )
+    @API.retrieve("ledger_transfer_retrieve", "One book transfer", LedgerTransferOutput)
     def get(self, request: Request, transfer_id: str) -> Response:
         principal = request_principal(request)
         transfer = ledger_transfer_get(client=principal.client, transfer_id=transfer_id)

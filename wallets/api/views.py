@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -19,7 +18,7 @@ from lucid_payments.core.idempotency import IdempotentMixin
 from lucid_payments.core.inputs import validated
 from lucid_payments.core.money import Asset, Money, format_amount
 from lucid_payments.core.parsers import StrictJSONParser
-from lucid_payments.core.schema import error_responses, idempotency_key_parameter
+from lucid_payments.core.schema import Operations
 from lucid_payments.tron.adapter.errors import NodeRejected
 from lucid_payments.tron.selectors import outgoing_view
 from wallets.api.pagination import LedgerEntryPagination
@@ -48,6 +47,7 @@ from wallets.services import customer_deposit_address, wallet_address_create, wa
 from wallets.transfers import wallet_trx_transfer
 
 TAGS = ["wallets"]
+API = Operations(*TAGS)
 logger = logging.getLogger(__name__)
 # Wallet bodies are JSON only. They carry no files, and in a form an empty value can
 # vanish: Django's multipart parser drops a part sent without a body section (as
@@ -103,24 +103,16 @@ class WalletListCreateView(IdempotentMixin, APIView):
     def idempotent_replay(self, request: Request, obj: Any) -> Response:
         return Response(WalletOutput(obj).data, status=201)
 
-    @extend_schema(
-        operation_id="wallet_list",
-        tags=TAGS,
-        summary="The caller's wallets",
-        responses={200: WalletOutput(many=True), **error_responses(401, 403, 429)},
-    )
+    @API("wallet_list", "The caller's wallets", WalletOutput(many=True))
     def get(self, request: Request) -> Response:
         principal = request_principal(request)
         return Response(WalletOutput(wallet_list(client=principal.client), many=True).data)
 
-    @extend_schema(
-        operation_id="wallet_create",
-        tags=TAGS,
-        summary="Create a wallet (hot, deposit, fee: derived from the platform seed; cold: "
-        "watch-only)",
-        parameters=[idempotency_key_parameter(required=False)],
+    @API(
+        "wallet_create",
+        "Create a wallet (hot, deposit, fee: derived from the platform seed; cold: watch-only)",
+        {201: WalletOutput},
         request=WalletCreateInput,
-        responses={201: WalletOutput, **error_responses(400, 401, 403, 409, 422, 429)},
     )
     def post(self, request: Request) -> Response:
         principal = request_principal(request)
@@ -137,11 +129,10 @@ class WalletListCreateView(IdempotentMixin, APIView):
 class WalletDetailView(APIView):
     required_scope = Scope.WALLETS
 
-    @extend_schema(
-        operation_id="wallet_retrieve",
-        tags=TAGS,
-        summary="A wallet with its on-chain TRX and USDT balances, resources and ledger view",
-        responses={200: WalletDetailOutput, **error_responses(401, 403, 404, 429)},
+    @API.retrieve(
+        "wallet_retrieve",
+        "A wallet with its on-chain TRX and USDT balances, resources and ledger view",
+        WalletDetailOutput,
     )
     def get(self, request: Request, wallet_id: int) -> Response:
         principal = request_principal(request)
@@ -164,13 +155,12 @@ class WalletAddressCreateView(IdempotentMixin, APIView):
     def idempotent_replay(self, request: Request, obj: Any) -> Response:
         return Response(WalletAddressOutput(obj).data, status=201)
 
-    @extend_schema(
-        operation_id="wallet_address_create",
-        tags=TAGS,
-        summary="Derive the wallet's next address",
-        parameters=[idempotency_key_parameter(required=False)],
+    @API(
+        "wallet_address_create",
+        "Derive the wallet's next address",
+        {201: WalletAddressOutput},
+        errors=(404,),
         request=AddressCreateInput,
-        responses={201: WalletAddressOutput, **error_responses(400, 401, 403, 404, 409, 422, 429)},
     )
     def post(self, request: Request, wallet_id: int) -> Response:
         principal = request_principal(request)
@@ -183,16 +173,12 @@ class WalletAddressCreateView(IdempotentMixin, APIView):
 class CustomerDepositAddressView(APIView):
     required_scope = Scope.WALLETS
 
-    @extend_schema(
-        operation_id="customer_deposit_address",
-        tags=TAGS,
-        summary="The customer's deposit address (created on first call, then the same one)",
+    @API(
+        "customer_deposit_address",
+        "The customer's deposit address (created on first call, then the same one)",
+        {200: WalletAddressOutput, 201: WalletAddressOutput},
+        errors=(404,),
         request=None,
-        responses={
-            200: WalletAddressOutput,
-            201: WalletAddressOutput,
-            **error_responses(401, 403, 404, 429),
-        },
     )
     def post(self, request: Request, customer_id: int) -> Response:
         principal = request_principal(request)
@@ -209,13 +195,12 @@ class WalletTransferView(IdempotentMixin, APIView):
     def idempotent_replay(self, request: Request, obj: Any) -> Response:
         return Response(TransferOutput(transfer_body(outgoing_view(obj))).data, status=202)
 
-    @extend_schema(
-        operation_id="wallet_transfer_create",
-        tags=TAGS,
-        summary="Send TRX from a hot wallet (held on the ledger; settled when final)",
-        parameters=[idempotency_key_parameter()],
+    @API(
+        "wallet_transfer_create",
+        "Send TRX from a hot wallet (held on the ledger; settled when final)",
+        {202: TransferOutput},
+        errors=(404,),
         request=TransferInput,
-        responses={202: TransferOutput, **error_responses(400, 401, 403, 404, 409, 422, 429)},
     )
     def post(self, request: Request, wallet_id: int) -> Response:
         principal = request_principal(request)
@@ -234,16 +219,15 @@ class WalletTransferView(IdempotentMixin, APIView):
 class BalancesView(APIView):
     required_scope = Scope.WALLETS
 
-    @extend_schema(
-        operation_id="balances_retrieve",
-        tags=TAGS,
-        summary="Available and held balances per asset: the caller's client, or one customer",
-        parameters=[BalancesFilter],
-        responses={200: BalancesOutput, **error_responses(400, 401, 403, 404, 429)},
+    @API.read(
+        "balances_retrieve",
+        "Available and held balances per asset: the caller's client, or one customer",
+        BalancesOutput,
+        errors=(404,),
+        query=BalancesFilter,
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request, filters: dict[str, Any]) -> Response:
         principal = request_principal(request)
-        filters = validated(BalancesFilter, request.query_params)
         customer_id = filters.get("customer")
         if customer_id is None:
             owner = LedgerOwner.client(principal.client_id)
@@ -287,16 +271,15 @@ class LedgerEntryListView(APIView):
     # Read by drf-spectacular too: the 200 is documented as the paginated envelope.
     pagination_class = LedgerEntryPagination
 
-    @extend_schema(
-        operation_id="ledger_entry_list",
-        tags=TAGS,
-        summary="Ledger entries on the caller's and its customers' accounts, newest first",
-        parameters=[LedgerEntryFilter],
-        responses={200: LedgerEntryOutput(many=True), **error_responses(400, 401, 403, 404, 429)},
+    @API.read(
+        "ledger_entry_list",
+        "Ledger entries on the caller's and its customers' accounts, newest first",
+        LedgerEntryOutput(many=True),
+        errors=(404,),
+        query=LedgerEntryFilter,
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request, wanted: dict[str, Any]) -> Response:
         principal = request_principal(request)
-        wanted = validated(LedgerEntryFilter, request.query_params)
         if "customer" in wanted:
             # Another client's customer is 404 exactly as a non-existent one: ids reveal nothing.
             customer_get(client=principal.client, customer_id=wanted["customer"])

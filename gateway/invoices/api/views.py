@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -34,13 +33,15 @@ from gateway.invoices.services import invoice_cancel, invoice_create
 from lucid_payments.accounts.authentication import request_principal
 from lucid_payments.accounts.scopes import Scope
 from lucid_payments.core.audit import AuditActor
+from lucid_payments.core.cancel_views import CancelView
 from lucid_payments.core.idempotency import IdempotentMixin
 from lucid_payments.core.money import Asset, MoneySerializer
 from lucid_payments.core.paging import NewestFirstList, Page, Window
 from lucid_payments.core.parsers import StrictJSONParser
-from lucid_payments.core.schema import error_responses, idempotency_key_parameter
+from lucid_payments.core.schema import Operations
 
 TAGS = ["invoices"]
+API = Operations(*TAGS)
 JSON_BODY_ONLY = [StrictJSONParser]
 INVOICE_LIST = NewestFirstList(
     InvoiceFilter, InvoicePageOutput, key="invoices", tags=TAGS, item=invoice_body
@@ -61,13 +62,11 @@ class InvoiceListCreateView(IdempotentMixin, APIView):
             client_id=request_principal(request).client_id, window=window, **filters
         )
 
-    @extend_schema(
-        operation_id="invoice_create",
-        tags=TAGS,
-        summary="Create an invoice on a fresh address (amount left out: a top-up invoice)",
-        parameters=[idempotency_key_parameter()],
+    @API(
+        "invoice_create",
+        "Create an invoice on a fresh address (amount left out: a top-up invoice)",
+        {201: InvoiceOutput},
         request=InvoiceCreateInput,
-        responses={201: InvoiceOutput, **error_responses(400, 401, 403, 409, 422, 429)},
     )
     def post(self, request: Request) -> Response:
         principal = request_principal(request)
@@ -92,35 +91,23 @@ class InvoiceListCreateView(IdempotentMixin, APIView):
 class InvoiceDetailView(APIView):
     required_scope = Scope.GATEWAY
 
-    @extend_schema(
-        operation_id="invoice_retrieve",
-        tags=TAGS,
-        summary="One invoice with its payments and settlement",
-        responses={200: InvoiceOutput, **error_responses(401, 403, 404, 429)},
-    )
+    @API.retrieve("invoice_retrieve", "One invoice with its payments and settlement", InvoiceOutput)
     def get(self, request: Request, invoice_id: str) -> Response:
         principal = request_principal(request)
         invoice = invoice_get(client_id=principal.client_id, invoice_id=invoice_id)
         return Response(invoice_output(invoice_view(invoice)))
 
 
-class InvoiceCancelView(IdempotentMixin, APIView):
+@API.cancel(
+    "invoice_cancel", "Cancel an invoice no payment has reached yet (only while new)", InvoiceOutput
+)
+class InvoiceCancelView(CancelView):
     required_scope = Scope.GATEWAY
-    idempotency_required = False  # cancelling twice is a 409 the second time anyway
 
-    @extend_schema(
-        operation_id="invoice_cancel",
-        tags=TAGS,
-        summary="Cancel an invoice no payment has reached yet (only while new)",
-        parameters=[idempotency_key_parameter(required=False)],
-        request=None,
-        responses={200: InvoiceOutput, **error_responses(400, 401, 403, 404, 409, 422, 429)},
-    )
-    def post(self, request: Request, invoice_id: str) -> Response:
+    def cancelled(self, request: Request, invoice_id: str) -> dict[str, Any]:
         principal = request_principal(request)
         invoice = invoice_get(client_id=principal.client_id, invoice_id=invoice_id)
-        cancelled = invoice_cancel(invoice=invoice, actor=AuditActor.api_key(principal.api_key))
-        return Response(invoice_output(invoice_view(cancelled)))
+        return invoice_output(invoice_view(invoice_cancel(invoice=invoice, actor=principal.actor)))
 
 
 class RefundListCreateView(IdempotentMixin, APIView):
@@ -131,11 +118,11 @@ class RefundListCreateView(IdempotentMixin, APIView):
     def idempotent_replay(self, request: Request, obj: Any) -> Response:
         return Response(refund_output(obj), status=202)
 
-    @extend_schema(
-        operation_id="invoice_refund_list",
-        tags=TAGS,
-        summary="The invoice's refunds, oldest first",
-        responses={200: RefundListOutput, **error_responses(401, 403, 404, 429)},
+    @API(
+        "invoice_refund_list",
+        "The invoice's refunds, oldest first",
+        RefundListOutput,
+        errors=(404,),
     )
     def get(self, request: Request, invoice_id: str) -> Response:
         principal = request_principal(request)
@@ -143,14 +130,13 @@ class RefundListCreateView(IdempotentMixin, APIView):
         refunds = [refund_output(refund) for refund in refund_list(invoice=invoice)]
         return Response(RefundListOutput({"refunds": refunds}).data)
 
-    @extend_schema(
-        operation_id="invoice_refund_create",
-        tags=TAGS,
-        summary="Refund part or all of what was paid, from your hot wallet (held on your "
+    @API(
+        "invoice_refund_create",
+        "Refund part or all of what was paid, from your hot wallet (held on your "
         "balance; settled when final)",
-        parameters=[idempotency_key_parameter()],
+        {202: RefundOutput},
+        errors=(404,),
         request=RefundCreateInput,
-        responses={202: RefundOutput, **error_responses(400, 401, 403, 404, 409, 422, 429)},
     )
     def post(self, request: Request, invoice_id: str) -> Response:
         principal = request_principal(request)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -20,9 +19,10 @@ from gateway.sweeps.selectors import sweep_get, sweep_page
 from lucid_payments.accounts.authentication import request_principal
 from lucid_payments.accounts.scopes import Scope
 from lucid_payments.core.paging import NewestFirstList, Page, Window
-from lucid_payments.core.schema import error_responses
+from lucid_payments.core.schema import Operations
 
 TAGS = ["sweeps"]
+API = Operations(*TAGS)
 SWEEP_LIST = NewestFirstList(
     SweepFilter, SweepPageOutput, key="sweeps", tags=TAGS, item=sweep_output
 )
@@ -43,12 +43,7 @@ class SweepListView(APIView):
 class SweepDetailView(APIView):
     required_scope = Scope.GATEWAY
 
-    @extend_schema(
-        operation_id="sweep_retrieve",
-        tags=TAGS,
-        summary="One sweep with its transactions and costs",
-        responses={200: SweepOutput, **error_responses(401, 403, 404, 429)},
-    )
+    @API.retrieve("sweep_retrieve", "One sweep with its transactions and costs", SweepOutput)
     def get(self, request: Request, sweep_id: str) -> Response:
         principal = request_principal(request)
         return Response(sweep_output(sweep_get(client_id=principal.client_id, sweep_id=sweep_id)))

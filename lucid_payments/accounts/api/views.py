@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from drf_spectacular.utils import extend_schema
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -25,7 +24,9 @@ from lucid_payments.accounts.selectors import customer_get
 from lucid_payments.accounts.services import customer_create
 from lucid_payments.core.errors import RequestTooLarge
 from lucid_payments.core.idempotency import IdempotentMixin
-from lucid_payments.core.schema import error_responses, idempotency_key_parameter
+from lucid_payments.core.schema import Operations
+
+API = Operations("customers")
 
 
 class CustomerCreateView(IdempotentMixin, APIView):
@@ -35,13 +36,11 @@ class CustomerCreateView(IdempotentMixin, APIView):
     def idempotent_replay(self, request: Request, obj: Any) -> Response:
         return Response(CustomerOutput(obj).data, status=201)
 
-    @extend_schema(
-        operation_id="customer_create",
-        tags=["customers"],
-        summary="Register a customer",
-        parameters=[idempotency_key_parameter()],
+    @API(
+        "customer_create",
+        "Register a customer",
+        {201: CustomerOutput},
         request=CustomerCreateInput,
-        responses={201: CustomerOutput, **error_responses(400, 401, 403, 409, 422, 429)},
     )
     def post(self, request: Request) -> Response:
         principal = request_principal(request)
@@ -58,12 +57,7 @@ class CustomerCreateView(IdempotentMixin, APIView):
 class CustomerDetailView(APIView):
     required_scope = Scope.PAYOUTS
 
-    @extend_schema(
-        operation_id="customer_retrieve",
-        tags=["customers"],
-        summary="A customer and the state of its KYC",
-        responses={200: CustomerOutput, **error_responses(401, 403, 404, 429)},
-    )
+    @API.retrieve("customer_retrieve", "A customer and the state of its KYC", CustomerOutput)
     def get(self, request: Request, customer_id: int) -> Response:
         principal = request_principal(request)
         customer = customer_get(client=principal.client, customer_id=customer_id)
@@ -74,15 +68,15 @@ class CustomerKycSubmitView(APIView):
     required_scope = Scope.PAYOUTS
     parser_classes = [MultiPartParser]
 
-    @extend_schema(
-        operation_id="customer_kyc_submit",
-        tags=["customers"],
-        summary="Submit identity data and documents for review",
+    @API(
+        "customer_kyc_submit",
+        "Submit identity data and documents for review",
+        {201: KycApplicationOutput},
+        errors=(404, 409),
+        request={"multipart/form-data": KycSubmitInput},
         description="multipart/form-data. Each file must be JPEG, PNG or PDF (recognised from "
         "its content, which must match the declared type) and at most "
         "KYC_DOCUMENT_MAX_BYTES. Level 'full' also needs 'selfie' and 'proof_of_address'.",
-        request={"multipart/form-data": KycSubmitInput},
-        responses={201: KycApplicationOutput, **error_responses(400, 401, 403, 404, 409, 429)},
     )
     def post(self, request: Request, customer_id: int) -> Response:
         principal = request_principal(request)

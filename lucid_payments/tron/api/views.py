@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -12,7 +12,7 @@ from lucid_payments.accounts.authentication import request_principal
 from lucid_payments.accounts.scopes import Scope
 from lucid_payments.core.errors import InvalidInput, Unprocessable
 from lucid_payments.core.idempotency import IdempotentMixin
-from lucid_payments.core.schema import error_responses, idempotency_key_parameter
+from lucid_payments.core.schema import Operations
 from lucid_payments.tron import addresses
 from lucid_payments.tron.adapter.node import get_node
 from lucid_payments.tron.api import queries
@@ -28,22 +28,22 @@ from lucid_payments.tron.api.serializers import (
 )
 from lucid_payments.tron.outgoing.relay import ClientTransaction, relay_signed_transaction
 
-TAG = "tron"
+API = Operations("tron")
 # The relay's status for a transaction already submitted through the platform by someone
 # else: it was passed to the node again, but our tracking of it is not the caller's to see.
 UNTRACKED = "untracked"
 # Reads answer 400 for a malformed path value and 503 when the node does not answer.
-READ_ERRORS = error_responses(400, 401, 403, 404, 429, 503)
+READ_ERRORS = (400, 404, 503)
 
 
 class NetworkStatusView(APIView):
     required_scope = Scope.TRON
 
-    @extend_schema(
-        operation_id="network_status",
-        tags=[TAG],
-        summary="Head, solidified head, scanner position, node version, chain parameters",
-        responses={200: NetworkStatusOutput, **error_responses(401, 403, 429, 503)},
+    @API(
+        "network_status",
+        "Head, solidified head, scanner position, node version, chain parameters",
+        NetworkStatusOutput,
+        errors=(503,),
     )
     def get(self, request: Request) -> Response:
         return Response(NetworkStatusOutput(queries.network_status(get_node())).data)
@@ -52,12 +52,7 @@ class NetworkStatusView(APIView):
 class BlockDetailView(APIView):
     required_scope = Scope.TRON
 
-    @extend_schema(
-        operation_id="block_retrieve",
-        tags=[TAG],
-        summary="A block and its transactions",
-        responses={200: BlockOutput, **READ_ERRORS},
-    )
+    @API("block_retrieve", "A block and its transactions", BlockOutput, errors=READ_ERRORS)
     def get(self, request: Request, number: int) -> Response:
         return Response(BlockOutput(queries.block_detail(get_node(), number)).data)
 
@@ -65,14 +60,14 @@ class BlockDetailView(APIView):
 class AccountDetailView(APIView):
     required_scope = Scope.TRON
 
-    @extend_schema(
-        operation_id="account_retrieve",
-        tags=[TAG],
-        summary="Balance, staked TRX and resources of an address",
-        parameters=[
-            OpenApiParameter("address", str, OpenApiParameter.PATH, description="T… or 41…")
-        ],
-        responses={200: AccountOutput, **error_responses(400, 401, 403, 429, 503)},
+    @API(
+        "account_retrieve",
+        "Balance, staked TRX and resources of an address",
+        AccountOutput,
+        errors=(400, 503),
+        parameters=(
+            OpenApiParameter("address", str, OpenApiParameter.PATH, description="T… or 41…"),
+        ),
     )
     def get(self, request: Request, address: str) -> Response:
         return Response(AccountOutput(queries.account_detail(get_node(), address)).data)
@@ -81,20 +76,18 @@ class AccountDetailView(APIView):
 class TransactionDetailView(APIView):
     required_scope = Scope.TRON
 
-    @extend_schema(
-        operation_id="transaction_retrieve",
-        tags=[TAG],
-        summary="A transaction on chain, with our status if we sent, relayed or saw it",
-        description=(
-            "Chain facts for any caller. `platform` is our status as far as it is the "
-            "caller's: a transaction relayed by this client or sent on its behalf, transfers "
-            "at addresses watched for this client. Otherwise null; a transaction that is not "
-            "on chain and not the caller's is 404."
+    @API(
+        "transaction_retrieve",
+        "A transaction on chain, with our status if we sent, relayed or saw it",
+        TransactionOutput,
+        errors=READ_ERRORS,
+        parameters=(
+            OpenApiParameter("txid", str, OpenApiParameter.PATH, description="64 hex chars"),
         ),
-        parameters=[
-            OpenApiParameter("txid", str, OpenApiParameter.PATH, description="64 hex chars")
-        ],
-        responses={200: TransactionOutput, **READ_ERRORS},
+        description="Chain facts for any caller. `platform` is our status as far as it is the "
+        "caller's: a transaction relayed by this client or sent on its behalf, transfers "
+        "at addresses watched for this client. Otherwise null; a transaction that is not "
+        "on chain and not the caller's is 404.",
     )
     def get(self, request: Request, txid: str) -> Response:
         client_id = request_principal(request).client_id
@@ -105,24 +98,21 @@ class TransactionDetailView(APIView):
 class BroadcastView(IdempotentMixin, APIView):
     required_scope = Scope.TRON
 
-    @extend_schema(
-        operation_id="transaction_broadcast",
-        tags=[TAG],
-        summary="Relay a transaction the client signed",
-        description=(
-            "Checked first: raw_data_hex parses, txID (if given) is its sha256, raw_data "
-            "serializes to exactly raw_data_hex, the one signature recovers to the owner, "
-            "and the expiration is ahead of the node's head (at most 24 h). Then stored and "
-            "broadcast; we keep re-sending it until it is in a solidified block or expired. "
-            "202 with accepted=false means the node did not answer: it is stored and will be "
-            "re-sent. A node refusal is 422 with code node_<the node's code, lower case>. "
-            "The same transaction already submitted through the platform by someone else is "
-            "sent to the node again and answered with status `untracked`: only the client "
-            "that submitted it first sees our status of it."
-        ),
-        parameters=[idempotency_key_parameter()],
+    @API(
+        "transaction_broadcast",
+        "Relay a transaction the client signed",
+        {202: BroadcastOutput},
+        errors=(503,),
         request=BroadcastInput,
-        responses={202: BroadcastOutput, **error_responses(400, 401, 403, 409, 422, 429, 503)},
+        description="Checked first: raw_data_hex parses, txID (if given) is its sha256, raw_data "
+        "serializes to exactly raw_data_hex, the one signature recovers to the owner, "
+        "and the expiration is ahead of the node's head (at most 24 h). Then stored and "
+        "broadcast; we keep re-sending it until it is in a solidified block or expired. "
+        "202 with accepted=false means the node did not answer: it is stored and will be "
+        "re-sent. A node refusal is 422 with code node_<the node's code, lower case>. "
+        "The same transaction already submitted through the platform by someone else is "
+        "sent to the node again and answered with status `untracked`: only the client "
+        "that submitted it first sees our status of it.",
     )
     def post(self, request: Request) -> Response:
         principal = request_principal(request)
@@ -160,12 +150,11 @@ class BroadcastView(IdempotentMixin, APIView):
 class AddressValidateView(APIView):
     required_scope = Scope.TRON
 
-    @extend_schema(
-        operation_id="address_validate",
-        tags=[TAG],
-        summary="Is this a TRON address? Its base58 and hex forms",
+    @API(
+        "address_validate",
+        "Is this a TRON address? Its base58 and hex forms",
+        AddressValidateOutput,
         request=AddressValidateInput,
-        responses={200: AddressValidateOutput, **error_responses(400, 401, 403, 429)},
     )
     def post(self, request: Request) -> Response:
         payload = AddressValidateInput(data=request.data)
