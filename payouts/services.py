@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -67,20 +67,23 @@ class CreatedPayout:
     body: dict[str, Any]
 
 
-def payout_create(
-    *,
-    client: Client,
-    customer: Customer,
-    destination: str,
-    asset: Asset,
-    amount: int,
-    reference: str,
-    actor: AuditActor,
-    metadata: dict[str, Any] | None = None,
-    funding: PayoutFunding = PayoutFunding.CLIENT,
-    now: datetime | None = None,
-    route: PayoutRoute | None = None,
-) -> CreatedPayout:
+class PayoutWanted(TypedDict, total=False):
+    """What a caller asks of a payout: the parameters of ``payout_create`` and
+    ``payout_prepare`` (which see)."""
+
+    client: Required[Client]
+    customer: Required[Customer]
+    destination: Required[str]
+    asset: Required[Asset]
+    amount: Required[int]
+    reference: Required[str]
+    metadata: dict[str, Any] | None
+    funding: PayoutFunding
+    now: datetime | None
+    route: PayoutRoute | None
+
+
+def payout_create(*, actor: AuditActor, **wanted: Unpack[PayoutWanted]) -> CreatedPayout:
     """Accept a payout of ``amount`` (base units of ``asset``) to ``destination``.
 
     Refuses (and changes nothing): a blocked customer (403 ``customer_blocked``), an
@@ -91,20 +94,9 @@ def payout_create(
     asks the node for the cost estimate first. ``route``: what ``payout_route`` answered
     the caller, which checked its permission (found again when not given).
     """
-    payout = payout_prepare(
-        client=client,
-        customer=customer,
-        destination=destination,
-        asset=asset,
-        amount=amount,
-        reference=reference,
-        metadata=metadata,
-        funding=funding,
-        now=now,
-        route=route,
-    )
+    payout = payout_prepare(**wanted)
     with transaction.atomic():
-        return payout_record(payout, actor=actor, now=now)
+        return payout_record(payout, actor=actor, now=wanted.get("now"))
 
 
 def payout_prepare(
