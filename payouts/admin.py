@@ -30,7 +30,7 @@ from lucid_payments.console.payout_admin_links import (
     payout_related,
     payout_status_badge,
 )
-from lucid_payments.core.admin_mixins import ListedOnlyInline, ReadOnlyAdmin
+from lucid_payments.core.admin_mixins import ListedOnlyInline, TxidSearchAdmin
 from lucid_payments.core.audit import AuditActor, audit_log
 from lucid_payments.core.errors import ApplicationError
 from lucid_payments.core.money import format_amount
@@ -57,7 +57,7 @@ class PayoutApprovalInline(ListedOnlyInline):
 
 
 @admin.register(Payout)
-class PayoutAdmin(ReadOnlyAdmin):
+class PayoutAdmin(TxidSearchAdmin):
     change_form_template = "admin/payouts/payout/change_form.html"
     list_display = (
         "public_id",

@@ -30,11 +30,10 @@ from lucid_payments.core.admin_display import (
     admin_link,
     amount_text,
     changelist_link,
-    lower_txids,
     status_badge,
     sun_text,
 )
-from lucid_payments.core.admin_mixins import ListedOnlyInline, ReadOnlyAdmin
+from lucid_payments.core.admin_mixins import ListedOnlyInline, ReadOnlyAdmin, TxidSearchAdmin
 from lucid_payments.core.admin_reasons import reasoned_action
 from lucid_payments.core.audit import AuditActor, audit_log
 from lucid_payments.core.models import AuditEvent
@@ -109,7 +108,7 @@ class SweepInline(ListedOnlyInline):
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(ReadOnlyAdmin):
+class InvoiceAdmin(TxidSearchAdmin):
     list_display = (
         "public_id",
         "client_link",
@@ -170,11 +169,6 @@ class InvoiceAdmin(ReadOnlyAdmin):
     inlines = [PaymentInline, RefundInline, SweepInline]
     actions = ["mark_paid", "mark_invalid"]
     change_list_template = "admin/invoices/invoice/change_list.html"
-
-    def get_search_results(
-        self, request: HttpRequest, queryset: QuerySet[Invoice], search_term: str
-    ) -> tuple[QuerySet[Invoice], bool]:
-        return super().get_search_results(request, queryset, lower_txids(search_term))
 
     def has_mark_permission(self, request: HttpRequest) -> bool:
         return bool(request.user.has_perm(MARK_PERMISSION))

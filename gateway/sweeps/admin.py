@@ -21,17 +21,16 @@ from lucid_payments.core.admin_display import (
     admin_link,
     amount_text,
     changelist_link,
-    lower_txids,
     status_badge,
     sun_text,
 )
-from lucid_payments.core.admin_mixins import ReadOnlyAdmin
+from lucid_payments.core.admin_mixins import ReadOnlyAdmin, TxidSearchAdmin
 from lucid_payments.core.admin_reasons import reasoned_action
 from lucid_payments.core.audit import AuditActor, audit_log
 
 
 @admin.register(Sweep)
-class SweepAdmin(ReadOnlyAdmin):
+class SweepAdmin(TxidSearchAdmin):
     list_display = (
         "public_id",
         "client_link",
@@ -88,11 +87,6 @@ class SweepAdmin(ReadOnlyAdmin):
     )
     fields = readonly_fields
     actions = ["retry"]
-
-    def get_search_results(
-        self, request: HttpRequest, queryset: QuerySet[Sweep], search_term: str
-    ) -> tuple[QuerySet[Sweep], bool]:
-        return super().get_search_results(request, queryset, lower_txids(search_term))
 
     def has_retry_permission(self, request: HttpRequest) -> bool:
         return bool(request.user.has_perm(RETRY_PERMISSION))

@@ -9,7 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
+
+from lucid_payments.core.admin_display import lower_txids
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -23,6 +26,16 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class TxidSearchAdmin(ReadOnlyAdmin):
+    """Browse only, and search terms that look like txids are lower-cased first (see
+    ``lower_txids``), for records found by the transaction that moved them."""
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
+    ) -> tuple[QuerySet[Any], bool]:
+        return super().get_search_results(request, queryset, lower_txids(search_term))
 
 
 class ListedOnlyInline(admin.TabularInline):

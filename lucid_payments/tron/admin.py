@@ -13,15 +13,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 
-from lucid_payments.core.admin_display import amount_text, lower_txids, status_badge
-from lucid_payments.core.admin_mixins import ListedOnlyInline, ReadOnlyAdmin
+from lucid_payments.core.admin_display import amount_text, status_badge
+from lucid_payments.core.admin_mixins import ListedOnlyInline, TxidSearchAdmin
 from lucid_payments.tron.models import (
     ChainTransfer,
     OutgoingAttempt,
@@ -99,14 +98,8 @@ TRANSFER_FIELDS: tuple[str, ...] = (
 )
 
 
-class ChainAdmin(ReadOnlyAdmin):
-    """Browse only, every field shown read-only. Search terms that look like txids are
-    lower-cased first (see ``lower_txids``)."""
-
-    def get_search_results(
-        self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
-    ) -> tuple[QuerySet[Any], bool]:
-        return super().get_search_results(request, queryset, lower_txids(search_term))
+class ChainAdmin(TxidSearchAdmin):
+    """Browse only, every field shown read-only."""
 
 
 class OutgoingAttemptInline(ListedOnlyInline):

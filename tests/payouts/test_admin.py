@@ -100,3 +100,11 @@ def test_a_clients_payout_settings_are_changed_in_the_admin_and_audited(tenant: 
     audit = AuditEvent.objects.get(action="payout_settings.changed")
     assert audit.client_id == tenant.client.pk
     assert audit.data["fee_usdt"] == 250000 and audit.data["v0_daily_usdt"] == 5
+
+
+def test_a_txid_pasted_in_capitals_finds_its_payout(waiting: Payout) -> None:
+    txid = "ab" * 32  # stored lower-case, as every txid is
+    Payout.objects.filter(pk=waiting.pk).update(txid=txid)
+    web = _web(User.objects.create_superuser("root", password="pw"))
+    listing = web.get("/admin/payouts/payout/", {"q": txid.upper()}).content.decode()
+    assert waiting.public_id in listing
