@@ -94,6 +94,8 @@ class InvoiceException(models.TextChoices):
     UNDERPAID = "underpaid", "Underpaid"
     OVERPAID = "overpaid", "Overpaid"
     PAID_LATE = "paid_late", "Paid late"
+    # An operator decided the status by hand: the payments no longer change it.
+    MARKED = "marked", "Marked by an operator"
 
 
 class Invoice(models.Model):

@@ -2,7 +2,8 @@
 as settled / invalid"): the customer paid outside the watched address, or a payment is
 known to be fraudulent.
 
-A mark changes the invoice's status, publishes its event (``invoice.paid`` or
+A mark changes the invoice's status for good (exception ``marked``: later payments are
+credited and listed but no longer change it), publishes its event (``invoice.paid`` or
 ``invoice.invalid``) and audits who, when and why. It never moves ledger money: what
 reached the invoice's address was credited when final and stays so; money the chain
 never brought is not invented.
@@ -14,7 +15,7 @@ import uuid
 
 from django.db import transaction
 
-from gateway.invoices.models import Invoice, InvoiceStatus
+from gateway.invoices.models import Invoice, InvoiceException, InvoiceStatus
 from gateway.invoices.services import invoice_transition
 from lucid_payments.core.audit import AuditActor, audit_log
 from lucid_payments.core.errors import Conflict, InvalidInput
@@ -45,7 +46,7 @@ def invoice_mark(*, invoice_id: int, status: str, reason: str, actor: AuditActor
     invoice_transition(
         invoice,
         status=status,
-        exception=invoice.exception,
+        exception=InvoiceException.MARKED,
         actor=actor,
         occurrence=f"marked:{uuid.uuid4().hex}",  # a mark can be undone and done again
     )

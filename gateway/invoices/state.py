@@ -11,7 +11,9 @@ The rules, in one place:
   payment seen was dropped by a fork.
 - Expired at ``expires_at`` unless what is in flight already covers the amount; the
   exception is ``underpaid`` when something arrived, but not enough.
-- Cancelled is final: later payments are credited and listed, nothing else changes.
+- Cancelled is final: later payments are credited and listed, nothing else changes. So
+  is an operator's mark (exception ``marked``): a payment that completes or drops later
+  does not undo what the operator decided.
 """
 
 from __future__ import annotations
@@ -63,7 +65,7 @@ def next_state(
     sums: Totals,
 ) -> tuple[str, str]:
     """(status, exception) after the payments changed."""
-    if status == InvoiceStatus.CANCELLED:
+    if status == InvoiceStatus.CANCELLED or exception == InvoiceException.MARKED:
         return status, exception
     if sums.counted >= required(amount, tolerance):
         if status == InvoiceStatus.EXPIRED or exception == InvoiceException.PAID_LATE:

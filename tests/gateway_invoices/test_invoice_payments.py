@@ -274,3 +274,30 @@ def test_another_asset_sent_to_an_invoice_is_a_plain_deposit(
     assert after["status"] == "new" and after["payments"] == []
     assert available(tenant, Asset.TRX) == 2_000_000
     assert Event.objects.filter(type="deposit.credited").count() == 1
+
+
+def test_an_operators_mark_is_not_undone_by_a_later_payment(
+    devnet: DevnetHandle, tenant: Tenant
+) -> None:
+    from gateway.invoices.models import Invoice
+    from gateway.invoices.operator_marks import invoice_mark
+    from lucid_payments.core.audit import AuditActor
+
+    invoice = tenant.invoice(amount="10")
+    pay(devnet, invoice["address"], usdt=4 * USDT)
+    seen(devnet)
+    final(devnet)
+    assert tenant.get_invoice(invoice["id"])["status"] == "processing"
+    row = Invoice.objects.get(public_id=invoice["id"])
+    invoice_mark(
+        invoice_id=row.pk, status="paid", reason="rest paid by bank", actor=AuditActor.system("t")
+    )
+
+    pay(devnet, invoice["address"], usdt=1 * USDT)  # still short of the amount
+    seen(devnet)
+    final(devnet)
+
+    after = tenant.get_invoice(invoice["id"])
+    assert (after["status"], after["exception"]) == ("paid", "marked")
+    assert after["paid_amount"] == {"amount": "5", "asset": "USDT"}
+    assert available(tenant, Asset.USDT) == 5 * USDT
