@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from lucid_payments.core.audit import AuditActor, audit_log
 from lucid_payments.core.errors import Conflict, Forbidden, InvalidInput
+from payouts.batch_models import PayoutBatch, PayoutBatchStatus
 from payouts.events import payout_event_publish
 from payouts.ledger import payout_release
 from payouts.models import Payout, PayoutApproval, PayoutStatus
@@ -46,13 +47,21 @@ def _locked_awaiting(payout: Payout) -> Payout:
 
 @transaction.atomic
 def payout_approve(*, payout: Payout, operator: Any) -> Payout:
-    """Record ``operator``'s approval; queue the payout when it has all it needs.
+    """Record ``operator``'s approval; queue the payout when it has all it needs (or, an
+    item of a batch not released yet, schedule it with the batch's others).
 
     Raises ``Forbidden`` (``not_a_payout_approver``) without the permission, ``Conflict``
     when the payout no longer waits (``payout_not_awaiting_approval``) or the operator
     already approved it (``already_approved_by_you``: four eyes are two people).
     """
     _check_approver(operator)
+    # An item of a batch not released yet waits for the release like the batch's others.
+    # The batch row first: the release's own lock order (the batch, then its items).
+    batch = (
+        PayoutBatch.objects.select_for_update(of=("self",))
+        .filter(items__payout_id=payout.pk)
+        .first()
+    )
     locked = _locked_awaiting(payout)
     if locked.approvals.filter(operator=operator).exists():
         raise Conflict(
@@ -71,7 +80,8 @@ def payout_approve(*, payout: Payout, operator: Any) -> Payout:
     )
     if given < locked.approvals_required:
         return locked
-    locked.status = PayoutStatus.QUEUED
+    held = batch is not None and batch.status == PayoutBatchStatus.SCHEDULED
+    locked.status = PayoutStatus.SCHEDULED if held else PayoutStatus.QUEUED
     locked.approved_at = timezone.now()
     locked.save(update_fields=["status", "approved_at", "updated_at"])
     audit_log(
@@ -82,7 +92,8 @@ def payout_approve(*, payout: Payout, operator: Any) -> Payout:
         data={"approvals": given},
     )
     payout_event_publish(payout=locked, what="approved")
-    payout_send_enqueue(locked.pk)
+    if not held:
+        payout_send_enqueue(locked.pk)
     return locked
 
 

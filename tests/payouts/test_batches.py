@@ -12,12 +12,13 @@ import pytest
 
 from lucid_payments.core.money import Asset
 from lucid_payments.events.models import Event
+from payouts.approvals import payout_approve
 from payouts.batch_models import PayoutBatch, PayoutBatchSchedule
 from payouts.batch_release import payout_batch_send, payout_batches_tick
 from payouts.batches import batch_release_at
 from payouts.models import Payout, PayoutSettings
 from payouts.sending import payout_send, payouts_resume
-from tests.payouts.conftest import UNIT, Tenant, keyed_tenant
+from tests.payouts.conftest import UNIT, Tenant, keyed_tenant, operator
 
 pytestmark = pytest.mark.django_db
 
@@ -226,6 +227,15 @@ def test_an_item_above_the_approval_threshold_waits_for_operators(
     batch = tenant.post(BATCHES, {"items": items, "schedule": "daily"}).json()
     assert [i["status"] for i in batch["items"]] == ["scheduled", "awaiting_approval"]
     assert batch["items_by_status"]["awaiting_approval"] == 1
+
+    # Approved before the release, it waits for the release with the batch's others.
+    waiting = Payout.objects.get(public_id=batch["items"][1]["payout_id"])
+    payout_approve(payout=waiting, operator=operator("alice"))
+    waiting.refresh_from_db()
+    assert waiting.status == "scheduled" and waiting.outgoing_id is None
+    assert payout_batches_tick(now=PayoutBatch.objects.get().release_at) == (1, 0)
+    waiting.refresh_from_db()
+    assert waiting.status != "scheduled"
 
 
 def test_the_list_pages_newest_first_and_another_client_sees_nothing(
