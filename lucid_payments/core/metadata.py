@@ -1,5 +1,6 @@
 """Free-form ``metadata`` a client attaches to an object (an invoice, a payout): any JSON
-object that PostgreSQL's jsonb can store, at most 4 KB once encoded."""
+object that PostgreSQL's jsonb can store (finite numbers, no NUL), at most 4 KB once
+encoded."""
 
 from __future__ import annotations
 
@@ -32,7 +33,10 @@ class MetadataField(serializers.DictField):
 
     def to_internal_value(self, data: Any) -> dict[str, Any]:
         value: dict[str, Any] = super().to_internal_value(data)
-        text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+        try:
+            text = json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+        except ValueError:  # 1e999 parses as inf; jsonb has no infinite number
+            raise serializers.ValidationError("Numbers must be finite.") from None
         try:
             encoded = text.encode()
         except UnicodeEncodeError:  # a lone surrogate: no database can store it as text

@@ -141,7 +141,9 @@ def test_another_clients_invoices_are_404_everywhere(tenant: Tenant) -> None:
     assert Invoice.objects.get().status == "new"
 
 
-@pytest.mark.parametrize("metadata", ['{"k": "\\ud800"}', '{"\\ud800": 1}', '{"k": ["a\\u0000"]}'])
+@pytest.mark.parametrize(
+    "metadata", ['{"k": "\\ud800"}', '{"\\ud800": 1}', '{"k": ["a\\u0000"]}', '{"k": 1e999}']
+)
 def test_metadata_a_database_cannot_store_is_a_400(tenant: Tenant, metadata: str) -> None:
     response = tenant.api.post(
         "/api/v1/invoices",
