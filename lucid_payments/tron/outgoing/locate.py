@@ -71,12 +71,17 @@ def ref_block_number(ref_block_bytes: str, *, head_number: int) -> int:
 def _first_block(attempt: OutgoingAttempt, *, head_number: int) -> int | None:
     """The lowest block that can hold the copy; None if the search should not cover it."""
     if attempt.status == AttemptStatus.INCLUDED and attempt.block_number is not None:
-        return attempt.block_number  # a fork moving it elsewhere is left to the txid reads
-    try:
-        ref = ref_block_number(str(attempt.raw_data["ref_block_bytes"]), head_number=head_number)
-    except (KeyError, TypeError, ValueError):
-        return None
-    first = ref + 1
+        first = attempt.block_number  # a fork moving it elsewhere is left to the txid reads
+    else:
+        try:
+            ref = ref_block_number(
+                str(attempt.raw_data["ref_block_bytes"]), head_number=head_number
+            )
+        except (KeyError, TypeError, ValueError):
+            return None
+        first = ref + 1
+    # An older copy (one whose final step keeps failing, a worker down for minutes) goes to
+    # the txid reads: one such row must not make every round read the chain up from it.
     return first if head_number - first < MAX_SEARCH_BLOCKS else None
 
 

@@ -323,10 +323,16 @@ def outgoing_sweep(
         solid_head = reads.now_block(node, solid=True)
         head = reads.now_block(node)
         read_at = time.monotonic()
-        located = outgoing_locate(node, solid_head=solid_head, head=head, outgoing_ids=ids)
     except NodeUnavailable as exc:
         logger.warning("outgoing sweep: node unavailable (%s); will retry", exc.message)
         return 0
+    try:
+        located = outgoing_locate(node, solid_head=solid_head, head=head, outgoing_ids=ids)
+    except NodeUnavailable as exc:
+        # One block read of many failed: the round goes on without the search, each
+        # transaction asking for its own txid (and pending ones need no read at all).
+        logger.warning("outgoing sweep: block search failed (%s); reading by txid", exc.message)
+        located = {}
     round_reference = chain_reference_between(solid_head, head)
     processed = 0
     for outgoing_id in ids:

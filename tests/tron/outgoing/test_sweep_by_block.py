@@ -126,3 +126,18 @@ def test_a_round_slower_than_the_reference_age_signs_on_fresh_heads(
     _, asked = _first_round(devnet, wallets, reference_max_age_s=0.0)
     # The round's own heads, then each copy its own (solidified and head).
     assert asked["walletsolidity/getnowblock"] == asked["wallet/getnowblock"] == 1 + IN_FLIGHT
+
+
+def test_a_copy_included_long_ago_is_tracked_by_txid_not_by_reading_every_block_since(
+    devnet: DevnetHandle, wallets: Wallets
+) -> None:
+    created = _create(wallets, 1)
+    _sweep(devnet, tracked=1)
+    devnet.mine(1)
+    _sweep(devnet, tracked=1)
+    assert _statuses(created) == {OutgoingStatus.CONFIRMED}
+
+    devnet.mine(MAX_SEARCH_BLOCKS + 1)  # its tracker was away (a worker down, say)
+    asked = _sweep(devnet, tracked=1)
+    assert "wallet/gettransactioninfobyblocknum" not in asked
+    assert _statuses(created) == {OutgoingStatus.FINAL}
