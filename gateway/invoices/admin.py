@@ -202,12 +202,7 @@ class InvoiceAdmin(TxidSearchAdmin):
 
     @admin.display(description="cost to collect")
     def cost_display(self, invoice: Invoice) -> str:
-        return sun_text(
-            invoice.cost_activation_sun
-            + invoice.cost_energy_sun
-            + invoice.cost_bandwidth_sun
-            + invoice.cost_sweep_sun
-        )
+        return sun_text(invoice.cost_total_sun)
 
     @admin.display(description="address")
     def address_link(self, invoice: Invoice) -> SafeString | str:

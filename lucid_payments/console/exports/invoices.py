@@ -19,12 +19,6 @@ def _queryset(span: ExportRange) -> QuerySet[Any]:
 
 
 def _row(invoice: Invoice) -> list[object]:
-    costs = (
-        invoice.cost_activation_sun
-        + invoice.cost_energy_sun
-        + invoice.cost_bandwidth_sun
-        + invoice.cost_sweep_sun
-    )
     return [
         invoice.public_id,
         invoice.created_at.isoformat(),
@@ -38,7 +32,7 @@ def _row(invoice: Invoice) -> list[object]:
         format_amount(invoice.paid_amount, invoice.asset),
         invoice.paid_at.isoformat() if invoice.paid_at else "",
         invoice.address.address if invoice.address is not None else "",
-        format_amount(costs, "TRX"),
+        format_amount(invoice.cost_total_sun, "TRX"),
     ]
 
 
