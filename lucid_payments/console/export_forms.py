@@ -14,6 +14,17 @@ from lucid_payments.console.exports import ExportRange, exports_all
 MAX_DAYS = 3660
 
 
+def export_days_refused(start: date, end: date) -> str | None:
+    """Why the days ``start`` to ``end`` cannot be exported, or None."""
+    if end < start:
+        return "The last day is before the first."
+    if (end - start).days > MAX_DAYS:
+        return f"At most {MAX_DAYS} days per export."
+    if end >= date.max:  # the range ends the day after: there is none
+        return "The last day must be before 9999-12-31."
+    return None
+
+
 def export_range(start: date, end: date, client_id: int | None) -> ExportRange:
     """Whole UTC days from ``start`` to ``end``, both included."""
     return ExportRange(
@@ -42,11 +53,8 @@ class ExportForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end:
-            if end < start:
-                raise forms.ValidationError("The last day is before the first.")
-            if (end - start).days > MAX_DAYS:
-                raise forms.ValidationError(f"At most {MAX_DAYS} days per export.")
+        if start and end and (refused := export_days_refused(start, end)):
+            raise forms.ValidationError(refused)
         return cleaned
 
     def export_range(self) -> ExportRange:

@@ -9,7 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.http import StreamingHttpResponse
 from django.test import Client as WebClient
 from django.utils import timezone
@@ -71,6 +71,10 @@ def test_bad_input_changes_nothing_and_support_may_not_export() -> None:
     web.force_login(make_staff("tess", TREASURY))
     page = web.get(EXPORTS, {"export": "ledger", "start": "2026-02-01", "end": "2026-01-01"})
     assert page.status_code == 200 and "The last day is before the first." in page.content.decode()
+    page = web.get(EXPORTS, {"export": "ledger", "start": "9999-12-01", "end": "9999-12-31"})
+    assert page.status_code == 200 and "must be before 9999-12-31" in page.content.decode()
+    with pytest.raises(CommandError, match="before 9999-12-31"):
+        call_command("export", "ledger", "--start", "9999-12-01", "--end", "9999-12-31")
 
     support = WebClient()
     support.force_login(make_staff("sue", SUPPORT))

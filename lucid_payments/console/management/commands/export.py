@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 from lucid_payments.accounts.models import Client
-from lucid_payments.console.export_forms import MAX_DAYS, export_range
+from lucid_payments.console.export_forms import export_days_refused, export_range
 from lucid_payments.console.exports import export_get, export_rows, exports_all
 from lucid_payments.console.exports.csv_stream import csv_lines
 from lucid_payments.core.audit import AuditActor, audit_log
@@ -46,10 +46,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         export = export_get(options["export"])
         start, end = _day(options["start"]), _day(options["end"])
-        if end < start:
-            raise CommandError("--end is before --start.")
-        if (end - start).days > MAX_DAYS:
-            raise CommandError(f"At most {MAX_DAYS} days per export.")
+        if refused := export_days_refused(start, end):
+            raise CommandError(refused)
         client_id = options["client"]
         if client_id is not None and not Client.objects.filter(pk=client_id).exists():
             raise CommandError(f"No client {client_id}.")
