@@ -99,6 +99,13 @@ def payout_limits_lock_many(*, client_id: int, pairs: Iterable[tuple[int, str]])
     )
 
 
+def payout_sender_lock(*, sender: str, asset: str) -> None:
+    """Serialize the starts of one hot wallet's payouts of ``asset`` until the caller's
+    transaction ends: each starts against what the others already in flight will take.
+    Taken alone (no limit lock is held while a payout starts)."""
+    _advisory_locks([f"sender:{sender}:{asset}"])
+
+
 def _advisory_locks(names: list[str]) -> None:
     with connection.cursor() as cursor:
         for name in names:

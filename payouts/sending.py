@@ -42,7 +42,9 @@ from lucid_payments.tron.selectors import outgoing_get, outgoing_ids_in_a_block
 from payouts.chain_reads import hot_wallet_covers
 from payouts.events import payout_event_publish
 from payouts.ledger import payout_release, payout_settle, payout_settle_internal
+from payouts.limits import payout_sender_lock
 from payouts.models import REFERENCE_PREFIX, Payout, PayoutStatus
+from payouts.queue import payout_send_enqueue
 from payouts.selectors import payout_hot_wallet
 from usdt.energy.plan import EnergyPlan, energy_plan_for_usdt_send
 from usdt.energy.policy import energy_failed, energy_for_usdt_send, energy_ready, energy_release
@@ -78,11 +80,12 @@ def payout_send(*, payout_id: int, node: TronNode | None = None) -> str:
     node = node or get_node()
     asset = Asset(payout.asset)
     plan: EnergyPlan | None = None
+    in_flight = _in_flight(payout, sender=wallet.address)
     try:
         covered = hot_wallet_covers(
             asset=asset,
             sender=wallet.address,
-            amount=payout.amount + _in_flight(payout, sender=wallet.address),
+            amount=payout.amount + in_flight,
             trx_reserve_sun=payout.network_cost_estimate_sun or 0,
             node=node,
         )
@@ -106,7 +109,7 @@ def payout_send(*, payout_id: int, node: TronNode | None = None) -> str:
         return str(payout.status)
     if not covered:
         return _delay(payout_id, why=f"hot wallet {wallet.address} holds too little on chain")
-    return _start(payout_id, sender=wallet.address, plan=plan)
+    return _start(payout_id, sender=wallet.address, plan=plan, in_flight_seen=in_flight)
 
 
 def _in_flight(payout: Payout, *, sender: str) -> int:
@@ -174,10 +177,18 @@ def _delay(payout_id: int, *, why: str) -> str:
 
 
 @transaction.atomic
-def _start(payout_id: int, *, sender: str, plan: EnergyPlan | None) -> str:
+def _start(payout_id: int, *, sender: str, plan: EnergyPlan | None, in_flight_seen: int) -> str:
+    """Start the payout, checked against ``in_flight_seen`` (the sender's other payouts
+    still to leave its balance when the balance was read)."""
     payout = Payout.objects.select_for_update().select_related("client").get(pk=payout_id)
     if payout.status != PayoutStatus.QUEUED:
         return str(payout.status)  # a twin run got here first
+    payout_sender_lock(sender=sender, asset=payout.asset)
+    if _in_flight(payout, sender=sender) > in_flight_seen:
+        # Another payout of this wallet started since the balance was read: both might not
+        # fit. Check again from the start (after commit) instead of sending one that fails.
+        payout_send_enqueue(payout_id)
+        return str(payout.status)
     payout.sender = sender
     payout.status = PayoutStatus.SENDING
     payout.sent_at = timezone.now()

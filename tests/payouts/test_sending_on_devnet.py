@@ -224,3 +224,31 @@ def test_payouts_in_flight_count_against_the_hot_wallet_and_a_failed_one_release
     # 20 + 30 credited, 15 transferred; the failed payout's amount and fee are back.
     assert tenant.balance(Asset.USDT) == (35 * UNIT, 0)
     assert Hold.objects.get(reference=f"{first.ledger_reference}:fee").status == "released"
+
+
+def test_a_payout_checked_before_another_started_is_checked_again_not_sent_short(
+    devnet: DevnetHandle, tenant: Tenant
+) -> None:
+    from payouts import sending
+
+    hot = funded_hot_wallet(devnet, tenant.api, tenant.client.pk, trx=100 * UNIT, usdt=20 * UNIT)
+    tenant.fund(Asset.USDT, 30 * UNIT)
+    customer = tenant.customer(kyc=True)
+    first, second = (
+        Payout.objects.get(
+            public_id=tenant.payout(customer, devnet.accounts[5].address, "15").json()["id"]
+        )
+        for _ in range(2)
+    )
+    # Two workers at once: the second read the balance before the first started, when 15
+    # of the 20 on chain were not yet spoken for.
+    plan = sending.energy_plan_for_usdt_send(
+        sender=hot["address"], to=second.destination, amount=second.amount, node=get_node()
+    )
+    assert payout_send(payout_id=first.pk) == "sending"
+    started = sending._start(second.pk, sender=hot["address"], plan=plan, in_flight_seen=0)
+
+    assert started == "queued"  # checked again from the start, not sent to fail on chain
+    second.refresh_from_db()
+    assert second.status == "queued" and second.sender == "" and second.outgoing_id is None
+    assert "payout.sending" not in _types(second.public_id)
