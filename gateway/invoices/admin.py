@@ -23,7 +23,7 @@ from gateway.invoices.models import (
     Refund,
 )
 from gateway.invoices.operator_marks import invoice_mark
-from gateway.invoices.selectors import refunded_total
+from gateway.invoices.selectors import invoices_with_refunded
 from gateway.invoices.settlement import daily_settlement, net_display
 from gateway.sweeps.models import Sweep
 from lucid_payments.core.admin_display import (
@@ -173,6 +173,9 @@ class InvoiceAdmin(TxidSearchAdmin):
     def has_mark_permission(self, request: HttpRequest) -> bool:
         return bool(request.user.has_perm(MARK_PERMISSION))
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Invoice]:
+        return invoices_with_refunded(super().get_queryset(request))
+
     @admin.display(description="client", ordering="client__name")
     def client_link(self, invoice: Invoice) -> SafeString | str:
         return admin_link(invoice.client)
@@ -246,7 +249,7 @@ class InvoiceAdmin(TxidSearchAdmin):
     def net_display(self, invoice: Invoice) -> str:
         """Received less refunds and collection costs, per asset (as the API's
         settlement.net)."""
-        kept = invoice.paid_amount - refunded_total(invoice)
+        kept = invoice.paid_amount - invoice.refunded  # type: ignore[attr-defined]
         return net_display(invoice.asset, kept, invoice.cost_total_sun)
 
     def get_urls(self) -> list[URLPattern]:

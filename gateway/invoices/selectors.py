@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypedDict, Unpack
 
-from django.db.models import Sum
+from django.db.models import OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from gateway.invoices.models import Invoice, InvoicePayment, PaymentStatus, Refund, RefundStatus
 from lucid_payments.core.errors import NotFound
@@ -51,13 +52,28 @@ def invoice_get(*, client_id: int, invoice_id: str) -> Invoice:
     return invoice
 
 
+def _refunds_counted() -> QuerySet[Refund]:
+    """Refunds that take from what the invoice kept: every one not failed."""
+    return Refund.objects.exclude(status=RefundStatus.FAILED)
+
+
 def refunded_total(invoice: Invoice) -> int:
-    total = (
-        Refund.objects.filter(invoice=invoice)
-        .exclude(status=RefundStatus.FAILED)
-        .aggregate(total=Sum("amount"))["total"]
-    )
+    total = _refunds_counted().filter(invoice=invoice).aggregate(total=Sum("amount"))["total"]
     return int(total or 0)
+
+
+def invoices_with_refunded(invoices: QuerySet[Invoice]) -> QuerySet[Invoice]:
+    """``invoices`` each with ``refunded`` (what ``refunded_total`` answers) in the same
+    query: a list of them asks once, not once per row."""
+    per_invoice = (
+        _refunds_counted()
+        .filter(invoice=OuterRef("pk"))
+        .order_by()
+        .values("invoice")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return invoices.annotate(refunded=Coalesce(Subquery(per_invoice), 0))
 
 
 def _head_block(network: str) -> int:

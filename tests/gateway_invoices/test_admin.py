@@ -84,3 +84,41 @@ def test_changing_a_clients_invoice_settings_is_audited(
     event = AuditEvent.objects.get(action="invoice_settings.changed")
     assert event.client_id == tenant.client.pk
     assert "tolerance_bps" in event.data["fields"]
+
+
+def test_the_list_shows_each_invoices_net_of_refunds_in_one_query(
+    admin_web: WebClient, tenant: Tenant
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from gateway.invoices.models import Refund, RefundStatus
+
+    def listed() -> tuple[str, int]:
+        with CaptureQueriesContext(connection) as queries:
+            page = admin_web.get("/admin/invoices/invoice/")
+        assert page.status_code == 200
+        return page.content.decode(), len(queries)
+
+    first = _invoice(tenant, 5_000_000)
+    _, one_row = listed()
+    for n, invoice in enumerate((first, _invoice(tenant, 5_000_000), _invoice(tenant, 5_000_000))):
+        Invoice.objects.filter(pk=invoice.pk).update(
+            status=InvoiceStatus.PAID, paid_amount=5_000_000
+        )
+        for m, (amount, status) in enumerate(
+            ((1_000_000, RefundStatus.SENT), (2_000_000, RefundStatus.FAILED))
+        ):
+            Refund.objects.create(
+                invoice=invoice,
+                client=tenant.client,
+                asset=Asset.USDT,
+                amount=amount,
+                to_address="T" * 34,
+                reference=f"refund-test:{n}:{m}",
+                outgoing_id=1_000 + 10 * n + m,
+                status=status,
+            )
+    content, three_rows = listed()
+    assert three_rows == one_row  # no query per row
+    assert content.count("4 USDT - 0 TRX") == 3  # 5 paid, 1 refunded; the failed one not
