@@ -16,30 +16,12 @@ from lucid_payments.core.fields import (
 from lucid_payments.core.metadata import MetadataField
 from lucid_payments.core.money import Asset, MoneySerializer
 from lucid_payments.core.paging import CreatedRange, NewestFirstPage
-from lucid_payments.tron import addresses
+from lucid_payments.tron.api.serializers import TronAddressField
 from payouts.limits import Allowance
 from payouts.models import Payout, PayoutFunding, PayoutRoute, PayoutStatus
 from usdt.api.serializers import FeesOutput, fees_body
 from wallets.api.serializers import MoneyOutput, money
 from wallets.models.fees import TransactionFee
-
-
-class TronAddressField(InputCharField):
-    """A TRON address, base58check ``T…`` or hex ``41…``; validated as base58check."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("max_length", 64)
-        super().__init__(**kwargs)
-
-    def to_internal_value(self, data: Any) -> str:
-        value = super().to_internal_value(data)
-        if not addresses.is_valid(value):
-            raise serializers.ValidationError(
-                "Not a valid TRON address: expected base58check T… (34 chars) or hex 41… "
-                "(42 chars).",
-                code="invalid_address",
-            )
-        return addresses.normalize_address(value)
 
 
 class PayoutCreateInput(serializers.Serializer[Any]):

@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from lucid_payments.core.fields import InputCharField, InputChoiceField, InputIntegerField
 from lucid_payments.core.money import Asset, MoneySerializer
-from lucid_payments.tron import addresses
+from lucid_payments.tron.api.serializers import tron_address
 from staking.models import (
     Delegation,
     DelegationStatus,
@@ -21,15 +21,6 @@ from staking.models import (
 from wallets.api.serializers import MoneyOutput, money
 
 MAX_VOTES = 30  # java-tron's maximum witnesses per vote transaction
-
-
-def _address(value: str) -> str:
-    if not addresses.is_valid(value):
-        raise serializers.ValidationError(
-            "Not a valid TRON address: expected base58check T… (34 chars) or hex 41… (42 chars).",
-            code="invalid_address",
-        )
-    return addresses.normalize_address(value)
 
 
 class WalletInput(serializers.Serializer[Any]):
@@ -57,7 +48,7 @@ class DelegateInput(WalletInput):
     )
 
     def validate_receiver(self, value: str) -> str:
-        return _address(value)
+        return tron_address(value)
 
 
 class VoteItemInput(serializers.Serializer[Any]):
@@ -65,7 +56,7 @@ class VoteItemInput(serializers.Serializer[Any]):
     count = InputIntegerField(min_value=1, max_value=10**12, help_text="Votes: whole TRX.")
 
     def validate_witness(self, value: str) -> str:
-        return _address(value)
+        return tron_address(value)
 
 
 class VoteInput(WalletInput):

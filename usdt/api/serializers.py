@@ -14,19 +14,10 @@ from lucid_payments.core.fields import (
     InputIntegerField,
 )
 from lucid_payments.core.money import Asset, MoneySerializer
-from lucid_payments.tron import addresses
+from lucid_payments.tron.api.serializers import tron_address
 from usdt.models import UsdtTransfer, UsdtTransferStatus
 from wallets.api.serializers import MoneyOutput, money
 from wallets.models.fees import TransactionFee
-
-
-def _address(value: str) -> str:
-    if not addresses.is_valid(value):
-        raise serializers.ValidationError(
-            "Not a valid TRON address: expected base58check T… (34 chars) or hex 41… (42 chars).",
-            code="invalid_address",
-        )
-    return addresses.normalize_address(value)
 
 
 class UsdtContractOutput(serializers.Serializer[Any]):
@@ -48,7 +39,7 @@ class UsdtTransferInput(serializers.Serializer[Any]):
     amount = MoneySerializer(assets=(Asset.USDT,))
 
     def validate_to(self, value: str) -> str:
-        return _address(value)
+        return tron_address(value)
 
 
 class FeesOutput(serializers.Serializer[Any]):
@@ -134,7 +125,7 @@ class UsdtApprovalInput(serializers.Serializer[Any]):
     amount = MoneySerializer(assets=(Asset.USDT,), allow_zero=True, help_text="0 revokes")
 
     def validate_spender(self, value: str) -> str:
-        return _address(value)
+        return tron_address(value)
 
 
 class UsdtApprovalOutput(serializers.Serializer[Any]):

@@ -14,8 +14,7 @@ from lucid_payments.core.fields import (
     InputIntegerField,
 )
 from lucid_payments.core.money import Asset, MoneySerializer, format_amount
-from lucid_payments.tron import addresses
-from lucid_payments.tron.api.serializers import ResourcesOutput
+from lucid_payments.tron.api.serializers import ResourcesOutput, tron_address
 from lucid_payments.tron.selectors import OutgoingView
 from wallets.models.ledger import EntryKind
 from wallets.models.wallets import TENANT_WALLET_KINDS, Wallet, WalletAddress
@@ -131,13 +130,7 @@ class TransferInput(serializers.Serializer[Any]):
     def validate_to(self, value: str) -> str:
         # Checked here rather than left to the transfer service, whose address error names
         # a generic "address" field: a client must see the problem under the field it sent.
-        if not addresses.is_valid(value):
-            raise serializers.ValidationError(
-                "Not a valid TRON address: expected base58check T… (34 chars) or hex 41… "
-                "(42 chars).",
-                code="invalid_address",
-            )
-        return addresses.normalize_address(value)
+        return tron_address(value)
 
 
 class TransferOutput(serializers.Serializer[Any]):

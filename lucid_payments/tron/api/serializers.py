@@ -1,5 +1,6 @@
-"""Input and output shapes of the tron-client API. Amounts are integers of base units
-(SUN for TRX); addresses are base58 ``T…``; times are milliseconds of chain time."""
+"""Input and output shapes of the tron-client API, and the TRON address field every
+service's request bodies use. Amounts are integers of base units (SUN for TRX); addresses
+are base58 ``T…``; times are milliseconds of chain time."""
 
 from __future__ import annotations
 
@@ -7,9 +8,32 @@ from typing import Any
 
 from rest_framework import serializers
 
-from lucid_payments.core.fields import StrictCharField, StrictRegexField
+from lucid_payments.core.fields import InputCharField, StrictCharField, StrictRegexField
+from lucid_payments.tron import addresses
 
 Serializer = serializers.Serializer[Any]
+
+
+def tron_address(value: str) -> str:
+    """``value`` as stored (base58check), or a 400 under the field being validated: a
+    client sees the problem under the field it filled, not a service's generic one."""
+    if not addresses.is_valid(value):
+        raise serializers.ValidationError(
+            "Not a valid TRON address: expected base58check T… (34 chars) or hex 41… (42 chars).",
+            code="invalid_address",
+        )
+    return addresses.normalize_address(value)
+
+
+class TronAddressField(InputCharField):
+    """A TRON address, base58check ``T…`` or hex ``41…``; validated as base58check."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 64)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        return tron_address(super().to_internal_value(data))
 
 
 class BlockRefOutput(Serializer):
