@@ -13,22 +13,20 @@ class WalletsConfig(AppConfig):
         # Deposits are credited from the scanner's hook; outgoing transactions find their
         # signer by address through the keystore; their end settles wallet transfers and
         # books the network fee they burned (their ledger accounts locked first, in one
-        # order), and a worker records its split (fee_receipts).
+        # order) and records its split (transaction_costs).
         from lucid_payments.tron.hooks import transfer_subscribe_batch
         from lucid_payments.tron.outgoing.hooks import outgoing_lock_subscribe, outgoing_subscribe
         from lucid_payments.tron.signing import register_signer_source
         from wallets.deposits import deposits_on_transfers
         from wallets.events import register_wallet_event_types
-        from wallets.fee_receipts import transaction_fee_on_outgoing
-        from wallets.network_fees import network_fee_on_outgoing
         from wallets.outgoing_locks import ledger_lock_on_outgoing
         from wallets.signer import signer_for_address
+        from wallets.transaction_costs import transaction_costs_on_outgoing
         from wallets.transfers import transfer_on_outgoing
 
         transfer_subscribe_batch(deposits_on_transfers)
         outgoing_lock_subscribe(ledger_lock_on_outgoing)
         outgoing_subscribe(transfer_on_outgoing)
-        outgoing_subscribe(network_fee_on_outgoing)
-        outgoing_subscribe(transaction_fee_on_outgoing)
+        outgoing_subscribe(transaction_costs_on_outgoing)
         register_signer_source(signer_for_address)
         register_wallet_event_types()

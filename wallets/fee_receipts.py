@@ -1,10 +1,14 @@
 """Fee accounting to the SUN: each of our transactions' cost, split from its receipt.
 
-When one of our transactions ends in a solidified block, ``transaction_fee_record`` reads
-its ``TransactionInfo`` from the solidified node (a network call: never inside a database
-transaction) and stores one ``TransactionFee`` row per txid, however often it runs. The
-outgoing hook enqueues it after the status commits; ``transaction_fees_catch_up`` (a
-periodic task) records whatever a lost enqueue or a crash left out.
+When one of our transactions ends in a solidified block, one ``TransactionFee`` row per
+txid is stored, however often anything runs. The tracker read the solidified receipt to
+decide the transaction was final, so the outgoing hook (``wallets.transaction_costs``)
+records the row from that receipt as soon as the status commits, with no node call.
+Otherwise (an event without its receipt, or a process that has not read the energy price
+lately) a worker runs ``transaction_fee_record``, which reads the ``TransactionInfo`` from
+the solidified node (a network call: never inside a database transaction).
+``transaction_fees_catch_up`` (a periodic task) records whatever a lost enqueue or a
+crash left out.
 
 The receipt says how much energy came from the sender's own energy, not whose that energy
 was. Apps that delegate energy to a sender (``usdt.energy``) register a source that says
@@ -18,12 +22,17 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, transaction
 
+from lucid_payments.core.inserts import insert_unless_taken
 from lucid_payments.tron.adapter.node import TronNode, get_node
 from lucid_payments.tron.adapter.reads import transaction_info
-from lucid_payments.tron.adapter.resource_prices import recent_resource_prices
-from lucid_payments.tron.outgoing.hooks import OutgoingEvent, OutgoingStatus
+from lucid_payments.tron.adapter.resource_prices import (
+    recent_resource_prices,
+    remembered_resource_prices,
+)
+from lucid_payments.tron.adapter.types import TransactionInfo
+from lucid_payments.tron.outgoing.hooks import OutgoingStatus
 from lucid_payments.tron.selectors import OutgoingView, outgoing_ended, outgoing_get
 from wallets.custody import custody_addresses
 from wallets.models.fees import TransactionFee
@@ -45,7 +54,8 @@ def _delegated_energy(network: str, txid: str) -> int:
     return sum(source(network, txid) for source in _delegated_sources)
 
 
-def _ours(outgoing: OutgoingView) -> bool:
+def transaction_is_ours(outgoing: OutgoingView) -> bool:
+    """Sent from an address in our custody: its costs came out of our custody."""
     return (
         custody_addresses(network=outgoing.network).filter(address=outgoing.owner_address).exists()
     )
@@ -62,14 +72,27 @@ def transaction_fee_record(
     if not outgoing.txid or outgoing.block_number is None:
         return None  # failed without ever being in a block: nothing was burned
     existing = TransactionFee.objects.filter(network=outgoing.network, txid=outgoing.txid).first()
-    if existing is not None or not _ours(outgoing):
+    if existing is not None or not transaction_is_ours(outgoing):
         return existing
     node = node or get_node()
     info = transaction_info(node, outgoing.txid, solid=True)
     if info is None:
         return None  # the node lost sight of it for now; the catch-up task comes back
-    price = recent_resource_prices(node).energy_sun
-    delegated = min(info.energy_usage, _delegated_energy(outgoing.network, outgoing.txid))
+    row = _fee_row(outgoing, info, energy_price_sun=recent_resource_prices(node).energy_sun)
+    if not insert_unless_taken(row, conflict=("network", "txid")):  # recorded meanwhile
+        return TransactionFee.objects.get(network=outgoing.network, txid=outgoing.txid)
+    return row
+
+
+def _fee_row(
+    outgoing: OutgoingView, info: TransactionInfo, *, energy_price_sun: int
+) -> TransactionFee:
+    """The split of ``info``'s costs, unsaved."""
+    delegated = (
+        min(info.energy_usage, _delegated_energy(outgoing.network, outgoing.txid))
+        if info.energy_usage
+        else 0  # no energy of its own used: none of it can have been delegated
+    )
     burned_sun = info.energy_fee + info.net_fee
     row = TransactionFee(
         network=outgoing.network,
@@ -90,7 +113,7 @@ def transaction_fee_record(
             0, info.energy_usage_total - info.energy_usage - info.origin_energy_usage
         ),
         energy_burned_sun=info.energy_fee,
-        energy_price_sun=price,
+        energy_price_sun=energy_price_sun,
         bandwidth_used=info.net_usage,
         bandwidth_burned_sun=info.net_fee,
         # Whatever the receipt does not name is the account-creation fee.
@@ -102,11 +125,6 @@ def transaction_fee_record(
     row.energy_total = (
         row.energy_delegated + row.energy_own_stake + row.energy_contract + row.energy_burned
     )
-    try:
-        with transaction.atomic():
-            row.save()
-    except IntegrityError:  # recorded meanwhile by another worker
-        return TransactionFee.objects.get(network=outgoing.network, txid=outgoing.txid)
     return row
 
 
@@ -118,18 +136,39 @@ def transaction_fees_catch_up(
     node = node or get_node()
     count = 0
     for outgoing in outgoing_ended(network=network, excluding_txids=recorded, limit=limit):
-        if not _ours(outgoing):
+        if not transaction_is_ours(outgoing):
             continue
         if transaction_fee_record(outgoing_id=outgoing.id, node=node) is not None:
             count += 1
     return count
 
 
-def transaction_fee_on_outgoing(event: OutgoingEvent) -> None:
-    """Hook: once the status is committed, record the fee in a worker."""
-    if event.status not in (OutgoingStatus.FINAL, OutgoingStatus.FAILED) or not event.txid:
+def transaction_fee_after_commit(outgoing: OutgoingView, receipt: TransactionInfo | None) -> None:
+    """Record the fee of one of ours (checked by the caller) once the status that ended it
+    commits: at once from ``receipt`` (the solidified receipt the tracker already read)
+    while this process knows the energy price, else in a worker that asks the node.
+
+    After the commit, not inside it: every other handler of that change (an energy
+    delegation learning its send's txid, say) has then written what the split reads. A
+    crash in between leaves it to ``transaction_fees_catch_up``.
+    """
+    if outgoing.status not in (OutgoingStatus.FINAL, OutgoingStatus.FAILED) or not outgoing.txid:
         return
-    transaction.on_commit(lambda: _enqueue(event.outgoing_id))
+    if outgoing.block_number is None:
+        return  # failed without ever being in a block: nothing was burned
+    prices = remembered_resource_prices(get_node())
+    if receipt is None or prices is None:
+        transaction.on_commit(lambda: _enqueue(outgoing.id))
+        return
+    row = _fee_row(outgoing, receipt, energy_price_sun=prices.energy_sun)
+    transaction.on_commit(lambda: _insert_once(row))
+
+
+def _insert_once(row: TransactionFee) -> None:
+    try:
+        insert_unless_taken(row, conflict=("network", "txid"))
+    except DatabaseError:  # the status is committed: the catch-up records it later
+        logger.exception("could not record the fee of %s", row.txid)
 
 
 def _enqueue(outgoing_id: int) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 from django.core.management import CommandError, call_command
 
 from lucid_payments.core.money import Asset
-from lucid_payments.tron.models import OutgoingStatus
+from lucid_payments.tron.models import OutgoingStatus, OutgoingTransaction
 from lucid_payments.tron.outgoing.steps import outgoing_process
 from lucid_payments.tron.scanner import BlockScanner, scan_once
 from tests.tron.conftest import SOLID_LAG, DevnetHandle
@@ -31,6 +31,18 @@ def funded_hot_wallet(
     balances = {b.asset: b.available for b in owner_balances(owner=owner)}
     assert balances.get(Asset.TRX, 0) >= trx and balances.get(Asset.USDT, 0) >= usdt, balances
     return wallet
+
+
+def send_trx(api: Any, wallet_id: int, to: str, key: str) -> OutgoingTransaction:
+    """Two TRX from a hot wallet through the wallets API: the recorded transaction."""
+    response = api.post(
+        f"/api/v1/wallets/{wallet_id}/transfers",
+        {"to": to, "amount": {"amount": "2", "asset": "TRX"}},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY=key,
+    )
+    assert response.status_code == 202, response.content
+    return OutgoingTransaction.objects.get(pk=response.json()["id"])
 
 
 def include(devnet: DevnetHandle, outgoing_id: int) -> None:

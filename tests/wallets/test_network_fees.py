@@ -7,19 +7,26 @@ import pytest
 from tronpy.keys import PrivateKey
 
 from lucid_payments.core.money import Asset
-from lucid_payments.tron.models import OutgoingStatus, OutgoingTransaction
+from lucid_payments.tron.models import OutgoingStatus
 from lucid_payments.tron.outgoing.contracts import trc20_transfer
 from lucid_payments.tron.outgoing.hooks import OutgoingEvent
 from lucid_payments.tron.outgoing.services import outgoing_create
 from lucid_payments.tron.outgoing.steps import outgoing_process
 from tests.tron.conftest import DevnetHandle
-from tests.wallets.chain_helpers import finalize, funded_hot_wallet, include, run_reconcile
+from tests.wallets.chain_helpers import (
+    finalize,
+    funded_hot_wallet,
+    include,
+    run_reconcile,
+    send_trx,
+)
 from tests.wallets.ledger_helpers import assert_ledger_consistent
 from wallets.ledger.owners import LedgerOwner
 from wallets.ledger.selectors import owner_balances
 from wallets.ledger.services import ledger_hold
 from wallets.models.ledger import Bucket, JournalEntry, LedgerAccount, OwnerType
-from wallets.network_fees import network_fee_on_outgoing, network_fee_reference
+from wallets.network_fees import network_fee_reference
+from wallets.transaction_costs import transaction_costs_on_outgoing
 
 pytestmark = [pytest.mark.django_db, pytest.mark.devnet]
 
@@ -36,23 +43,12 @@ def _platform_balance(asset: Asset, bucket: Bucket) -> int:
     return account.balance if account else 0
 
 
-def _send_trx(api, wallet_id: int, to: str, key: str) -> OutgoingTransaction:
-    response = api.post(
-        f"/api/v1/wallets/{wallet_id}/transfers",
-        {"to": to, "amount": {"amount": "2", "asset": "TRX"}},
-        format="json",
-        HTTP_IDEMPOTENCY_KEY=key,
-    )
-    assert response.status_code == 202, response.content
-    return OutgoingTransaction.objects.get(pk=response.json()["id"])
-
-
 def test_a_transfer_to_a_new_address_books_its_activation_fee_once_and_reconciles(
     devnet: DevnetHandle, wallets_api
 ) -> None:
     tenant, api = wallets_api
     wallet = funded_hot_wallet(devnet, api, tenant.pk, trx=TEN_TRX)
-    outgoing = _send_trx(api, wallet["id"], NEW_ADDRESS, "to-new")
+    outgoing = send_trx(api, wallet["id"], NEW_ADDRESS, "to-new")
 
     include(devnet, outgoing.pk)
     in_flight = run_reconcile()
@@ -80,7 +76,7 @@ def test_a_transfer_to_a_new_address_books_its_activation_fee_once_and_reconcile
         block_number=outgoing.block_number,
         failure_code="",
     )
-    network_fee_on_outgoing(event)  # nor does a handler that runs twice
+    transaction_costs_on_outgoing(event)  # nor does a handler that runs twice
     assert JournalEntry.objects.filter(kind="network_fee").count() == 1
 
     final = run_reconcile()
@@ -94,7 +90,7 @@ def test_a_transfer_to_an_existing_address_reconciles_clean_whatever_it_burned(
 ) -> None:
     tenant, api = wallets_api
     wallet = funded_hot_wallet(devnet, api, tenant.pk, trx=TEN_TRX)
-    outgoing = _send_trx(api, wallet["id"], devnet.accounts[0].address, "to-existing")
+    outgoing = send_trx(api, wallet["id"], devnet.accounts[0].address, "to-existing")
 
     include(devnet, outgoing.pk)
     finalize(devnet, outgoing.pk)
@@ -141,7 +137,7 @@ def test_a_transfer_to_another_wallet_of_ours_stays_in_custody_and_only_the_fee_
     tenant, api = wallets_api
     hot = funded_hot_wallet(devnet, api, tenant.pk, trx=TEN_TRX)
     fee_wallet = api.post("/api/v1/wallets", {"kind": "fee"}, format="json").json()
-    outgoing = _send_trx(api, hot["id"], fee_wallet["address"], "top-up-fee-wallet")
+    outgoing = send_trx(api, hot["id"], fee_wallet["address"], "top-up-fee-wallet")
 
     include(devnet, outgoing.pk)
     finalize(devnet, outgoing.pk)

@@ -144,6 +144,7 @@ def _ending_transition(ending: Ending, outgoing_id: int) -> Callable[[], None]:
         reference=ending.hold,
         status=OutgoingStatus.FINAL,
         txid=f"{outgoing_id:064x}",
+        parameters={},
     )
 
     @transaction.atomic

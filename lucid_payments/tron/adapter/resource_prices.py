@@ -51,12 +51,20 @@ def resource_prices(node: TronNode) -> ResourcePrices:
     return ResourcePrices(**{field: values[key] for field, key in _KEYS.items()})
 
 
+def remembered_resource_prices(
+    node: TronNode, *, max_age_s: float = RECENT_MAX_AGE_S
+) -> ResourcePrices | None:
+    """What ``recent_resource_prices`` would answer without a network call, else None."""
+    prices = node.recall("resource_prices", max_age_s=max_age_s)
+    return prices if isinstance(prices, ResourcePrices) else None
+
+
 def recent_resource_prices(
     node: TronNode, *, max_age_s: float = RECENT_MAX_AGE_S
 ) -> ResourcePrices:
     """``resource_prices``, read at most once per ``max_age_s`` by ``node``."""
-    prices = node.recall("resource_prices", max_age_s=max_age_s)
-    if not isinstance(prices, ResourcePrices):
+    prices = remembered_resource_prices(node, max_age_s=max_age_s)
+    if prices is None:
         prices = resource_prices(node)
         node.remember("resource_prices", prices)
     return prices

@@ -9,14 +9,22 @@ any handler, so an app can take, in one consistent order, every lock the handler
 (several handlers each locking their own rows in their own order would deadlock against
 another transaction doing the same in a different order).
 ``OutgoingStatus`` is re-exported here as the vocabulary of ``OutgoingEvent.status``.
+
+An event made by the recorder carries the row as it was just saved (``event.outgoing()``
+answers from it, no read) and, when the transaction reached a solidified block, the
+receipt that proved it (``event.receipt``): handlers need neither the database nor the
+node for them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
+from lucid_payments.tron.adapter.types import TransactionInfo
 from lucid_payments.tron.models import OutgoingStatus, OutgoingTransaction
+from lucid_payments.tron.selectors import OutgoingView, outgoing_get, outgoing_view
 
 __all__ = [
     "OutgoingEvent",
@@ -39,6 +47,20 @@ class OutgoingEvent:
     block_number: int | None
     failure_code: str
     client_id: int | None = None
+    # The solidified receipt, on the change into FINAL or FAILED made from one.
+    receipt: TransactionInfo | None = None
+    _row: OutgoingTransaction | None = field(default=None, repr=False, compare=False)
+
+    def outgoing(self) -> OutgoingView | None:
+        """The transaction as the change saved it (read from the database only for an
+        event made by hand)."""
+        return self._view
+
+    @cached_property
+    def _view(self) -> OutgoingView | None:
+        if self._row is not None:
+            return outgoing_view(self._row)
+        return outgoing_get(outgoing_id=self.outgoing_id)
 
 
 OutgoingHandler = Callable[[OutgoingEvent], None]
@@ -63,7 +85,9 @@ def outgoing_unsubscribe(handler: OutgoingHandler) -> None:
         _handlers.remove(handler)
 
 
-def notify_status_change(outgoing: OutgoingTransaction, previous_status: str) -> None:
+def notify_status_change(
+    outgoing: OutgoingTransaction, previous_status: str, *, receipt: TransactionInfo | None = None
+) -> None:
     event = OutgoingEvent(
         outgoing_id=outgoing.pk,
         reference=outgoing.reference,
@@ -73,6 +97,8 @@ def notify_status_change(outgoing: OutgoingTransaction, previous_status: str) ->
         block_number=outgoing.block_number,
         failure_code=outgoing.failure_code,
         client_id=outgoing.client_id,
+        receipt=receipt,
+        _row=outgoing,
     )
     for locker in list(_lockers):
         locker(event)

@@ -68,6 +68,7 @@ def _set_status(
     action: str,
     data: dict[str, Any],
     fields: tuple[str, ...] = (),
+    receipt: TransactionInfo | None = None,
 ) -> None:
     """Save ``outgoing`` (already locked) in ``status``, audit it, notify subscribers."""
     previous = outgoing.status
@@ -81,7 +82,7 @@ def _set_status(
         client_id=outgoing.client_id,
     )
     if previous != status:
-        notify_status_change(outgoing, previous)
+        notify_status_change(outgoing, previous, receipt=receipt)
 
 
 def _locked(outgoing_id: int, attempt_id: int) -> tuple[OutgoingTransaction, OutgoingAttempt]:
@@ -271,6 +272,7 @@ def record_solidified(
                 "failure_code",
                 "failure_message",
             ),
+            receipt=info,
         )
         return True
 
