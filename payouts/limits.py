@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import connection
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from lucid_payments.core.errors import Forbidden
@@ -67,10 +67,14 @@ def payout_allowance(
     counted = Payout.objects.filter(
         client_id=client_id, asset=asset, status__in=COUNTED_STATUSES, created_at__gt=since
     )
-    customer_used = _used(counted.filter(customer_id=customer_id))
-    destination_used = (
-        None if destination is None else _used(counted.filter(destination=destination))
-    )
+    if destination is None:
+        customer_used, destination_used = _used(counted.filter(customer_id=customer_id)), None
+    else:  # both sums in one statement
+        mine, theirs = Q(customer_id=customer_id), Q(destination=destination)
+        used = counted.filter(mine | theirs).aggregate(
+            customer=Sum("amount", filter=mine), destination=Sum("amount", filter=theirs)
+        )
+        customer_used, destination_used = int(used["customer"] or 0), int(used["destination"] or 0)
     remaining = min(limits.per_payout, limits.daily - customer_used)
     if destination_used is not None:
         remaining = min(remaining, limits.daily - destination_used)

@@ -11,7 +11,8 @@
   queued, and the first time (per delay) an operator alert is raised: a WARNING log line,
   an audit row, the ``lucid_payouts_delayed_total`` metric and the ``payout.delayed`` event.
   ``payouts_resume`` (once a minute) tries again, so a refilled wallet resumes by itself;
-- a TRX payout records its transfer (``outgoing_create``) and is ``sending``;
+- a TRX payout records its transfer (``outgoing_create``) and is ``sending``; the same
+  worker signs and broadcasts it as soon as that commits;
 - a USDT payout follows the energy policy (``usdt.energy``): its plan gives the
   ``fee_limit`` and the energy mode, the delegation (and the activation of a sender that
   does not exist yet) is recorded with it, and its TRC20 call is recorded once the energy
@@ -28,6 +29,7 @@ from __future__ import annotations
 import logging
 
 from django.db import transaction
+from django.db.models import OuterRef, Sum
 from django.utils import timezone
 from prometheus_client import Counter
 
@@ -38,7 +40,7 @@ from lucid_payments.tron.adapter.node import TronNode, get_node
 from lucid_payments.tron.outgoing.contracts import trc20_transfer, trx_transfer
 from lucid_payments.tron.outgoing.hooks import OutgoingEvent, OutgoingStatus
 from lucid_payments.tron.outgoing.services import outgoing_create
-from lucid_payments.tron.selectors import outgoing_get, outgoing_ids_in_a_block
+from lucid_payments.tron.selectors import outgoing_in_a_block
 from payouts.chain_reads import hot_wallet_covers
 from payouts.events import payout_event_publish
 from payouts.ledger import payout_release, payout_settle, payout_settle_internal
@@ -116,15 +118,13 @@ def _in_flight(payout: Payout, *, sender: str) -> int:
     """What the sender's other payouts of this asset will still take from its balance:
     sending, their transaction not in a block yet. (One that is in a block may be counted
     too if it got there after the balance was read: the payout then waits a round.)"""
-    others = list(
+    total = (
         Payout.objects.filter(sender=sender, asset=payout.asset, status=PayoutStatus.SENDING)
         .exclude(pk=payout.pk)
-        .values_list("amount", "outgoing_id")
+        .exclude(outgoing_in_a_block(outgoing_id=OuterRef("outgoing_id")))
+        .aggregate(total=Sum("amount"))["total"]
     )
-    in_a_block = outgoing_ids_in_a_block(
-        outgoing_ids=[outgoing_id for _, outgoing_id in others if outgoing_id is not None]
-    )
-    return sum(amount for amount, outgoing_id in others if outgoing_id not in in_a_block)
+    return int(total or 0)
 
 
 @transaction.atomic
@@ -196,12 +196,21 @@ def _start(payout_id: int, *, sender: str, plan: EnergyPlan | None, in_flight_se
     if plan is None:
         call = trx_transfer(owner=sender, to=payout.destination, amount_sun=payout.amount)
         payout.outgoing_id = outgoing_create(
-            call=call, reference=payout.ledger_reference, client=payout.client, actor=ACTOR
+            call=call,
+            reference=payout.ledger_reference,
+            client=payout.client,
+            actor=ACTOR,
+            in_this_worker=True,
         ).pk
     else:
         payout.fee_limit_sun = plan.fee_limit_sun
         payout.energy_mode = plan.mode
-    payout.save()
+    payout.save(
+        update_fields=[
+            "sender", "status", "sent_at", "delayed_since", "outgoing_id", "fee_limit_sun",
+            "energy_mode", "updated_at",
+        ]
+    )  # fmt: skip
     audit_log(
         actor=ACTOR,
         action="payout.sending",
@@ -226,7 +235,11 @@ def _send_usdt(payout: Payout) -> None:
         fee_limit_sun=payout.fee_limit_sun,
     )
     outgoing = outgoing_create(
-        call=call, reference=payout.ledger_reference, client=payout.client, actor=ACTOR
+        call=call,
+        reference=payout.ledger_reference,
+        client=payout.client,
+        actor=ACTOR,
+        in_this_worker=True,
     )
     payout.outgoing_id = outgoing.pk
     payout.save(update_fields=["outgoing_id", "energy_mode", "updated_at"])
@@ -277,14 +290,16 @@ def payout_on_outgoing(event: OutgoingEvent) -> None:
         payout_settle(payout, data=data)
         payout.status = PayoutStatus.CONFIRMED
         payout.confirmed_at = timezone.now()
+        changed = ["confirmed_at"]
     else:
         payout_release(payout, why=f"payout failed: {event.failure_code}", data=data)
-        outgoing = outgoing_get(outgoing_id=event.outgoing_id)
+        outgoing = event.outgoing()
         payout.status = PayoutStatus.FAILED
         payout.failed_at = timezone.now()
         payout.failure_code = event.failure_code or "transaction_failed"
         payout.failure_message = "" if outgoing is None else outgoing.failure_message
-    payout.save()
+        changed = ["failed_at", "failure_code", "failure_message"]
+    payout.save(update_fields=["txid", "status", *changed, "updated_at"])
     audit_log(
         actor=ACTOR,
         action=f"payout.{payout.status}",

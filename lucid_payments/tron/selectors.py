@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
 
 from lucid_payments.core.snapshots import snapshot
 from lucid_payments.tron.addresses import hex_to_base58
@@ -112,13 +112,11 @@ def outgoing_get(*, outgoing_id: int) -> OutgoingView | None:
     return outgoing_view(outgoing) if outgoing is not None else None
 
 
-def outgoing_ids_in_a_block(*, outgoing_ids: Collection[int]) -> set[int]:
-    """Which of ``outgoing_ids`` have a copy in a block we know of (final or not)."""
-    return set(
-        OutgoingTransaction.objects.filter(
-            pk__in=list(outgoing_ids), block_number__isnull=False
-        ).values_list("pk", flat=True)
-    )
+def outgoing_in_a_block(*, outgoing_id: OuterRef) -> Exists:
+    """True where the transaction ``outgoing_id`` (the caller's column, as an ``OuterRef``)
+    has a copy in a block we know of: for a caller that filters or sums its own rows in
+    one statement. A row with no transaction is never in a block."""
+    return Exists(OutgoingTransaction.objects.filter(pk=outgoing_id, block_number__isnull=False))
 
 
 def outgoing_unfinished_from(

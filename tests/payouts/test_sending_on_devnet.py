@@ -252,3 +252,22 @@ def test_a_payout_checked_before_another_started_is_checked_again_not_sent_short
     second.refresh_from_db()
     assert second.status == "queued" and second.sender == "" and second.outgoing_id is None
     assert "payout.sending" not in _types(second.public_id)
+
+
+def test_the_worker_that_starts_a_payout_signs_and_broadcasts_it_itself(
+    devnet: DevnetHandle, tenant: Tenant, django_capture_on_commit_callbacks
+) -> None:
+    funded_hot_wallet(devnet, tenant.api, tenant.client.pk, trx=100 * UNIT)
+    response = tenant.payout(tenant.customer(), devnet.accounts[4].address, "3", asset="TRX")
+    payout = Payout.objects.get(public_id=response.json()["id"])
+
+    with django_capture_on_commit_callbacks(execute=True) as after_commit:
+        assert payout_send(payout_id=payout.pk) == "sending"
+
+    assert len(after_commit) == 1  # the send, right after the payout commits
+    payout.refresh_from_db()
+    outgoing = OutgoingTransaction.objects.get(pk=payout.outgoing_id)
+    assert outgoing.status == "broadcast" and outgoing.txid
+    assert transaction_info(get_node(), outgoing.txid) is None  # in the pool, not a block yet
+    devnet.mine()
+    assert transaction_info(get_node(), outgoing.txid) is not None

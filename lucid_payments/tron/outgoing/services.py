@@ -69,6 +69,7 @@ def outgoing_create(
     client: Client | None = None,
     actor: AuditActor | None = None,
     enqueue: bool = True,
+    in_this_worker: bool = False,
 ) -> OutgoingTransaction:
     """Record a transaction to send, once per ``reference`` (e.g. ``"payout:42"``).
 
@@ -79,6 +80,9 @@ def outgoing_create(
     The same reference with the same call returns the existing row; with a different call
     it raises ``Conflict``. Nothing is signed or sent here: the worker does that after the
     surrounding transaction commits, so a rolled-back caller never sends anything.
+    ``in_this_worker``: the caller is itself a worker, which then signs and broadcasts the
+    transaction right after that commit instead of handing it to another worker (one
+    task less, and no wait in the queue).
     """
     if not reference or len(reference) > 128:
         raise InvalidInput("reference must be 1-128 characters", fields={"reference": ["Invalid."]})
@@ -112,9 +116,22 @@ def outgoing_create(
         data={"reference": reference, "contract_type": call.contract_type, **call.parameters},
         client_id=outgoing.client_id,
     )
-    if enqueue:
+    if in_this_worker:
+        transaction.on_commit(lambda: _process_here(outgoing.pk))
+    elif enqueue:
         transaction.on_commit(lambda: enqueue_process(outgoing.pk))
     return outgoing
+
+
+def _process_here(outgoing_id: int) -> None:
+    from lucid_payments.tron.outgoing.steps import outgoing_process
+
+    try:
+        outgoing_process(outgoing_id)
+    except Exception:  # the caller's commit stands; like a lost task, the sweep takes it
+        logger.exception(
+            "outgoing %s failed in this worker; the sweep will pick it up", outgoing_id
+        )
 
 
 def outgoing_relay_record(
