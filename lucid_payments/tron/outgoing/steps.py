@@ -347,14 +347,18 @@ def outgoing_sweep(
             processed += 1  # looked at, and nothing to change: no claim, no lock
             continue
         try:
-            status = outgoing_process(
-                outgoing_id,
-                node=node,
-                clock=clock,
-                solid_head=solid_head,
-                reference=reference,
-                located=where,
-            )
+            if where is not None and where.info is not None:
+                _record_found(outgoing_id, where, now=clock())
+                status = "recorded"
+            else:
+                status = outgoing_process(
+                    outgoing_id,
+                    node=node,
+                    clock=clock,
+                    solid_head=solid_head,
+                    reference=reference,
+                    located=where,
+                )
         except Exception:
             # One transaction that cannot move (a subscriber's bug, a row the database
             # refuses) must not hold up every other one behind it, round after round: log
@@ -364,3 +368,20 @@ def outgoing_sweep(
         if status != "busy":
             processed += 1
     return processed
+
+
+def _record_found(outgoing_id: int, where: Located, *, now: datetime) -> None:
+    """Record the block the round's reads found the live copy in. No network call is left
+    to make, so no claim is taken: the transition locks the rows and re-checks the copy,
+    and a worker holding the claim meanwhile (broadcasting it again, say) records nothing
+    that could undo this, nor this anything that could undo its work."""
+    assert where.info is not None
+    info, attempt_id = where.info, where.attempt.pk
+    if where.solid:
+        # The final/failed transition runs every money hook: retried at once if the
+        # database picks it as a deadlock victim, rather than a sweep later.
+        run_retrying_lock_conflicts(
+            lambda: transitions.record_solidified(outgoing_id, attempt_id, info, now=now)
+        )
+    else:
+        transitions.record_included(outgoing_id, attempt_id, info)
