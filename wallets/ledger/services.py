@@ -17,13 +17,14 @@ from dataclasses import dataclass
 from datetime import UTC
 from functools import reduce
 from operator import or_
-from typing import Any
+from typing import Any, NamedTuple
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 
 from lucid_payments.core.errors import InvalidInput
+from lucid_payments.core.inserts import insert_unless_taken
 from lucid_payments.core.money import Asset, format_amount
 from wallets.errors import InsufficientFunds, LedgerConflict
 from wallets.ledger.owners import LedgerOwner
@@ -81,14 +82,19 @@ def _check_reference(reference: str) -> None:
 
 
 def _lock_accounts(legs: Sequence[Leg]) -> dict[_AccountKey, LedgerAccount]:
-    """Create any missing account, then lock every account of ``legs`` in id order."""
+    """Lock every account of ``legs`` in id order, creating any missing one first."""
     wanted = {_key(leg.owner, leg.asset, leg.bucket): leg.owner for leg in legs}
     matching = reduce(
         or_,
         (Q(owner_type=t, owner_id=i, asset=a, bucket=b) for (t, i, a, b) in wanted),
     )
-    existing = {_account_key(a) for a in LedgerAccount.objects.filter(matching)}
-    missing = [key for key in wanted if key not in existing]
+    locked = {
+        _account_key(account): account
+        for account in LedgerAccount.objects.select_for_update().filter(matching).order_by("id")
+    }
+    missing = [key for key in wanted if key not in locked]
+    if not missing:  # the usual case: one statement
+        return locked
     if missing:
         # ON CONFLICT DO NOTHING: a concurrent booking may be creating the same account.
         LedgerAccount.objects.bulk_create(
@@ -104,8 +110,10 @@ def _lock_accounts(legs: Sequence[Leg]) -> dict[_AccountKey, LedgerAccount]:
             ],
             ignore_conflicts=True,
         )
-    locked = LedgerAccount.objects.select_for_update().filter(matching).order_by("id")
-    return {_account_key(account): account for account in locked}
+    # Again, with the new ones: the accounts locked above are only re-taken. A new account
+    # is made once in its life, so the rare wider lock order this allows does not matter.
+    relocked = LedgerAccount.objects.select_for_update().filter(matching).order_by("id")
+    return {_account_key(account): account for account in relocked}
 
 
 def ledger_lock_owner_accounts(*, owners: Sequence[LedgerOwner]) -> int:
@@ -133,6 +141,12 @@ def _same_postings(
     return booked == wanted
 
 
+class Booked(NamedTuple):
+    entry: JournalEntry
+    created: bool  # False: the reference was booked already, with these very legs
+    accounts: Mapping[_AccountKey, LedgerAccount]  # locked
+
+
 def _book(
     *,
     kind: EntryKind,
@@ -140,21 +154,27 @@ def _book(
     legs: Sequence[Leg],
     description: str = "",
     data: Mapping[str, Any] | None = None,
-) -> tuple[JournalEntry, bool]:
-    """Book ``legs`` as one entry; returns (entry, created). Call inside an atomic block."""
+) -> Booked:
+    """Book ``legs`` as one entry. Call inside an atomic block."""
     _check_reference(reference)
     accounts = _lock_accounts(legs)
 
-    # Under the account locks a concurrent booking of the same reference has either
-    # committed (we see it now) or not started writing; the unique index backs this up.
-    existing = JournalEntry.objects.filter(reference=reference).first()
-    if existing is not None:
+    # The entry first, in one statement unless its reference is booked already: under the
+    # account locks a booking of the same reference has either committed (then nothing is
+    # inserted and it is compared below) or is waited for by the unique index. A refusal
+    # further down (insufficient funds) rolls the entry back with the caller's block; no
+    # savepoint of its own is needed.
+    entry = JournalEntry(
+        reference=reference, kind=kind, description=description, data=dict(data or {})
+    )
+    if not insert_unless_taken(entry, conflict=("reference",)):
+        existing = JournalEntry.objects.get(reference=reference)
         if existing.kind != kind or not _same_postings(existing, legs, accounts):
             raise LedgerConflict(
                 f"The ledger reference {reference!r} is already booked differently.",
                 code="ledger_reference_reused",
             )
-        return existing, False
+        return Booked(existing, False, accounts)
 
     new_balances: dict[_AccountKey, int] = {}
     for leg in legs:
@@ -169,17 +189,6 @@ def _book(
                 f"{leg.asset}, {format_amount(-leg.amount, leg.asset)} needed.",
             )
 
-    try:
-        # No savepoint of its own: every public service runs in its own atomic block (a
-        # savepoint when nested), which rolls back when this error leaves it.
-        entry = JournalEntry.objects.create(
-            reference=reference, kind=kind, description=description, data=dict(data or {})
-        )
-    except IntegrityError as exc:  # booked concurrently by a transaction holding no lock of ours
-        raise LedgerConflict(
-            f"The ledger reference {reference!r} is already booked.",
-            code="ledger_reference_reused",
-        ) from exc
     running = {key: accounts[key].balance for key in accounts}
     postings = []
     for leg in legs:
@@ -192,7 +201,7 @@ def _book(
         )
     Posting.objects.bulk_create(postings)  # one statement: the balance trigger sees all legs
     _save_balances({accounts[key].pk: balance for key, balance in new_balances.items()})
-    return entry, True
+    return Booked(entry, True, accounts)
 
 
 def _save_balances(balances: Mapping[int, int]) -> None:
@@ -221,7 +230,7 @@ def ledger_credit(
     (``DEPOSIT_REFERENCE_PREFIX``) is also added to its day's ``DailyDeposits``.
     """
     _check_amount(amount)
-    entry, created = _book(
+    entry, created, _ = _book(
         kind=EntryKind.CREDIT,
         reference=reference,
         legs=[
@@ -268,7 +277,7 @@ def ledger_transfer(
     _check_amount(amount)
     if source == destination:
         raise InvalidInput("A transfer needs two different owners.", code="invalid_transfer")
-    entry, _ = _book(
+    entry, _, _ = _book(
         kind=EntryKind.TRANSFER,
         reference=reference,
         legs=[
@@ -297,7 +306,7 @@ def ledger_network_fee(
     """
     _check_amount(amount)
     platform = LedgerOwner.platform()
-    entry, _ = _book(
+    entry, _, _ = _book(
         kind=EntryKind.NETWORK_FEE,
         reference=reference,
         legs=[
@@ -331,7 +340,7 @@ def ledger_hold(
             f"A hold reference is at most {HOLD_REFERENCE_MAX_LENGTH} characters.",
             code="invalid_reference",
         )
-    entry, created = _book(
+    entry, created, accounts = _book(
         kind=EntryKind.HOLD,
         reference=reference,
         legs=[
@@ -343,9 +352,7 @@ def ledger_hold(
     )
     if not created:
         return Hold.objects.get(hold_entry=entry)
-    held_account = LedgerAccount.objects.get(
-        owner_type=owner.type, owner_id=owner.id, asset=asset, bucket=Bucket.HELD
-    )
+    held_account = accounts[_key(owner, asset, Bucket.HELD)]
     return Hold.objects.create(
         reference=reference, account=held_account, amount=amount, hold_entry=entry
     )
@@ -382,7 +389,7 @@ def _close_hold(
         else Leg(owner, asset, Bucket.AVAILABLE, hold.amount)
     )
     kind = EntryKind.SETTLE if outcome == HoldStatus.SETTLED else EntryKind.RELEASE
-    entry, _ = _book(
+    entry, _, _ = _book(
         kind=kind,
         reference=f"{reference}:{kind}",
         legs=[Leg(owner, asset, Bucket.HELD, -hold.amount), destination],
@@ -456,7 +463,7 @@ def ledger_stake(
             code="hold_not_stakeable",
         )
     owner = LedgerOwner.client(account.owner_id)
-    entry, _ = _book(
+    entry, _, _ = _book(
         kind=EntryKind.STAKE,
         reference=stake_reference,
         legs=[
@@ -487,7 +494,7 @@ def ledger_unstake(
     ``reference`` names the chain transaction that paid it out, so it is booked once.
     """
     _check_amount(amount)
-    entry, _ = _book(
+    entry, _, _ = _book(
         kind=EntryKind.UNSTAKE,
         reference=reference,
         legs=[
