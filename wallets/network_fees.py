@@ -21,7 +21,6 @@ from lucid_payments.core.money import Asset
 from lucid_payments.tron.outgoing.hooks import OutgoingStatus
 from lucid_payments.tron.selectors import OutgoingView
 from wallets.ledger.services import ledger_network_fee
-from wallets.models.ledger import JournalEntry
 
 logger = logging.getLogger(__name__)
 
@@ -42,8 +41,7 @@ def network_fee_book(outgoing: OutgoingView) -> None:
     if not outgoing.fee:
         return
     reference = network_fee_reference(network=outgoing.network, txid=outgoing.txid)
-    if JournalEntry.objects.filter(reference=reference).exists():
-        return  # booked already (the ledger would refuse a second booking anyway)
+    # Booked once: the same reference with the same legs again books nothing.
     ledger_network_fee(
         asset=Asset.TRX,
         amount=outgoing.fee,
