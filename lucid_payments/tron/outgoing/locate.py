@@ -7,6 +7,8 @@ so it must already exist) and up to the head, and every copy in flight was signe
 ago: reading ``gettransactioninfobyblocknum`` once for each block of that short range
 finds all of them at once.
 
+A solidified block's receipts are read once and kept by the node object (they cannot
+change), so the blocks a copy waits in for solidification are not read again each round.
 The reads go to the node the round pinned, the solidified head read FIRST: a block at or
 below that head is solidified, so a copy found there is final (or failed) for good, and
 one found above it is in a block that a fork can still take out, exactly what the two
@@ -18,6 +20,8 @@ seen in a block that no longer holds it, an expiry to prove) the per-transaction
 
 from __future__ import annotations
 
+import math
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -34,6 +38,8 @@ from lucid_payments.tron.outgoing import transitions
 MAX_SEARCH_BLOCKS = 40
 # TaPoS names the reference block by the low 16 bits of its number.
 _REF_NUMBER_SPAN = 1 << 16
+# Where a node keeps the receipts of the solidified blocks a round read (``_block_infos``).
+_SOLID_BLOCKS_KEY = "outgoing_locate.solid_block_infos"
 
 
 @dataclass(frozen=True)
@@ -85,6 +91,29 @@ def _first_block(attempt: OutgoingAttempt, *, head_number: int) -> int | None:
     return first if head_number - first < MAX_SEARCH_BLOCKS else None
 
 
+def _block_infos(node: TronNode, number: int, *, solid_number: int) -> list[TransactionInfo]:
+    """The receipts of block ``number``. A solidified block never changes, so its receipts
+    are read once per node: a copy on its way to final is searched for round after round,
+    and without this every round would read again the blocks it has already solidified
+    in. Only the last ``MAX_SEARCH_BLOCKS`` such blocks are kept."""
+    if number > solid_number:
+        return reads.transaction_infos_by_block(node, number)
+    kept = node.recall(_SOLID_BLOCKS_KEY, max_age_s=math.inf)
+    if not isinstance(kept, OrderedDict):
+        kept = OrderedDict()
+        node.remember(_SOLID_BLOCKS_KEY, kept)
+    infos: list[TransactionInfo] | None = kept.get(number)
+    if infos is None:
+        infos = reads.transaction_infos_by_block(node, number)
+        kept[number] = infos
+        while len(kept) > MAX_SEARCH_BLOCKS:
+            try:
+                kept.popitem(last=False)  # the oldest read: rounds move up the chain
+            except KeyError:  # another thread emptied it first
+                break
+    return infos
+
+
 def outgoing_locate(
     node: TronNode, *, solid_head: Block, head: Block, outgoing_ids: Iterable[int]
 ) -> dict[int, Located]:
@@ -115,7 +144,7 @@ def outgoing_locate(
     wanted = {attempt.txid for attempt in attempts if attempt.pk in first_blocks}
     found: dict[str, TransactionInfo] = {}
     for number in range(min(first_blocks.values()), head.number + 1):
-        for block_info in reads.transaction_infos_by_block(node, number):
+        for block_info in _block_infos(node, number, solid_number=solid_head.number):
             if block_info.txid in wanted:
                 found[block_info.txid] = block_info
     located: dict[int, Located] = {}

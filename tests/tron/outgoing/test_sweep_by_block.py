@@ -6,6 +6,7 @@ from the blocks (an expiry to prove, a copy a fork took away) is still decided b
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 import pytest
 
@@ -141,3 +142,40 @@ def test_a_copy_included_long_ago_is_tracked_by_txid_not_by_reading_every_block_
     asked = _sweep(devnet, tracked=1)
     assert "wallet/gettransactioninfobyblocknum" not in asked
     assert _statuses(created) == {OutgoingStatus.FINAL}
+
+
+class _BlockCountingNode(CountingNode):
+    """Also counts which blocks' receipts it is asked for."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        self.blocks: Counter[int] = Counter()
+
+    def request(self, path: str, payload: dict[str, Any] | None = None, **kw: Any) -> Any:
+        if path.lstrip("/") == "wallet/gettransactioninfobyblocknum" and payload:
+            self.blocks[int(payload["num"])] += 1
+        return super().request(path, payload, **kw)
+
+
+def test_a_solidified_block_is_read_once_however_many_rounds_search_it(
+    devnet: DevnetHandle, wallets: Wallets
+) -> None:
+    devnet.faults(drop_broadcasts=1_000)  # the copy reaches no block: searched every round
+    created = _create(wallets, 1)
+    node = _BlockCountingNode(devnet.url)
+    rounds = SOLID_LAG + 6
+    try:
+        outgoing_sweep(node=node)
+        for _ in range(rounds):
+            devnet.mine(1)
+            outgoing_sweep(node=node)
+    finally:
+        node.close()
+        devnet.clear_faults()
+
+    assert _statuses(created) <= {OutgoingStatus.BROADCAST, OutgoingStatus.PENDING}
+    searched = sorted(node.blocks)
+    assert len(searched) >= rounds  # the search spans every block since the copy's reference
+    # A block is read while it may still change (at most once per round until it is
+    # SOLID_LAG deep), once more when solidified, and never again.
+    assert max(node.blocks.values()) <= SOLID_LAG + 1, node.blocks
