@@ -20,7 +20,7 @@ from lucid_payments.core.audit import AuditActor, audit_log
 from payouts.batch_events import payout_batch_event_publish
 from payouts.batch_models import PayoutBatch, PayoutBatchStatus
 from payouts.models import ENDED_STATUSES, Payout, PayoutStatus
-from payouts.sending import payout_send
+from payouts.sending import ShortWallets, payout_send
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +44,10 @@ def payout_batch_send(*, batch_id: int) -> int:
         .order_by("batch_item__position")
         .values_list("id", flat=True)
     )
-    return sum(payout_send(payout_id=payout_id) != PayoutStatus.QUEUED for payout_id in queued)
+    short = ShortWallets()  # one short hot wallet: one node read, not one per item
+    return sum(
+        payout_send(payout_id=payout_id, short=short) != PayoutStatus.QUEUED for payout_id in queued
+    )
 
 
 @transaction.atomic

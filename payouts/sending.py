@@ -27,6 +27,7 @@ transaction that records the status). The exact costs are recorded by
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import OuterRef, Sum
@@ -66,8 +67,29 @@ PAYOUTS_DELAYED = Counter(
 )
 
 
-def payout_send(*, payout_id: int, node: TronNode | None = None) -> str:
-    """Send (or book internally) one queued payout; returns its status afterwards."""
+@dataclass
+class ShortWallets:
+    """What one run over many queued payouts learnt: per hot wallet and asset, the least
+    it was found unable to cover (amount, its other payouts in flight, and for TRX the
+    transaction's own cost). A payout needing as much or more is not asked about again in
+    that run; it could not fit either, and a refill shows at the next run."""
+
+    least: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def cannot_cover(self, sender: str, asset: str, need: int) -> bool:
+        least = self.least.get((sender, asset))
+        return least is not None and need >= least
+
+    def note(self, sender: str, asset: str, need: int) -> None:
+        key = (sender, asset)
+        self.least[key] = min(need, self.least.get(key, need))
+
+
+def payout_send(
+    *, payout_id: int, node: TronNode | None = None, short: ShortWallets | None = None
+) -> str:
+    """Send (or book internally) one queued payout; returns its status afterwards.
+    ``short``: what this run already learnt of short wallets (``payouts_resume``)."""
     payout = Payout.objects.filter(pk=payout_id).first()
     if payout is None:
         return ""
@@ -83,14 +105,21 @@ def payout_send(*, payout_id: int, node: TronNode | None = None) -> str:
     asset = Asset(payout.asset)
     plan: EnergyPlan | None = None
     in_flight = _in_flight(payout, sender=wallet.address)
+    reserve = payout.network_cost_estimate_sun or 0
+    need = payout.amount + in_flight + (reserve if asset == Asset.TRX else 0)
+    why_short = f"hot wallet {wallet.address} holds too little on chain"
+    if short is not None and short.cannot_cover(wallet.address, asset, need):
+        return _delay(payout_id, why=why_short)
     try:
         covered = hot_wallet_covers(
             asset=asset,
             sender=wallet.address,
             amount=payout.amount + in_flight,
-            trx_reserve_sun=payout.network_cost_estimate_sun or 0,
+            trx_reserve_sun=reserve,
             node=node,
         )
+        if not covered and short is not None:
+            short.note(wallet.address, asset, need)
         if covered and asset == Asset.USDT:
             plan = energy_plan_for_usdt_send(
                 sender=wallet.address, to=payout.destination, amount=payout.amount, node=node
@@ -110,7 +139,7 @@ def payout_send(*, payout_id: int, node: TronNode | None = None) -> str:
         logger.info("payout %s: the node is not answering; it stays queued", payout.public_id)
         return str(payout.status)
     if not covered:
-        return _delay(payout_id, why=f"hot wallet {wallet.address} holds too little on chain")
+        return _delay(payout_id, why=why_short)
     return _start(payout_id, sender=wallet.address, plan=plan, in_flight_seen=in_flight)
 
 
@@ -260,13 +289,14 @@ def payout_on_energy_ready(purpose: str) -> None:
     _send_usdt(payout)
 
 
-def payouts_resume() -> int:
+def payouts_resume(*, node: TronNode | None = None) -> int:
     """Send every queued payout and every USDT payout whose energy is ready (the periodic
     catch-up; safe to run twice). Returns how many left the queue."""
     moved = 0
+    short = ShortWallets()  # a wallet short for one payout is not asked again for a larger
     queued = Payout.objects.filter(status=PayoutStatus.QUEUED).order_by("id")
     for payout_id in list(queued.values_list("id", flat=True)):
-        moved += payout_send(payout_id=payout_id) != PayoutStatus.QUEUED
+        moved += payout_send(payout_id=payout_id, node=node, short=short) != PayoutStatus.QUEUED
     waiting = Payout.objects.filter(status=PayoutStatus.SENDING, outgoing_id__isnull=True)
     for reference in list(waiting.values_list("ledger_reference", flat=True)):
         if energy_ready(purpose=reference):

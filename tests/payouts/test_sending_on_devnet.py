@@ -25,7 +25,7 @@ from lucid_payments.tron.scanner import BlockScanner, scan_once
 from payouts.models import Payout, PayoutSettings
 from payouts.sending import payout_send, payouts_resume
 from tests.payouts.conftest import UNIT, Tenant
-from tests.tron.conftest import SOLID_LAG, DevnetHandle
+from tests.tron.conftest import SOLID_LAG, CountingNode, DevnetHandle
 from tests.tron.outgoing.conftest import trx_balance
 from tests.wallets.chain_helpers import finalize, funded_hot_wallet, include
 from usdt.transfers import usdt_transfer_create, usdt_transfer_plan
@@ -271,3 +271,27 @@ def test_the_worker_that_starts_a_payout_signs_and_broadcasts_it_itself(
     assert transaction_info(get_node(), outgoing.txid) is None  # in the pool, not a block yet
     devnet.mine()
     assert transaction_info(get_node(), outgoing.txid) is not None
+
+
+def test_the_catch_up_asks_once_for_a_short_wallet_and_still_sends_what_fits(
+    devnet: DevnetHandle, tenant: Tenant
+) -> None:
+    funded_hot_wallet(devnet, tenant.api, tenant.client.pk, trx=10 * UNIT)
+    tenant.fund(Asset.TRX, 100 * UNIT)  # the ledger covers all three; the chain does not
+    customer = tenant.customer()
+    ids = [
+        tenant.payout(customer, devnet.accounts[5].address, amount, asset="TRX").json()["id"]
+        for amount in ("12", "15", "3")
+    ]
+    node = CountingNode(devnet.url)
+    try:
+        assert payouts_resume(node=node) == 1
+    finally:
+        node.close()
+
+    statuses = dict(Payout.objects.filter(public_id__in=ids).values_list("public_id", "status"))
+    assert [statuses[public_id] for public_id in ids] == ["queued", "queued", "sending"]
+    # 12 TRX was short; 15 was not asked about; 3 was, and fits.
+    assert node.asked["wallet/getaccount"] == 2
+    for public_id in ids[:2]:
+        assert _types(public_id) == ["payout.created", "payout.delayed"]
