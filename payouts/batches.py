@@ -36,6 +36,7 @@ from payouts.batch_models import (
 from payouts.chain_reads import network_cost_estimate
 from payouts.limits import payout_limits_lock_many
 from payouts.models import Payout, PayoutFunding
+from payouts.policy import client_payout_policy
 from payouts.services import payout_prepare, payout_record
 
 
@@ -189,9 +190,10 @@ def _batch_record(
         released_at=now if immediate else None,
     )
     idempotency_effect(batch)  # a retry after a crash replays this batch, never a second
+    policy = client_payout_policy(client.pk)  # once for the batch, not twice per item
     for position, payout in enumerate(payouts):
         try:
-            payout_record(payout, actor=actor, now=now, scheduled=not immediate)
+            payout_record(payout, actor=actor, now=now, scheduled=not immediate, policy=policy)
         except ApplicationError as exc:
             raise _for_item(exc, position) from None
     PayoutBatchItem.objects.bulk_create(

@@ -21,7 +21,7 @@ from django.utils import timezone
 from lucid_payments.core.errors import Forbidden
 from lucid_payments.core.money import Asset, format_amount
 from payouts.models import COUNTED_STATUSES, Payout, PayoutRoute
-from payouts.policy import RouteLimits, route_limits
+from payouts.policy import ClientPayoutPolicy, RouteLimits, client_payout_policy
 
 WINDOW = timedelta(hours=24)
 
@@ -60,9 +60,11 @@ def payout_allowance(
     asset: Asset,
     destination: str | None = None,
     now: datetime | None = None,
+    policy: ClientPayoutPolicy | None = None,
 ) -> Allowance:
-    """What ``customer_id`` may still send on ``route`` (to ``destination`` when given)."""
-    limits = route_limits(client_id=client_id, route=route, asset=asset)
+    """What ``customer_id`` may still send on ``route`` (to ``destination`` when given).
+    ``policy``: the client's, when the caller has read it already."""
+    limits = (policy or client_payout_policy(client_id)).limits(route, asset)
     since = (now or timezone.now()) - WINDOW
     counted = Payout.objects.filter(
         client_id=client_id, asset=asset, status__in=COUNTED_STATUSES, created_at__gt=since
@@ -127,6 +129,7 @@ def payout_limits_check(
     destination: str,
     amount: int,
     now: datetime | None = None,
+    policy: ClientPayoutPolicy | None = None,
 ) -> None:
     """Refuse ``amount`` if it is over what the route still allows (403)."""
     allowance = payout_allowance(
@@ -136,6 +139,7 @@ def payout_limits_check(
         asset=asset,
         destination=destination,
         now=now,
+        policy=policy,
     )
     if amount <= allowance.remaining:
         return

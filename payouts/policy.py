@@ -41,38 +41,42 @@ class PayoutPolicy:
         return 0
 
 
-def _row(client_id: int) -> PayoutSettings | None:
-    return PayoutSettings.objects.filter(client_id=client_id).first()
-
-
 def _suffix(asset: Asset) -> str:
     return "usdt" if asset == Asset.USDT else "trx"
 
 
-def payout_policy(*, client_id: int, asset: Asset) -> PayoutPolicy:
-    row = _row(client_id)
-    if row is None:
-        return PayoutPolicy(fee=0, approval_threshold=None, four_eyes_threshold=None)
-    suffix = _suffix(asset)
-    return PayoutPolicy(
-        fee=getattr(row, f"fee_{suffix}"),
-        approval_threshold=getattr(row, f"approval_threshold_{suffix}"),
-        four_eyes_threshold=getattr(row, f"four_eyes_threshold_{suffix}"),
-    )
+@dataclass(frozen=True)
+class ClientPayoutPolicy:
+    """One client's payout settings, read once, for any asset and route."""
 
+    row: PayoutSettings | None
 
-def route_limits(*, client_id: int, route: PayoutRoute, asset: Asset) -> RouteLimits:
-    """The client's limits of ``route`` for ``asset``, its overrides first."""
-    row = _row(client_id)
-    per_payout_name, daily_name = _DEFAULT_LIMITS[(route, asset)]
-    unit = 10 ** asset_decimals(asset)
-    per_payout = int(getattr(settings, per_payout_name)) * unit
-    daily = int(getattr(settings, daily_name)) * unit
-    if row is not None:
-        prefix = f"{route}_"
+    def for_asset(self, asset: Asset) -> PayoutPolicy:
+        """The fee and approval thresholds of ``asset``."""
+        if self.row is None:
+            return PayoutPolicy(fee=0, approval_threshold=None, four_eyes_threshold=None)
         suffix = _suffix(asset)
-        override = getattr(row, f"{prefix}per_payout_{suffix}")
-        per_payout = per_payout if override is None else override
-        override = getattr(row, f"{prefix}daily_{suffix}")
-        daily = daily if override is None else override
-    return RouteLimits(per_payout=per_payout, daily=daily)
+        return PayoutPolicy(
+            fee=getattr(self.row, f"fee_{suffix}"),
+            approval_threshold=getattr(self.row, f"approval_threshold_{suffix}"),
+            four_eyes_threshold=getattr(self.row, f"four_eyes_threshold_{suffix}"),
+        )
+
+    def limits(self, route: PayoutRoute, asset: Asset) -> RouteLimits:
+        """The limits of ``route`` for ``asset``, the client's overrides first."""
+        per_payout_name, daily_name = _DEFAULT_LIMITS[(route, asset)]
+        unit = 10 ** asset_decimals(asset)
+        per_payout = int(getattr(settings, per_payout_name)) * unit
+        daily = int(getattr(settings, daily_name)) * unit
+        if self.row is not None:
+            prefix = f"{route}_"
+            suffix = _suffix(asset)
+            override = getattr(self.row, f"{prefix}per_payout_{suffix}")
+            per_payout = per_payout if override is None else override
+            override = getattr(self.row, f"{prefix}daily_{suffix}")
+            daily = daily if override is None else override
+        return RouteLimits(per_payout=per_payout, daily=daily)
+
+
+def client_payout_policy(client_id: int) -> ClientPayoutPolicy:
+    return ClientPayoutPolicy(PayoutSettings.objects.filter(client_id=client_id).first())

@@ -39,7 +39,7 @@ from payouts.models import (
     PayoutStatus,
     new_payout_id,
 )
-from payouts.policy import payout_policy
+from payouts.policy import ClientPayoutPolicy, client_payout_policy
 from payouts.queue import payout_send_enqueue
 from payouts.selectors import payout_hot_wallet
 from wallets.custody import custody_owner
@@ -154,11 +154,18 @@ def payout_prepare(
 
 
 def payout_record(
-    payout: Payout, *, actor: AuditActor, now: datetime | None, scheduled: bool = False
+    payout: Payout,
+    *,
+    actor: AuditActor,
+    now: datetime | None,
+    scheduled: bool = False,
+    policy: ClientPayoutPolicy | None = None,
 ) -> CreatedPayout:
     """Check the limits under the locks, hold, save, audit and publish a prepared payout,
     inside the caller's transaction. ``scheduled``: a batch item that waits (held) for its
-    batch's release instead of being queued now; approvals come first all the same."""
+    batch's release instead of being queued now; approvals come first all the same.
+    ``policy``: the client's, read once for many payouts (a batch)."""
+    policy = policy or client_payout_policy(payout.client_id)
     payout_limits_lock(
         client_id=payout.client_id, customer_id=payout.customer_id, destination=payout.destination
     )
@@ -171,10 +178,11 @@ def payout_record(
         destination=payout.destination,
         amount=payout.amount,
         now=now,
+        policy=policy,
     )
-    policy = payout_policy(client_id=payout.client_id, asset=asset)
-    payout.fee = policy.fee
-    payout.approvals_required = policy.approvals_required(payout.amount)
+    terms = policy.for_asset(asset)
+    payout.fee = terms.fee
+    payout.approvals_required = terms.approvals_required(payout.amount)
     payout.status = (
         PayoutStatus.AWAITING_APPROVAL
         if payout.approvals_required

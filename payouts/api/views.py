@@ -36,6 +36,7 @@ from payouts.api.serializers import (
 )
 from payouts.limits import payout_allowance
 from payouts.models import Payout, PayoutFunding, PayoutRoute
+from payouts.policy import client_payout_policy
 from payouts.selectors import payout_get, payout_network_costs, payout_page
 from payouts.services import payout_cancel, payout_create, payout_route
 
@@ -148,6 +149,7 @@ class LimitsView(APIView):
         principal = request_principal(request)
         customer = customer_get(client=principal.client, customer_id=query["customer_id"])
         destination = query.get("destination")
+        policy = client_payout_policy(principal.client_id)
         routes: dict[str, Any] = {}
         for route in PayoutRoute:
             routes[route.value] = {"available": _may_use(request, self, customer, route)}
@@ -158,6 +160,7 @@ class LimitsView(APIView):
                     route=route,
                     asset=asset,
                     destination=destination,
+                    policy=policy,
                 )
                 routes[route.value][asset.value] = allowance_body(allowance)
         body = {
