@@ -145,6 +145,9 @@ def _connect(env: dict[str, str]) -> None:
 
     settings.TRON_NODE_URLS = [env["TRON_NODE_URL"]]
     settings.TRON_TX_REBROADCAST_S = 5
+    # The production default (the test settings read the heads for every copy, since the
+    # tests mine faster than real time); this devnet's blocks come in real time.
+    settings.TRON_TX_REFERENCE_REUSE_S = 1.0
     reset_node()
 
 

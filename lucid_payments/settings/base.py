@@ -292,6 +292,12 @@ if not 0 < TRON_TX_EXPIRATION_MS <= 86_400_000:
     raise ImproperlyConfigured("TRON_TX_EXPIRATION_MS must be within 1..86400000 (24 h).")
 # Seconds between re-sends of a copy that is not in a block yet (re-sending is harmless).
 TRON_TX_REBROADCAST_S = env.int("TRON_TX_REBROADCAST_S", default=15)
+# Seconds a worker signs copies against heads it read once (two node reads saved per copy
+# in a burst). A reference that old only starts a copy's life that much earlier; 0 reads
+# the heads for every copy.
+TRON_TX_REFERENCE_REUSE_S = env.float("TRON_TX_REFERENCE_REUSE_S", default=1.0)
+if not 0 <= TRON_TX_REFERENCE_REUSE_S <= 10:
+    raise ImproperlyConfigured("TRON_TX_REFERENCE_REUSE_S must be within 0..10 seconds.")
 # Signed copies one transaction may use up (each expired unincluded) before it fails.
 TRON_TX_MAX_ATTEMPTS = env.int("TRON_TX_MAX_ATTEMPTS", default=5)
 # The sweep is scheduled once a minute and goes round every PAUSE seconds for up to BUDGET

@@ -8,3 +8,6 @@ ROOT_URLCONF = "lucid_payments.urls.all_services"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 Q_CLUSTER = {**Q_CLUSTER, "sync": True}  # noqa: F405 - tasks run inline in tests
 MEDIA_ROOT = LUCID_HOME / "test-media"  # noqa: F405
+# The tests mine blocks on demand, many chain-seconds per real second: a reference kept for
+# a real second could be a minute old on their chains. Every copy reads its heads here.
+TRON_TX_REFERENCE_REUSE_S = 0.0

@@ -74,6 +74,18 @@ def chain_reference(node: TronNode) -> ChainReference:
     return chain_reference_between(solid, reads.now_block(node))
 
 
+def recent_chain_reference(node: TronNode, *, max_age_s: float) -> ChainReference:
+    """``chain_reference``, read at most once per ``max_age_s`` by ``node``: copies signed
+    in a burst share the heads' two reads. An older reference only starts the copy's life
+    that much earlier (its expiration counts from the head's time); the anchor is
+    solidified either way."""
+    reference = node.recall("chain_reference", max_age_s=max_age_s)
+    if not isinstance(reference, ChainReference):
+        reference = chain_reference(node)
+        node.remember("chain_reference", reference)
+    return reference
+
+
 def chain_reference_between(solid: Block, head: Block) -> ChainReference:
     """``chain_reference`` from heads already read (a round that read them for itself)."""
     return ChainReference(

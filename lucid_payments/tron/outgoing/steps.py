@@ -32,8 +32,8 @@ from lucid_payments.tron.adapter.transactions import (
     SignedTransaction,
     broadcast,
     build_raw_data,
-    chain_reference,
     chain_reference_between,
+    recent_chain_reference,
     sign_raw_data,
 )
 from lucid_payments.tron.adapter.types import Block
@@ -105,7 +105,9 @@ def outgoing_sign(
     if outgoing.status != OutgoingStatus.PENDING or outgoing.origin != OutgoingOrigin.PLATFORM:
         return None
     signer = signer or signer_for(outgoing.owner_address)
-    reference = reference or chain_reference(node)
+    reference = reference or recent_chain_reference(
+        node, max_age_s=float(settings.TRON_TX_REFERENCE_REUSE_S)
+    )
     for _ in range(SIGN_TRIES - 1):
         try:
             return transitions.record_signed(
