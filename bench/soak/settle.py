@@ -72,6 +72,10 @@ def _unsettled(state: SoakState, view: ChainView, receiver: FlakyReceiver) -> li
     sweeping = [s["id"] for s in all_sweeps(state.apis.gateway) if s["status"] in OPEN_SWEEPS]
     if sweeping:
         waiting.append(f"{len(sweeping)} sweeps open")
+    # The events again, read last: a change seen above as done (a sweep that completed
+    # after the first read) wrote its event after that read, and it must be acknowledged
+    # too before the run counts as settled.
+    events = all_events(state.apis.gateway, since=state.events_since)
     unacknowledged = [e["id"] for e in events if e["id"] not in receiver.acknowledged]
     if unacknowledged:
         waiting.append(f"{len(unacknowledged)} events not acknowledged")
