@@ -160,15 +160,18 @@ def transaction_fee_after_commit(outgoing: OutgoingView, receipt: TransactionInf
     if receipt is None or prices is None:
         transaction.on_commit(lambda: _enqueue(outgoing.id))
         return
-    row = _fee_row(outgoing, receipt, energy_price_sun=prices.energy_sun)
-    transaction.on_commit(lambda: _insert_once(row))
+    price = prices.energy_sun
+    transaction.on_commit(lambda: _record_from_receipt(outgoing, receipt, energy_price_sun=price))
 
 
-def _insert_once(row: TransactionFee) -> None:
+def _record_from_receipt(
+    outgoing: OutgoingView, receipt: TransactionInfo, *, energy_price_sun: int
+) -> None:
     try:
+        row = _fee_row(outgoing, receipt, energy_price_sun=energy_price_sun)
         insert_unless_taken(row, conflict=("network", "txid"))
     except DatabaseError:  # the status is committed: the catch-up records it later
-        logger.exception("could not record the fee of %s", row.txid)
+        logger.exception("could not record the fee of %s", outgoing.txid)
 
 
 def _enqueue(outgoing_id: int) -> None:

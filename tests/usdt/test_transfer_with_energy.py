@@ -15,7 +15,7 @@ from lucid_payments.tron.adapter.accounts import account
 from lucid_payments.tron.adapter.delegation import delegations
 from lucid_payments.tron.adapter.node import get_node
 from lucid_payments.tron.adapter.reads import transaction_info
-from lucid_payments.tron.adapter.resource_prices import resource_prices
+from lucid_payments.tron.adapter.resource_prices import recent_resource_prices, resource_prices
 from lucid_payments.tron.adapter.trc20 import balance_of
 from lucid_payments.tron.outgoing.hooks import OutgoingEvent, OutgoingStatus
 from tests.tron.conftest import DevnetHandle
@@ -59,7 +59,7 @@ def _ledger(client_id: int, asset: Asset) -> tuple[int, int]:
 
 
 def test_with_staked_energy_a_transfer_burns_no_trx_for_energy_and_is_reclaimed(
-    devnet: DevnetHandle, usdt_api: tuple[Any, Any]
+    devnet: DevnetHandle, usdt_api: tuple[Any, Any], django_capture_on_commit_callbacks
 ) -> None:
     tenant, api = usdt_api
     devnet.faucet(HOLDER, usdt=1)  # a holder: the ~64k case
@@ -81,7 +81,11 @@ def test_with_staked_energy_a_transfer_burns_no_trx_for_energy_and_is_reclaimed(
     transfer = UsdtTransfer.objects.get()
     assert transfer.status == "sending" and transfer.outgoing_id is not None
     include(devnet, transfer.outgoing_id)
-    finalize(devnet, transfer.outgoing_id)
+    recent_resource_prices(get_node())  # this worker knows the price: the split is recorded
+    with django_capture_on_commit_callbacks(execute=True):  # as the transfer's end commits
+        finalize(devnet, transfer.outgoing_id)
+    recorded = TransactionFee.objects.get(outgoing_id=transfer.outgoing_id)
+    assert recorded.energy_delegated == 64_285  # read after the delegation learnt the txid
 
     transfer.refresh_from_db()
     assert transfer.status == "confirmed"
