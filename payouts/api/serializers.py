@@ -16,6 +16,7 @@ from lucid_payments.core.fields import (
 from lucid_payments.core.metadata import MetadataField
 from lucid_payments.core.money import Asset, MoneySerializer
 from lucid_payments.core.paging import CreatedRange, NewestFirstPage
+from lucid_payments.core.representation import represent
 from lucid_payments.tron.api.serializers import TronAddressField
 from payouts.limits import Allowance
 from payouts.models import Payout, PayoutFunding, PayoutRoute, PayoutStatus
@@ -138,7 +139,7 @@ def payout_body(
 def payout_output(
     payout: Payout, fee: TransactionFee | None = None, *, approvals: int | None = None
 ) -> dict[str, Any]:
-    return dict(PayoutOutput(payout_body(payout, fee, approvals=approvals)).data)
+    return represent(PayoutOutput, payout_body(payout, fee, approvals=approvals))
 
 
 class PayoutPageOutput(serializers.Serializer[Any]):

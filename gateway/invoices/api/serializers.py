@@ -28,6 +28,7 @@ from lucid_payments.core.fields import (
 from lucid_payments.core.metadata import MetadataField
 from lucid_payments.core.money import Asset, MoneySerializer
 from lucid_payments.core.paging import CreatedRange, NewestFirstPage
+from lucid_payments.core.representation import represent
 from lucid_payments.tron import addresses
 from wallets.api.serializers import MoneyOutput, money
 
@@ -209,7 +210,7 @@ def invoice_body(view: InvoiceView) -> dict[str, Any]:
 
 
 def invoice_output(view: InvoiceView) -> dict[str, Any]:
-    return dict(InvoiceOutput(invoice_body(view)).data)
+    return represent(InvoiceOutput, invoice_body(view))
 
 
 class InvoicePageOutput(serializers.Serializer[Any]):
@@ -267,7 +268,7 @@ def refund_output(refund: Refund) -> dict[str, Any]:
         "failure_code": refund.failure_code,
         "created_at": refund.created_at,
     }
-    return dict(RefundOutput(body).data)
+    return represent(RefundOutput, body)
 
 
 class RefundListOutput(serializers.Serializer[Any]):

@@ -10,6 +10,7 @@ from gateway.sweeps.models import Sweep, SweepKind, SweepStatus
 from lucid_payments.core.fields import InputChoiceField
 from lucid_payments.core.money import Asset
 from lucid_payments.core.paging import CreatedRange, NewestFirstPage
+from lucid_payments.core.representation import represent
 from wallets.api.serializers import MoneyOutput, money
 
 
@@ -84,7 +85,7 @@ def sweep_output(sweep: Sweep) -> dict[str, Any]:
         "created_at": sweep.created_at,
         "completed_at": sweep.completed_at,
     }
-    return dict(SweepOutput(body).data)
+    return represent(SweepOutput, body)
 
 
 class SweepPageOutput(serializers.Serializer[Any]):
