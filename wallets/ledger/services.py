@@ -95,21 +95,20 @@ def _lock_accounts(legs: Sequence[Leg]) -> dict[_AccountKey, LedgerAccount]:
     missing = [key for key in wanted if key not in locked]
     if not missing:  # the usual case: one statement
         return locked
-    if missing:
-        # ON CONFLICT DO NOTHING: a concurrent booking may be creating the same account.
-        LedgerAccount.objects.bulk_create(
-            [
-                LedgerAccount(
-                    owner_type=t,
-                    owner_id=i,
-                    asset=a,
-                    bucket=b,
-                    client_id=wanted[(t, i, a, b)].client_id,
-                )
-                for (t, i, a, b) in missing
-            ],
-            ignore_conflicts=True,
-        )
+    # ON CONFLICT DO NOTHING: a concurrent booking may be creating the same account.
+    LedgerAccount.objects.bulk_create(
+        [
+            LedgerAccount(
+                owner_type=t,
+                owner_id=i,
+                asset=a,
+                bucket=b,
+                client_id=wanted[(t, i, a, b)].client_id,
+            )
+            for (t, i, a, b) in missing
+        ],
+        ignore_conflicts=True,
+    )
     # Again, with the new ones: the accounts locked above are only re-taken. A new account
     # is made once in its life, so the rare wider lock order this allows does not matter.
     relocked = LedgerAccount.objects.select_for_update().filter(matching).order_by("id")
