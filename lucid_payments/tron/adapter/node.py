@@ -19,7 +19,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Hashable, Sequence
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import httpx
 from django.conf import settings
@@ -42,6 +42,7 @@ DEFAULT_BACKOFF_BASE_S = 0.2
 DEFAULT_BACKOFF_MAX_S = 5.0
 # Remembered facts per node before the memory starts afresh.
 MEMORY_ENTRIES = 10_000
+T = TypeVar("T")
 
 
 class TronNode:
@@ -145,6 +146,15 @@ class TronNode:
         if kept is None or time.monotonic() - kept[0] > max_age_s:
             return None
         return kept[1]
+
+    def recall_or_read(self, key: Hashable, *, max_age_s: float, read: Callable[[], T]) -> T:
+        """What was remembered under ``key`` at most ``max_age_s`` ago, else ``read()``,
+        remembered. ``read`` answers non-None; keys name what they hold, one kind each."""
+        kept = self.recall(key, max_age_s=max_age_s)
+        if kept is None:
+            kept = read()
+            self.remember(key, kept)
+        return cast(T, kept)
 
     # -- requests ---------------------------------------------------------------------
 

@@ -33,6 +33,7 @@ class ResourcePrices:
 # proposal (hours apart on mainnet), and every caller of it wants an estimate or a record
 # of the price, not a decision that moves money.
 RECENT_MAX_AGE_S = 60.0
+_MEMORY_KEY = "resource_prices"
 
 _KEYS = {
     "energy_sun": "getEnergyFee",
@@ -55,7 +56,7 @@ def remembered_resource_prices(
     node: TronNode, *, max_age_s: float = RECENT_MAX_AGE_S
 ) -> ResourcePrices | None:
     """What ``recent_resource_prices`` would answer without a network call, else None."""
-    prices = node.recall("resource_prices", max_age_s=max_age_s)
+    prices = node.recall(_MEMORY_KEY, max_age_s=max_age_s)
     return prices if isinstance(prices, ResourcePrices) else None
 
 
@@ -63,8 +64,4 @@ def recent_resource_prices(
     node: TronNode, *, max_age_s: float = RECENT_MAX_AGE_S
 ) -> ResourcePrices:
     """``resource_prices``, read at most once per ``max_age_s`` by ``node``."""
-    prices = remembered_resource_prices(node, max_age_s=max_age_s)
-    if prices is None:
-        prices = resource_prices(node)
-        node.remember("resource_prices", prices)
-    return prices
+    return node.recall_or_read(_MEMORY_KEY, max_age_s=max_age_s, read=lambda: resource_prices(node))

@@ -79,11 +79,9 @@ def recent_chain_reference(node: TronNode, *, max_age_s: float) -> ChainReferenc
     in a burst share the heads' two reads. An older reference only starts the copy's life
     that much earlier (its expiration counts from the head's time); the anchor is
     solidified either way."""
-    reference = node.recall("chain_reference", max_age_s=max_age_s)
-    if not isinstance(reference, ChainReference):
-        reference = chain_reference(node)
-        node.remember("chain_reference", reference)
-    return reference
+    return node.recall_or_read(
+        "chain_reference", max_age_s=max_age_s, read=lambda: chain_reference(node)
+    )
 
 
 def chain_reference_between(solid: Block, head: Block) -> ChainReference:

@@ -98,11 +98,10 @@ def _block_infos(node: TronNode, number: int, *, solid_number: int) -> list[Tran
     in. Only the last ``MAX_SEARCH_BLOCKS`` such blocks are kept."""
     if number > solid_number:
         return reads.transaction_infos_by_block(node, number)
-    kept = node.recall(_SOLID_BLOCKS_KEY, max_age_s=math.inf)
-    if not isinstance(kept, OrderedDict):
-        kept = OrderedDict()
-        node.remember(_SOLID_BLOCKS_KEY, kept)
-    infos: list[TransactionInfo] | None = kept.get(number)
+    kept: OrderedDict[int, list[TransactionInfo]] = node.recall_or_read(
+        _SOLID_BLOCKS_KEY, max_age_s=math.inf, read=OrderedDict
+    )
+    infos = kept.get(number)
     if infos is None:
         infos = reads.transaction_infos_by_block(node, number)
         kept[number] = infos
