@@ -144,16 +144,15 @@ def transaction_fees_catch_up(
 
 
 def transaction_fee_after_commit(outgoing: OutgoingView, receipt: TransactionInfo | None) -> None:
-    """Record the fee of one of ours (checked by the caller) once the status that ended it
-    commits: at once from ``receipt`` (the solidified receipt the tracker already read)
-    while this process knows the energy price, else in a worker that asks the node.
+    """Record the fee of one of ours that ended with a txid (both checked by the caller)
+    once the status that ended it commits: at once from ``receipt`` (the solidified
+    receipt the tracker already read) while this process knows the energy price, else in
+    a worker that asks the node.
 
     After the commit, not inside it: every other handler of that change (an energy
     delegation learning its send's txid, say) has then written what the split reads. A
     crash in between leaves it to ``transaction_fees_catch_up``.
     """
-    if outgoing.status not in (OutgoingStatus.FINAL, OutgoingStatus.FAILED) or not outgoing.txid:
-        return
     if outgoing.block_number is None:
         return  # failed without ever being in a block: nothing was burned
     prices = remembered_resource_prices(get_node())

@@ -18,14 +18,10 @@ from __future__ import annotations
 import logging
 
 from lucid_payments.core.money import Asset
-from lucid_payments.tron.outgoing.hooks import OutgoingStatus
 from lucid_payments.tron.selectors import OutgoingView
 from wallets.ledger.services import ledger_network_fee
 
 logger = logging.getLogger(__name__)
-
-# Statuses in which the transaction sits in a solidified block and its fee is known.
-_IN_A_SOLID_BLOCK = (OutgoingStatus.FINAL, OutgoingStatus.FAILED)
 
 
 def network_fee_reference(*, network: str, txid: str) -> str:
@@ -33,10 +29,9 @@ def network_fee_reference(*, network: str, txid: str) -> str:
 
 
 def network_fee_book(outgoing: OutgoingView) -> None:
-    """Book the TRX one of our transactions burned, once it is in a solidified block (no
-    network calls: the fee was read by the tracker). The caller checked it is ours."""
-    if outgoing.status not in _IN_A_SOLID_BLOCK or not outgoing.txid:
-        return
+    """Book the TRX one of our transactions burned, once it ended (final or failed) with a
+    txid; the caller checked that and that it is ours. No network calls: the fee was read
+    by the tracker."""
     # A failure without a block (refused until it expired) has no fee: nothing burned.
     if not outgoing.fee:
         return
