@@ -11,6 +11,7 @@ import pytest
 
 from lucid_payments.tron.adapter.node import get_node, reset_node
 from lucid_payments.tron.adapter.resource_prices import recent_resource_prices
+from lucid_payments.tron.models import OutgoingTransaction
 from tests.tron.conftest import DevnetHandle
 from tests.wallets.chain_helpers import finalize, funded_hot_wallet, include, send_trx
 from wallets.fee_receipts import transaction_fee_record
@@ -29,13 +30,19 @@ def _figures(row: TransactionFee) -> dict[str, Any]:
     }
 
 
+def _included_transfer(devnet: DevnetHandle, wallets_api: Any, key: str) -> OutgoingTransaction:
+    """Two TRX from a funded hot wallet, in a block not solidified yet."""
+    tenant, api = wallets_api
+    wallet = funded_hot_wallet(devnet, api, tenant.pk, trx=TEN_TRX)
+    outgoing = send_trx(api, wallet["id"], devnet.accounts[0].address, key)
+    include(devnet, outgoing.pk)
+    return outgoing
+
+
 def test_the_final_status_records_the_fee_from_its_receipt_as_the_node_reader_would(
     devnet: DevnetHandle, wallets_api, django_capture_on_commit_callbacks
 ) -> None:
-    tenant, api = wallets_api
-    wallet = funded_hot_wallet(devnet, api, tenant.pk, trx=TEN_TRX)
-    outgoing = send_trx(api, wallet["id"], devnet.accounts[0].address, "fee-receipt")
-    include(devnet, outgoing.pk)
+    outgoing = _included_transfer(devnet, wallets_api, "fee-receipt")
     recent_resource_prices(get_node())  # this worker knows the price (estimates read it)
 
     with django_capture_on_commit_callbacks() as after_commit:
@@ -59,10 +66,7 @@ def test_the_final_status_records_the_fee_from_its_receipt_as_the_node_reader_wo
 def test_a_worker_that_does_not_know_the_price_leaves_the_record_to_the_node_reader(
     devnet: DevnetHandle, wallets_api, django_capture_on_commit_callbacks
 ) -> None:
-    tenant, api = wallets_api
-    wallet = funded_hot_wallet(devnet, api, tenant.pk, trx=TEN_TRX)
-    outgoing = send_trx(api, wallet["id"], devnet.accounts[0].address, "fee-unknown-price")
-    include(devnet, outgoing.pk)
+    outgoing = _included_transfer(devnet, wallets_api, "fee-unknown-price")
     reset_node()  # a fresh worker: nothing remembered
 
     with django_capture_on_commit_callbacks(execute=True):
